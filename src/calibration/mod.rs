@@ -1,0 +1,226 @@
+//! Base-year calibration: the CSV files in `data/` (compiled into the binary, or read from a
+//! directory given with `--data`) turned into the lists a scenario may name and the
+//! initial state of the model. Every number in those files carries its source.
+
+use crate::model::{Init, Layout};
+use crate::scenario::Universe;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The calibration files, by name.
+pub const FILES: [&str; 5] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv"];
+
+const EMBEDDED: [&str; 5] = [
+    include_str!("../../data/economies.csv"),
+    include_str!("../../data/sectors.csv"),
+    include_str!("../../data/flows.csv"),
+    include_str!("../../data/tension.csv"),
+    include_str!("../../data/energy_price.csv"),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sector {
+    pub code: String,
+    pub name: String,
+    pub sigma: f64,
+    pub lambda: f64,
+    pub eta: f64,
+}
+
+/// One base year's numbers, indexed like the economy and sector lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseData {
+    pub gdp: Vec<f64>,
+    pub growth: Vec<f64>,
+    pub volatility: Vec<f64>,
+    /// [s][i][j], USD per year.
+    pub flows: Vec<f64>,
+    /// Per unordered pair.
+    pub tension: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    pub economies: Vec<String>,
+    pub economy_names: Vec<String>,
+    pub sectors: Vec<Sector>,
+    pub bases: BTreeMap<i32, BaseData>,
+    pub energy_annual: Vec<(i32, f64)>,
+}
+
+#[derive(Deserialize)]
+struct EconomyRow {
+    base: i32,
+    code: String,
+    name: String,
+    gdp_usd: f64,
+    growth: f64,
+    gdp_volatility: f64,
+}
+
+#[derive(Deserialize)]
+struct SectorRow {
+    code: String,
+    name: String,
+    sigma: f64,
+    lambda: f64,
+    eta: f64,
+}
+
+#[derive(Deserialize)]
+struct FlowRow {
+    base: i32,
+    exporter: String,
+    importer: String,
+    sector: String,
+    value_usd: f64,
+}
+
+#[derive(Deserialize)]
+struct TensionRow {
+    base: i32,
+    a: String,
+    b: String,
+    tension: f64,
+}
+
+#[derive(Deserialize)]
+struct PriceRow {
+    year: i32,
+    usd_per_barrel: f64,
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(usize, T)>, String> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in rdr.deserialize::<T>().enumerate() {
+        let line = i + 2;
+        out.push((line, rec.map_err(|e| format!("{file}:{line}: {e}"))?));
+    }
+    Ok(out)
+}
+
+impl Calibration {
+    /// The calibration shipped in `data/`, compiled into the binary.
+    pub fn embedded() -> Result<Self, String> {
+        Self::from_texts(EMBEDDED)
+    }
+
+    /// Read the five calibration files from a directory.
+    pub fn from_dir(dir: &Path) -> Result<Self, String> {
+        let mut texts = Vec::new();
+        for f in FILES {
+            let p = dir.join(f);
+            texts.push(std::fs::read_to_string(&p).map_err(|e| format!("cannot read calibration file {}: {e}", p.display()))?);
+        }
+        Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4]].map(|s| s.as_str()))
+    }
+
+    /// Parse and check the five files' contents (in `FILES` order).
+    pub fn from_texts(texts: [&str; 5]) -> Result<Self, String> {
+        let econ_rows: Vec<(usize, EconomyRow)> = rows(FILES[0], texts[0])?;
+        let sector_rows: Vec<(usize, SectorRow)> = rows(FILES[1], texts[1])?;
+        let flow_rows: Vec<(usize, FlowRow)> = rows(FILES[2], texts[2])?;
+        let tension_rows: Vec<(usize, TensionRow)> = rows(FILES[3], texts[3])?;
+        let price_rows: Vec<(usize, PriceRow)> = rows(FILES[4], texts[4])?;
+
+        let mut economies: Vec<String> = Vec::new();
+        let mut economy_names = Vec::new();
+        for (_, r) in &econ_rows {
+            if !economies.contains(&r.code) {
+                economies.push(r.code.clone());
+                economy_names.push(r.name.clone());
+            }
+        }
+        let sectors: Vec<Sector> = sector_rows
+            .iter()
+            .map(|(line, r)| {
+                if !(r.sigma > 1.0 && r.lambda > 0.0 && (0.0..=1.0).contains(&r.eta)) {
+                    return Err(format!("{}:{line}: sector `{}` needs sigma > 1, lambda > 0 and eta in [0, 1]", FILES[1], r.code));
+                }
+                Ok(Sector { code: r.code.clone(), name: r.name.clone(), sigma: r.sigma, lambda: r.lambda, eta: r.eta })
+            })
+            .collect::<Result<_, _>>()?;
+        let (n, m) = (economies.len(), sectors.len());
+        if n < 2 || m == 0 || m > 64 {
+            return Err(format!("calibration needs at least 2 economies and 1 to 64 sectors (found {n} and {m})"));
+        }
+        let layout = Layout::new(n, m, 0);
+        let econ = |file: &str, line: usize, code: &str| {
+            economies.iter().position(|e| e == code).ok_or_else(|| format!("{file}:{line}: unknown economy `{code}` (economies.csv has {})", economies.join(", ")))
+        };
+        let mut bases: BTreeMap<i32, BaseData> = BTreeMap::new();
+        for (line, r) in &econ_rows {
+            let b = bases.entry(r.base).or_insert_with(|| BaseData {
+                gdp: vec![f64::NAN; n],
+                growth: vec![0.0; n],
+                volatility: vec![0.0; n],
+                flows: vec![0.0; layout.routes()],
+                tension: vec![0.0; layout.pairs()],
+            });
+            let i = econ(FILES[0], *line, &r.code)?;
+            if !(r.gdp_usd > 0.0 && r.gdp_volatility >= 0.0 && r.growth.is_finite()) {
+                return Err(format!("{}:{line}: `{}` needs gdp_usd > 0 and gdp_volatility >= 0", FILES[0], r.code));
+            }
+            b.gdp[i] = r.gdp_usd;
+            b.growth[i] = r.growth;
+            b.volatility[i] = r.gdp_volatility;
+        }
+        for (year, b) in &bases {
+            if let Some(i) = b.gdp.iter().position(|g| g.is_nan()) {
+                return Err(format!("{}: base {year} has no row for economy `{}`", FILES[0], economies[i]));
+            }
+        }
+        for (line, r) in &flow_rows {
+            let b = bases.get_mut(&r.base).ok_or_else(|| format!("{}:{line}: base {} has no GDP rows in economies.csv", FILES[2], r.base))?;
+            let i = econ(FILES[2], *line, &r.exporter)?;
+            let j = econ(FILES[2], *line, &r.importer)?;
+            let s = sectors.iter().position(|x| x.code == r.sector).ok_or_else(|| format!("{}:{line}: unknown sector `{}`", FILES[2], r.sector))?;
+            if !(r.value_usd >= 0.0 && r.value_usd.is_finite()) {
+                return Err(format!("{}:{line}: value_usd must be a non-negative number", FILES[2]));
+            }
+            b.flows[layout.route(s, i, j)] += r.value_usd;
+        }
+        for (line, r) in &tension_rows {
+            let b = bases.get_mut(&r.base).ok_or_else(|| format!("{}:{line}: base {} has no GDP rows", FILES[3], r.base))?;
+            let (a, c) = (econ(FILES[3], *line, &r.a)?, econ(FILES[3], *line, &r.b)?);
+            if a == c || !(0.0..=1.0).contains(&r.tension) {
+                return Err(format!("{}:{line}: a pair of two different economies with tension in [0, 1]", FILES[3]));
+            }
+            b.tension[layout.pair(a, c)] = r.tension;
+        }
+        let energy_annual = price_rows.iter().map(|(_, r)| (r.year, r.usd_per_barrel)).collect();
+        Ok(Calibration { economies, economy_names, sectors, bases, energy_annual })
+    }
+
+    /// What scenarios may name, and the per-sector defaults they may override.
+    pub fn universe(&self) -> Universe {
+        Universe {
+            economies: self.economies.clone(),
+            sectors: self.sectors.iter().map(|s| s.code.clone()).collect(),
+            bases: self.bases.keys().copied().collect(),
+            sigma: self.sectors.iter().map(|s| s.sigma).collect(),
+            lambda: self.sectors.iter().map(|s| s.lambda).collect(),
+            eta: self.sectors.iter().map(|s| s.eta).collect(),
+        }
+    }
+
+    /// The model's initial state for a base year (which the scenario has validated).
+    pub fn init(&self, base: i32) -> Init {
+        let b = &self.bases[&base];
+        Init {
+            economies: self.economies.clone(),
+            sectors: self.sectors.iter().map(|s| s.code.clone()).collect(),
+            base,
+            gdp: b.gdp.clone(),
+            growth: b.growth.clone(),
+            gdp_volatility: b.volatility.clone(),
+            flows: b.flows.clone(),
+            tension: b.tension.clone(),
+            energy_sector: self.sectors.iter().position(|s| s.code == "energy"),
+            energy_base: self.energy_annual.iter().find(|(y, _)| *y == base).map(|(_, p)| *p),
+            energy_annual: self.energy_annual.clone(),
+        }
+    }
+}

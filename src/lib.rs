@@ -1,0 +1,13 @@
+//! tradesim: a trade-policy scenario simulator. Data flows one way:
+//! scenario file → validated `Scenario` → `Model` × steps (per run, in parallel) →
+//! observations → `Summary` → CSV (see ARCHITECTURE.md).
+
+pub mod app;
+pub mod batch;
+pub mod calibration;
+pub mod cli;
+pub mod model;
+pub mod output;
+pub mod rng;
+pub mod scenario;
+pub mod summary;

@@ -1,0 +1,206 @@
+//! Levers in force inside one run: their intensity over time and their effect on
+//! bilateral, sector-level frictions (MODEL.md "One step", step 3).
+
+use crate::scenario::{LeverKind, LeverTemplate};
+
+/// Where a lever instance came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Scheduled in the scenario (index into `Scenario::levers`).
+    Scheduled(usize),
+    /// Imposed by a policy rule (index into `Scenario::rules`).
+    Rule(usize),
+}
+
+/// One lever acting from `by` on one `target`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveLever {
+    pub kind: LeverKind,
+    pub by: usize,
+    pub target: usize,
+    /// Bit s set: sector s covered.
+    pub sectors: u64,
+    pub start_step: usize,
+    pub end_step: Option<usize>,
+    pub phase_steps: usize,
+    pub tension: f64,
+    /// An aligned copy stays in force only while the lever it copies does.
+    pub follows: Option<usize>,
+    pub origin: Origin,
+}
+
+impl ActiveLever {
+    pub fn from_template(t: &LeverTemplate, by: usize, target: usize, start: usize, step_months: u32, origin: Origin) -> Self {
+        ActiveLever {
+            kind: t.kind.clone(),
+            by,
+            target,
+            sectors: mask(&t.sectors),
+            start_step: start,
+            end_step: t.duration_months.map(|d| start + steps_for(d, step_months).max(1)),
+            phase_steps: steps_for(t.phase_in_months, step_months).max(1),
+            tension: t.tension,
+            follows: None,
+            origin,
+        }
+    }
+
+    /// Share of the lever's full effect in force at step k, before any `follows` link.
+    pub fn own_intensity(&self, k: usize) -> f64 {
+        if k < self.start_step || self.end_step.is_some_and(|e| k >= e) {
+            return 0.0;
+        }
+        ((k - self.start_step + 1) as f64 / self.phase_steps as f64).min(1.0)
+    }
+
+    pub fn covers(&self, s: usize) -> bool {
+        self.sectors & (1 << s) != 0
+    }
+}
+
+/// Whole steps needed to cover `months` (rounded up).
+pub fn steps_for(months: u32, step_months: u32) -> usize {
+    months.div_ceil(step_months) as usize
+}
+
+pub fn mask(sectors: &[usize]) -> u64 {
+    sectors.iter().fold(0, |m, &s| m | (1 << s))
+}
+
+/// Per-route frictions, recomputed each step from the levers in force.
+/// Routes are indexed [s][i][j] (exporter i, importer j).
+#[derive(Debug, Clone)]
+pub struct Frictions {
+    pub n: usize,
+    /// Trade-cost multiplier τ̂ (1 = base-year frictions).
+    pub tau: Vec<f64>,
+    /// Share of the route a ban removes, 1 − Π(1 − coverage).
+    pub cover: Vec<f64>,
+    /// Share of the banned part that gets through a hub.
+    pub leak: Vec<f64>,
+    pub hub: Vec<usize>,
+    /// Extra ad valorem cost of the rerouted part.
+    pub kappa: Vec<f64>,
+    /// Export-capacity multiplier [i][s] from investment.
+    pub capacity: Vec<f64>,
+    /// Shift of the tension baseline per unordered pair (index as `Layout::pair`).
+    pub tension_shift: Vec<f64>,
+    // scratch: strongest ban coverage seen per route (chooses the hub)
+    strongest: Vec<f64>,
+}
+
+impl Frictions {
+    pub fn new(n: usize, m: usize, pairs: usize) -> Self {
+        let r = m * n * n;
+        Frictions {
+            n,
+            tau: vec![1.0; r],
+            cover: vec![0.0; r],
+            leak: vec![0.0; r],
+            hub: vec![0; r],
+            kappa: vec![0.0; r],
+            capacity: vec![1.0; n * m],
+            tension_shift: vec![0.0; pairs],
+            strongest: vec![0.0; r],
+        }
+    }
+
+    fn at(&self, s: usize, i: usize, j: usize) -> usize {
+        (s * self.n + i) * self.n + j
+    }
+
+    /// Recompute from the levers in force; `intensity[l]` is lever l's share in force.
+    pub fn compute(&mut self, levers: &[ActiveLever], intensity: &[f64], m: usize, base_kappa: f64, default_hub: usize, pair: impl Fn(usize, usize) -> usize) {
+        let n = self.n;
+        self.tau.fill(1.0);
+        self.cover.fill(0.0);
+        self.leak.fill(0.0);
+        self.hub.fill(default_hub);
+        self.kappa.fill(base_kappa);
+        self.capacity.fill(1.0);
+        self.tension_shift.fill(0.0);
+        self.strongest.fill(0.0);
+        // `cover` holds Π(1 − c) while levers accumulate; turned into 1 − Π at the end.
+        self.cover.fill(1.0);
+        for (l, &a) in levers.iter().zip(intensity) {
+            if a <= 0.0 {
+                continue;
+            }
+            let (by, t) = (l.by, l.target);
+            if by != t {
+                self.tension_shift[pair(by, t)] += l.tension * a;
+            }
+            for s in 0..m {
+                if !l.covers(s) {
+                    continue;
+                }
+                match &l.kind {
+                    LeverKind::Tariff { rate } => {
+                        let r = self.at(s, t, by);
+                        self.tau[r] *= 1.0 + rate * a;
+                    }
+                    LeverKind::ExportControl(b) => self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub),
+                    LeverKind::ImportBan(b) => self.ban(s, t, by, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub),
+                    LeverKind::Embargo(b) => {
+                        self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
+                        self.ban(s, t, by, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
+                    }
+                    LeverKind::FinancialSanctions { cost, rerouting_cost } => {
+                        self.both(s, by, t, 1.0 + cost * a);
+                        for k in 0..n {
+                            let (x, y) = (self.at(s, t, k), self.at(s, k, t));
+                            self.kappa[x] += rerouting_cost * a;
+                            if y != x {
+                                self.kappa[y] += rerouting_cost * a;
+                            }
+                        }
+                    }
+                    LeverKind::EntitySanctions { listed, cost_per_1000 } => {
+                        self.both(s, by, t, 1.0 + cost_per_1000 * listed / 1000.0 * a)
+                    }
+                    LeverKind::SecondarySanctions { target, cost, .. } => self.both(s, t, *target, 1.0 + cost * a),
+                    LeverKind::TradeAgreement { tariff_cut } => self.both(s, by, t, 1.0 / (1.0 + tariff_cut * a)),
+                    LeverKind::Investment { capacity_gain, friction_cut } => {
+                        self.both(s, by, t, 1.0 - friction_cut * a);
+                        self.capacity[t * m + s] *= 1.0 + capacity_gain * a;
+                    }
+                    LeverKind::Treaty => {}
+                }
+            }
+        }
+        for c in self.cover.iter_mut() {
+            *c = 1.0 - *c;
+        }
+        // Secondary sanctions cut leakage through the pressed third party when it is the hub
+        // of trade with the target.
+        for (l, &a) in levers.iter().zip(intensity) {
+            if let (LeverKind::SecondarySanctions { target, leakage_cut, .. }, true) = (&l.kind, a > 0.0) {
+                for s in (0..m).filter(|&s| l.covers(s)) {
+                    for k in (0..n).filter(|&k| k != *target) {
+                        for r in [self.at(s, *target, k), self.at(s, k, *target)] {
+                            if self.hub[r] == l.target {
+                                self.leak[r] *= 1.0 - leakage_cut * a;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn both(&mut self, s: usize, a: usize, b: usize, factor: f64) {
+        let (x, y) = (self.at(s, a, b), self.at(s, b, a));
+        self.tau[x] *= factor;
+        self.tau[y] *= factor;
+    }
+
+    fn ban(&mut self, s: usize, i: usize, j: usize, coverage: f64, leakage: f64, hub: usize) {
+        let r = self.at(s, i, j);
+        self.cover[r] *= 1.0 - coverage.clamp(0.0, 1.0);
+        self.leak[r] = self.leak[r].max(leakage);
+        if coverage > self.strongest[r] {
+            self.strongest[r] = coverage;
+            self.hub[r] = hub;
+        }
+    }
+}

@@ -1,0 +1,610 @@
+//! The agent model: economies, exporter agents, importers, governments and political
+//! relations, advanced one step at a time (MODEL.md "One step"). No IO, no threads, no
+//! printing: a `Model` owns its generator and writes observations into slices it is given.
+
+pub mod levers;
+pub mod obs;
+pub mod policy;
+
+use crate::scenario::{EnergyPricePath, Scenario};
+use levers::{mask, steps_for, ActiveLever, Frictions, Origin};
+pub use obs::Layout;
+use policy::{Pending, PolicyView, RuleState};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
+
+/// Base-year state, as plain numbers (built by `calibration`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Init {
+    pub economies: Vec<String>,
+    pub sectors: Vec<String>,
+    pub base: i32,
+    /// Nominal GDP in the base year, USD.
+    pub gdp: Vec<f64>,
+    /// Trend growth of nominal USD GDP, per year.
+    pub growth: Vec<f64>,
+    /// Annual standard deviation of log GDP.
+    pub gdp_volatility: Vec<f64>,
+    /// Base-year flows [s][i][j], USD per year at customs value.
+    pub flows: Vec<f64>,
+    /// Base-year tension per unordered pair (`Layout::pair` order).
+    pub tension: Vec<f64>,
+    /// Sector whose price follows the world energy price (if any).
+    pub energy_sector: Option<usize>,
+    /// World energy price in the base year, USD per barrel (None: unknown, index from 1).
+    pub energy_base: Option<f64>,
+    /// Annual energy prices by year (USD per barrel), used by the `data` path.
+    pub energy_annual: Vec<(i32, f64)>,
+}
+
+/// Numbers derived once per scenario and shared by all its runs.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub layout: Layout,
+    pub n: usize,
+    pub m: usize,
+    pub steps: usize,
+    pub dt: f64,
+    pub step_months: u32,
+    /// Fraction of the gap to the CES target closed per step, per sector.
+    pub adjust: Vec<f64>,
+    /// Base shares π0 [s][i][j] of importer j's sector-s imports.
+    pub pi0: Vec<f64>,
+    /// Base import expenditure [s][j].
+    pub e0: Vec<f64>,
+    /// Base exports [i][s], the exporter's capacity in base-year units.
+    pub k0: Vec<f64>,
+    /// Base bilateral trade of each pair relative to the pair's GDP (interdependence at base).
+    pub d0: Vec<f64>,
+    /// Tension baseline per pair (base tension is a steady state at γ_ref).
+    pub baseline: Vec<f64>,
+    /// Event rate and mean size per pair.
+    pub events: Vec<(f64, f64)>,
+    /// Energy price from the data path at each step's midpoint, where the data has it.
+    pub energy_data: Vec<Option<f64>>,
+    pub energy_base: f64,
+    /// Scheduled levers, expanded to one instance per target.
+    pub levers: Vec<ActiveLever>,
+    /// First step at which each rule may act.
+    pub rule_first_step: Vec<usize>,
+    /// Time (years) at the middle of step 0 minus the middle of the base year.
+    pub t0_offset: f64,
+}
+
+impl Prepared {
+    pub fn new(sc: &Scenario, init: &Init) -> Self {
+        let n = init.economies.len();
+        let m = init.sectors.len();
+        let layout = Layout::new(n, m, sc.rules.len());
+        let dt = sc.step.dt();
+        let step_months = sc.step.months();
+        let steps = sc.steps();
+        let adjust = sc.params.lambda.iter().map(|l| 1.0 - (-l * dt).exp()).collect();
+        let mut pi0 = vec![0.0; layout.routes()];
+        let mut e0 = vec![0.0; m * n];
+        let mut k0 = vec![0.0; n * m];
+        for s in 0..m {
+            for j in 0..n {
+                let tot: f64 = (0..n).map(|i| init.flows[layout.route(s, i, j)]).sum();
+                e0[s * n + j] = tot;
+                for i in 0..n {
+                    let x = init.flows[layout.route(s, i, j)];
+                    if tot > 0.0 {
+                        pi0[layout.route(s, i, j)] = x / tot;
+                    }
+                    k0[i * m + s] += x;
+                }
+            }
+        }
+        let mut d0 = vec![0.0; layout.pairs()];
+        for a in 0..n {
+            for b in (a + 1)..n {
+                let t: f64 = (0..m).map(|s| init.flows[layout.route(s, a, b)] + init.flows[layout.route(s, b, a)]).sum();
+                d0[layout.pair(a, b)] = t / (init.gdp[a] + init.gdp[b]);
+            }
+        }
+        let mut events = vec![(sc.shocks.event_rate, sc.shocks.event_size); layout.pairs()];
+        for pe in &sc.shocks.pair_events {
+            events[layout.pair(pe.a, pe.b)] = (pe.rate, pe.size);
+        }
+        let kt = sc.params.tension_reversion;
+        let baseline = (0..layout.pairs())
+            .map(|p| {
+                let t0 = init.tension[p];
+                if kt > 0.0 {
+                    (t0 + (sc.params.gamma_ref * t0 - events[p].0 * events[p].1) / kt).clamp(0.0, 1.0)
+                } else {
+                    t0
+                }
+            })
+            .collect();
+        let energy_base = init.energy_base.unwrap_or(1.0);
+        let energy_data = (0..steps)
+            .map(|k| {
+                if init.energy_base.is_none() || sc.shocks.energy_price != EnergyPricePath::Data {
+                    return None;
+                }
+                let t = sc.step_date(k).as_years() + dt / 2.0;
+                interpolate_annual(&init.energy_annual, t)
+            })
+            .collect();
+        let mut levers = Vec::new();
+        for (li, l) in sc.levers.iter().enumerate() {
+            for &t in &l.on {
+                let start_step = sc.step_of(l.start);
+                levers.push(ActiveLever {
+                    kind: l.kind.clone(),
+                    by: l.by,
+                    target: t,
+                    sectors: mask(&l.sectors),
+                    start_step,
+                    end_step: l.end.map(|e| sc.step_of(e).max(start_step + 1)),
+                    phase_steps: steps_for(l.phase_in_months, step_months).max(1),
+                    tension: l.tension,
+                    follows: None,
+                    origin: Origin::Scheduled(li),
+                });
+            }
+        }
+        let rule_first_step = sc.rules.iter().map(|r| r.from.map_or(0, |f| sc.step_of(f))).collect();
+        let t0_offset = sc.start.as_years() + dt / 2.0 - (init.base as f64 + 0.5);
+        Prepared {
+            layout,
+            n,
+            m,
+            steps,
+            dt,
+            step_months,
+            adjust,
+            pi0,
+            e0,
+            k0,
+            d0,
+            baseline,
+            events,
+            energy_data,
+            energy_base,
+            levers,
+            rule_first_step,
+            t0_offset,
+        }
+    }
+}
+
+/// Linear interpolation of annual averages placed at mid-year; None outside the data.
+fn interpolate_annual(data: &[(i32, f64)], t: f64) -> Option<f64> {
+    let pts: Vec<(f64, f64)> = data.iter().map(|&(y, v)| (y as f64 + 0.5, v)).collect();
+    let first = pts.first()?;
+    let last = pts.last()?;
+    if t < first.0 - 0.5 || t > last.0 + 0.5 {
+        return None;
+    }
+    if t <= first.0 {
+        return Some(first.1);
+    }
+    if t >= last.0 {
+        return Some(last.1);
+    }
+    pts.windows(2).find(|w| t >= w[0].0 && t <= w[1].0).map(|w| w[0].1 + (w[1].1 - w[0].1) * (t - w[0].0) / (w[1].0 - w[0].0))
+}
+
+/// One run of the model.
+pub struct Model<'a> {
+    sc: &'a Scenario,
+    init: &'a Init,
+    pre: &'a Prepared,
+    rng: ChaCha8Rng,
+    /// Index of the next step to run.
+    pub k: usize,
+    log_trend: Vec<f64>,
+    /// GDP multiplier from the export-revenue shortfall of the previous step.
+    gdp_factor: Vec<f64>,
+    pub gdp: Vec<f64>,
+    log_energy: f64,
+    energy_index: f64,
+    /// Exporter price relative to base, [i][s].
+    pub price: Vec<f64>,
+    /// Notional demand over capacity from the last allocation, [i][s].
+    demand_ratio: Vec<f64>,
+    /// Direct flows [s][i][j], USD per year.
+    pub direct: Vec<f64>,
+    /// Rerouted flows by origin and destination [s][i][j], value at the destination.
+    pub rerouted: Vec<f64>,
+    expenditure: Vec<f64>,
+    /// Growth of each importer's sector expenditure this step [s][j].
+    growth: Vec<f64>,
+    cover_prev: Vec<f64>,
+    pub tension: Vec<f64>,
+    events_now: Vec<f64>,
+    pub levers: Vec<ActiveLever>,
+    intensity: Vec<f64>,
+    pending: Vec<Pending>,
+    rule_states: Vec<RuleState>,
+    pub fr: Frictions,
+    // scratch for the allocation
+    target_direct: Vec<f64>,
+    target_rerouted: Vec<f64>,
+}
+
+impl<'a> Model<'a> {
+    pub fn new(sc: &'a Scenario, init: &'a Init, pre: &'a Prepared, rng: ChaCha8Rng) -> Self {
+        let (n, m) = (pre.n, pre.m);
+        let l = &pre.layout;
+        let log_trend: Vec<f64> = (0..n).map(|i| init.gdp[i].ln() + init.growth[i] * (pre.t0_offset - pre.dt)).collect();
+        let gdp: Vec<f64> = log_trend.iter().map(|x| x.exp()).collect();
+        let p0 = pre.energy_data.first().copied().flatten().unwrap_or(pre.energy_base);
+        let energy_index = p0 / pre.energy_base;
+        let mut model = Model {
+            sc,
+            init,
+            pre,
+            rng,
+            k: 0,
+            log_trend,
+            gdp_factor: vec![1.0; n],
+            gdp,
+            log_energy: p0.ln(),
+            energy_index,
+            price: vec![1.0; n * m],
+            demand_ratio: vec![1.0; n * m],
+            direct: vec![0.0; l.routes()],
+            rerouted: vec![0.0; l.routes()],
+            expenditure: vec![0.0; m * n],
+            growth: vec![1.0; m * n],
+            cover_prev: vec![0.0; l.routes()],
+            tension: init.tension.clone(),
+            events_now: vec![0.0; l.pairs()],
+            levers: pre.levers.clone(),
+            intensity: Vec::new(),
+            pending: Vec::new(),
+            rule_states: vec![RuleState::default(); sc.rules.len()],
+            fr: Frictions::new(n, m, l.pairs()),
+            target_direct: vec![0.0; l.routes()],
+            target_rerouted: vec![0.0; l.routes()],
+        };
+        // The base-year equilibrium, grown to the start: no levers, base shares.
+        for s in 0..m {
+            let w = model.world_factor(s);
+            for j in 0..n {
+                let yhat = model.gdp[j] / init.gdp[j];
+                let scale = yhat * w.powf(1.0 - sc.params.eta[s]);
+                model.expenditure[s * n + j] = pre.e0[s * n + j] * scale;
+                for i in 0..n {
+                    let r = l.route(s, i, j);
+                    model.direct[r] = init.flows[r] * scale;
+                }
+            }
+        }
+        model
+    }
+
+    fn world_factor(&self, s: usize) -> f64 {
+        if Some(s) == self.init.energy_sector {
+            self.energy_index
+        } else {
+            1.0
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.k >= self.pre.steps
+    }
+
+    /// Advance one step (MODEL.md steps 1 to 8).
+    pub fn step(&mut self) {
+        let k = self.k;
+        self.shocks(k);
+        self.governments(k);
+        let pre = self.pre;
+        let pair = |a, b| pre.layout.pair(a, b);
+        self.fr.compute(&self.levers, &self.intensity, self.pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, pair);
+        self.reprice();
+        self.allocate();
+        self.adjust();
+        self.move_tension();
+        self.k += 1;
+    }
+
+    /// Step 1: GDP, world energy price, political events.
+    fn shocks(&mut self, k: usize) {
+        let dt = self.pre.dt;
+        let vol_scale = self.sc.shocks.gdp_volatility_scale;
+        for i in 0..self.pre.n {
+            let z: f64 = StandardNormal.sample(&mut self.rng);
+            self.log_trend[i] += self.init.growth[i] * dt + self.init.gdp_volatility[i] * vol_scale * dt.sqrt() * z;
+            self.gdp[i] = self.log_trend[i].exp() * self.gdp_factor[i];
+        }
+        let sh = &self.sc.shocks;
+        match (sh.energy_price, self.pre.energy_data[k]) {
+            (EnergyPricePath::Flat, _) => self.log_energy = self.pre.energy_base.ln(),
+            (_, Some(p)) => self.log_energy = p.ln(),
+            _ => {
+                let mean = sh.energy_price_mean.unwrap_or(self.pre.energy_base).ln();
+                let z: f64 = StandardNormal.sample(&mut self.rng);
+                self.log_energy += sh.energy_price_reversion * (mean - self.log_energy) * dt + sh.energy_price_volatility * dt.sqrt() * z;
+            }
+        }
+        self.energy_index = self.log_energy.exp() / self.pre.energy_base;
+        for (p, &(rate, size)) in self.pre.events.iter().enumerate() {
+            self.events_now[p] = 0.0;
+            if rate <= 0.0 || size <= 0.0 {
+                continue;
+            }
+            let count = Poisson::new(rate * dt).map(|d| d.sample(&mut self.rng)).unwrap_or(0.0) as usize;
+            for _ in 0..count {
+                let e: f64 = Exp1.sample(&mut self.rng);
+                self.events_now[p] += e * size;
+            }
+        }
+    }
+
+    /// Step 2: scheduled levers switch, rules fire, pending levers arrive.
+    fn governments(&mut self, k: usize) {
+        let tension_snapshot: Vec<f64> = self.tension.clone();
+        let layout = self.pre.layout.clone();
+        let t = move |a: usize, b: usize| if a == b { 0.0 } else { tension_snapshot[layout.pair(a, b)] };
+        let view = PolicyView { k, dt: self.pre.dt, step_months: self.pre.step_months, tension: &t };
+        self.refresh_intensity(k);
+        policy::act(
+            &self.sc.rules,
+            &mut self.rule_states,
+            &mut self.levers,
+            &mut self.pending,
+            &self.pre.rule_first_step,
+            &view,
+            self.pre.n,
+            &mut self.rng,
+        );
+        let mut i = 0;
+        while i < self.pending.len() {
+            if self.pending[i].at_step <= k {
+                let mut p = self.pending.remove(i);
+                p.lever.start_step = p.lever.start_step.max(k);
+                self.levers.push(p.lever);
+            } else {
+                i += 1;
+            }
+        }
+        self.refresh_intensity(k);
+    }
+
+    fn refresh_intensity(&mut self, k: usize) {
+        self.intensity.clear();
+        for l in &self.levers {
+            let mut a = l.own_intensity(k);
+            if let Some(f) = l.follows {
+                let leader = &self.levers[f];
+                if k >= leader.start_step && leader.own_intensity(k) <= 0.0 {
+                    a = 0.0;
+                }
+            }
+            self.intensity.push(a);
+        }
+    }
+
+    /// Step 4: exporters re-price against last step's demand over capacity (implicitly
+    /// damped so it is stable for any φ).
+    fn reprice(&mut self) {
+        let (n, m) = (self.pre.n, self.pre.m);
+        let phi_dt = self.sc.params.phi * self.pre.dt;
+        if phi_dt <= 0.0 {
+            return;
+        }
+        for i in 0..n {
+            for s in 0..m {
+                let r = self.demand_ratio[i * m + s];
+                if self.pre.k0[i * m + s] <= 0.0 {
+                    continue;
+                }
+                let sigma = self.sc.params.sigma[s];
+                let step = phi_dt * r.clamp(1e-3, 1e3).ln() / (1.0 + phi_dt * sigma);
+                self.price[i * m + s] *= step.exp();
+            }
+        }
+    }
+
+    /// Step 5: importers split demand across routes by CES with exact hat algebra, and
+    /// exporters' notional demand is measured against capacity.
+    fn allocate(&mut self) {
+        let pre = self.pre;
+        let (n, m) = (pre.n, pre.m);
+        let l = &pre.layout;
+        let fr = &self.fr;
+        let mut demand = vec![0.0; n * m];
+        let mut trend_demand = vec![0.0; n * m];
+        for s in 0..m {
+            let sigma = self.sc.params.sigma[s];
+            let eta = self.sc.params.eta[s];
+            let w = self.world_factor(s);
+            let one_minus = 1.0 - sigma;
+            for j in 0..n {
+                let yhat = self.gdp[j] / self.init.gdp[j];
+                let mut denom = 0.0;
+                for i in 0..n {
+                    let r = l.route(s, i, j);
+                    let pi = self.pre.pi0[r];
+                    if pi <= 0.0 {
+                        self.target_direct[r] = 0.0;
+                        self.target_rerouted[r] = 0.0;
+                        continue;
+                    }
+                    let cost = self.price[i * m + s] * fr.tau[r];
+                    let c = fr.cover[r];
+                    let direct = pi * (1.0 - c) * cost.powf(one_minus);
+                    let via = if c > 0.0 && fr.leak[r] > 0.0 {
+                        pi * c * fr.leak[r] * (cost * (1.0 + fr.kappa[r])).powf(one_minus)
+                    } else {
+                        0.0
+                    };
+                    self.target_direct[r] = direct;
+                    self.target_rerouted[r] = via;
+                    denom += direct + via;
+                    trend_demand[i * m + s] += self.pre.e0[s * n + j] * pi * yhat * w.powf(-eta);
+                }
+                let e = if denom > 1e-300 {
+                    let p_index = denom.powf(1.0 / one_minus).min(1e3);
+                    self.pre.e0[s * n + j] * yhat * (w * p_index).powf(1.0 - eta)
+                } else {
+                    0.0
+                };
+                let prev = self.expenditure[s * n + j];
+                self.growth[s * n + j] = if prev > 0.0 { e / prev } else { 1.0 };
+                self.expenditure[s * n + j] = e;
+                for i in 0..n {
+                    let r = l.route(s, i, j);
+                    if self.pre.pi0[r] <= 0.0 || denom <= 1e-300 {
+                        self.target_direct[r] = 0.0;
+                        self.target_rerouted[r] = 0.0;
+                        continue;
+                    }
+                    let tau = fr.tau[r];
+                    self.target_direct[r] *= e / denom / tau;
+                    self.target_rerouted[r] *= e / denom / tau;
+                    let unit = self.price[i * m + s] * w;
+                    demand[i * m + s] += (self.target_direct[r] + self.target_rerouted[r] / (1.0 + fr.kappa[r])) / unit;
+                }
+            }
+        }
+        for i in 0..n {
+            for s in 0..m {
+                let cap = trend_demand[i * m + s] * fr.capacity[i * m + s];
+                self.demand_ratio[i * m + s] = if cap > 0.0 { demand[i * m + s] / cap } else { 1.0 };
+            }
+        }
+    }
+
+    /// Step 6 and 7: flows move toward their targets by partial adjustment; a newly covered
+    /// share of a route stops at once; multiplicative noise per flow.
+    fn adjust(&mut self) {
+        let (n, m) = (self.pre.n, self.pre.m);
+        let nu = self.sc.shocks.trade_noise * self.pre.dt.sqrt();
+        let drift = -0.5 * nu * nu;
+        for s in 0..m {
+            let lam = self.pre.adjust[s];
+            for i in 0..n {
+                for j in 0..n {
+                    let r = self.pre.layout.route(s, i, j);
+                    if self.pre.pi0[r] <= 0.0 {
+                        continue;
+                    }
+                    let (c_now, c_prev) = (self.fr.cover[r], self.cover_prev[r]);
+                    // Flows follow their importer's expenditure at once; only shares adjust.
+                    let g = self.growth[s * n + j];
+                    let mut x = self.direct[r] * g;
+                    if c_now > c_prev && c_prev < 1.0 {
+                        x *= (1.0 - c_now) / (1.0 - c_prev);
+                    }
+                    x += lam * (self.target_direct[r] - x);
+                    if nu > 0.0 {
+                        let z: f64 = StandardNormal.sample(&mut self.rng);
+                        x *= (nu * z + drift).exp();
+                    }
+                    self.direct[r] = x.max(0.0);
+                    self.cover_prev[r] = c_now;
+                    let mut v = self.rerouted[r] * g;
+                    v += lam * (self.target_rerouted[r] - v);
+                    if nu > 0.0 && v > 0.0 {
+                        let z: f64 = StandardNormal.sample(&mut self.rng);
+                        v *= (nu * z + drift).exp();
+                    }
+                    self.rerouted[r] = if v > 1e-9 { v } else { 0.0 };
+                }
+            }
+        }
+        // GDP responds to the export-revenue shortfall against trend.
+        let mu = self.sc.params.gdp_pass_through;
+        for i in 0..n {
+            let mut revenue = 0.0;
+            let mut trend = 0.0;
+            for s in 0..m {
+                let w = self.world_factor(s);
+                let eta = self.sc.params.eta[s];
+                for j in 0..n {
+                    let r = self.pre.layout.route(s, i, j);
+                    revenue += self.direct[r] + self.rerouted[r] / (1.0 + self.fr.kappa[r]);
+                    trend += self.init.flows[r] * (self.gdp[j] / self.init.gdp[j]) * w.powf(1.0 - eta);
+                }
+            }
+            let y = self.log_trend[i].exp();
+            self.gdp_factor[i] = (1.0 + mu * (revenue - trend) / y).clamp(0.2, 2.0);
+        }
+    }
+
+    /// Bilateral trade of a pair in both directions, direct and rerouted.
+    pub fn pair_trade(&self, a: usize, b: usize) -> f64 {
+        let l = &self.pre.layout;
+        (0..self.pre.m)
+            .map(|s| {
+                let (x, y) = (l.route(s, a, b), l.route(s, b, a));
+                self.direct[x] + self.direct[y] + self.rerouted[x] + self.rerouted[y]
+            })
+            .sum()
+    }
+
+    /// Step 8: tension reverts to its (lever-shifted) baseline, jumps with events, and is
+    /// calmed by interdependence γ·D·T.
+    fn move_tension(&mut self) {
+        let dt = self.pre.dt;
+        let p = &self.sc.params;
+        let n = self.pre.n;
+        for a in 0..n {
+            for b in (a + 1)..n {
+                let q = self.pre.layout.pair(a, b);
+                let d0 = self.pre.d0[q];
+                let d = if d0 > 0.0 { self.pair_trade(a, b) / (self.gdp[a] + self.gdp[b]) / d0 } else { 0.0 };
+                let t = self.tension[q];
+                let target = (self.pre.baseline[q] + self.fr.tension_shift[q]).clamp(0.0, 1.0);
+                let next = t + p.tension_reversion * (target - t) * dt + self.events_now[q] - p.gamma * d * t * dt;
+                self.tension[q] = next.clamp(0.0, 1.0);
+            }
+        }
+    }
+
+    /// Write this step's observation (after `step`) into `out` (length `Layout::len`).
+    pub fn observe(&self, out: &mut [f64]) {
+        let l = &self.pre.layout;
+        let (n, m) = (self.pre.n, self.pre.m);
+        let trade = &mut out[l.trade()..l.trade() + l.routes()];
+        trade.copy_from_slice(&self.direct);
+        for s in 0..m {
+            for i in 0..n {
+                for j in 0..n {
+                    let r = l.route(s, i, j);
+                    let v = self.rerouted[r];
+                    if v > 0.0 {
+                        let h = self.fr.hub[r];
+                        trade[l.route(s, i, h)] += v / (1.0 + self.fr.kappa[r]);
+                        trade[l.route(s, h, j)] += v;
+                    }
+                }
+            }
+        }
+        out[l.transit()..l.transit() + l.routes()].copy_from_slice(&self.rerouted);
+        out[l.tension()..l.tension() + l.pairs()].copy_from_slice(&self.tension);
+        out[l.gdp()..l.gdp() + n].copy_from_slice(&self.gdp);
+        for i in 0..n {
+            for s in 0..m {
+                out[l.price() + i * m + s] = self.price[i * m + s];
+            }
+        }
+        out[l.energy_price()] = self.log_energy.exp();
+        for (r, st) in self.rule_states.iter().enumerate() {
+            out[l.rule_fired() + r] = if st.fired { 1.0 } else { 0.0 };
+        }
+    }
+
+    /// Levers in force now with their intensity (for tests and diagnostics).
+    pub fn intensities(&self) -> &[f64] {
+        &self.intensity
+    }
+}
+
+/// The generator-free part of a run: prepare once, then `run` per run index.
+pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) {
+    let width = pre.layout.len();
+    let mut model = Model::new(sc, init, pre, rng);
+    for k in 0..pre.steps {
+        model.step();
+        model.observe(&mut out[k * width..(k + 1) * width]);
+    }
+}

@@ -1,0 +1,144 @@
+//! Government behaviour: the policy rules of MODEL.md (retaliate, align, escalate, normalize).
+//! Rules look at the levers in force and at tension, and add or lift levers; every random
+//! draw comes from the run's generator, in rule order.
+
+use super::levers::{steps_for, ActiveLever, Origin};
+use crate::scenario::{Rule, RuleKind};
+use rand::Rng;
+
+/// A lever a rule has decided on, waiting for its lag.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub at_step: usize,
+    pub lever: ActiveLever,
+}
+
+/// What one rule remembers within a run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleState {
+    /// Lever instances already considered as triggers (by index into the run's levers).
+    pub considered: Vec<bool>,
+    /// Economies the rule has already answered or acted on.
+    pub done_for: Vec<bool>,
+    /// Consecutive steps below the threshold, per economy (normalize).
+    pub calm_steps: Vec<u32>,
+    pub fired: bool,
+}
+
+/// Inputs the rules read at step k.
+pub struct PolicyView<'a> {
+    pub k: usize,
+    pub dt: f64,
+    pub step_months: u32,
+    pub tension: &'a dyn Fn(usize, usize) -> f64,
+}
+
+/// Apply every rule once at step k, in order. New levers go to `pending`; lifted levers get
+/// an end step.
+pub fn act<R: Rng>(
+    rules: &[Rule],
+    states: &mut [RuleState],
+    levers: &mut Vec<ActiveLever>,
+    pending: &mut Vec<Pending>,
+    first_step: &[usize],
+    view: &PolicyView,
+    n: usize,
+    rng: &mut R,
+) {
+    let k = view.k;
+    for (r, (rule, st)) in rules.iter().zip(states.iter_mut()).enumerate() {
+        if k < first_step[r] {
+            continue;
+        }
+        st.considered.resize(levers.len(), false);
+        st.done_for.resize(n, false);
+        st.calm_steps.resize(n, 0);
+        let lag = steps_for(rule.lag_months, view.step_months);
+        match &rule.kind {
+            RuleKind::Retaliate { against, trigger, response } => {
+                for li in 0..levers.len() {
+                    let l = &levers[li];
+                    let hit = !st.considered[li]
+                        && l.target == rule.by
+                        && against.contains(&l.by)
+                        && trigger.iter().any(|t| t == l.kind.name())
+                        && l.own_intensity(k) > 0.0;
+                    if !hit || st.done_for[l.by] {
+                        continue;
+                    }
+                    st.considered[li] = true;
+                    if rng.random::<f64>() < rule.probability {
+                        let imposer = l.by;
+                        st.done_for[imposer] = true;
+                        st.fired = true;
+                        let lever = ActiveLever::from_template(response, rule.by, imposer, k + lag, view.step_months, Origin::Rule(r));
+                        pending.push(Pending { at_step: k + lag, lever });
+                    }
+                }
+            }
+            RuleKind::Align { leader, kinds } => {
+                for li in 0..levers.len() {
+                    let l = &levers[li];
+                    let hit = !st.considered[li]
+                        && l.by == *leader
+                        && l.target != rule.by
+                        && kinds.iter().any(|t| t == l.kind.name())
+                        && l.own_intensity(k) > 0.0;
+                    if !hit {
+                        continue;
+                    }
+                    st.considered[li] = true;
+                    if rng.random::<f64>() < rule.probability {
+                        st.fired = true;
+                        let mut copy = l.clone();
+                        copy.by = rule.by;
+                        copy.start_step = k + lag;
+                        copy.end_step = None;
+                        copy.follows = Some(li);
+                        copy.origin = Origin::Rule(r);
+                        pending.push(Pending { at_step: k + lag, lever: copy });
+                    }
+                }
+            }
+            RuleKind::Escalate { on, threshold, response } => {
+                if st.done_for[*on] || (view.tension)(rule.by, *on) <= *threshold {
+                    continue;
+                }
+                let p_step = 1.0 - (1.0 - rule.probability).powf(view.dt);
+                if rng.random::<f64>() < p_step {
+                    st.done_for[*on] = true;
+                    st.fired = true;
+                    let lever = ActiveLever::from_template(response, rule.by, *on, k + lag, view.step_months, Origin::Rule(r));
+                    pending.push(Pending { at_step: k + lag, lever });
+                }
+            }
+            RuleKind::Normalize { on, threshold, steps } => {
+                for &o in on {
+                    if st.done_for[o] {
+                        continue;
+                    }
+                    if (view.tension)(rule.by, o) < *threshold {
+                        st.calm_steps[o] += 1;
+                    } else {
+                        st.calm_steps[o] = 0;
+                    }
+                    if st.calm_steps[o] < *steps {
+                        continue;
+                    }
+                    st.calm_steps[o] = 0;
+                    if rng.random::<f64>() < rule.probability {
+                        st.done_for[o] = true;
+                        st.fired = true;
+                        let lift_at = k + lag;
+                        for l in levers.iter_mut() {
+                            if l.by == rule.by && l.target == o && l.kind.is_sanction() && l.start_step <= lift_at {
+                                l.end_step = Some(l.end_step.map_or(lift_at, |e| e.min(lift_at)));
+                            }
+                        }
+                        pending.retain(|p| !(p.lever.by == rule.by && p.lever.target == o && p.lever.kind.is_sanction()));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! CSV files: the tidy summaries (`summary.csv`, `annual.csv`) and the optional per-run
+//! annual totals (`runs.csv`). Numbers are formatted the same way on every machine.
+
+use crate::summary::{Metric, Sketch, Summary};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+pub const HEADER: [&str; 11] = ["date", "exporter", "importer", "sector", "metric", "mean", "p05", "p25", "p50", "p75", "p95"];
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// Whole dollars for money, six decimals for indices and shares.
+pub fn fmt_value(metric: Metric, x: f64) -> String {
+    if !x.is_finite() {
+        String::new()
+    } else if metric.is_money() {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.6}")
+    }
+}
+
+fn write_rows(path: &Path, labels: &[String], table: &[Vec<Sketch>], summary: &Summary) -> Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    w.write_record(HEADER)?;
+    for (label, row) in labels.iter().zip(table) {
+        for (s, sk) in summary.series.iter().zip(row) {
+            if s.metric == Metric::Transit && sk.all_zero() {
+                continue;
+            }
+            let mut rec = vec![label.clone(), s.exporter.clone(), s.importer.clone(), s.sector.clone(), s.metric.name().to_owned()];
+            rec.push(fmt_value(s.metric, sk.mean()));
+            rec.extend(QUANTILES.iter().map(|&q| fmt_value(s.metric, sk.quantile(q))));
+            w.write_record(&rec)?;
+        }
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// `summary.csv`: one row per step date and series.
+pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
+    write_rows(path, &summary.dates, &summary.by_date, summary)
+}
+
+/// `annual.csv`: one row per full calendar year and series.
+pub fn write_annual(path: &Path, summary: &Summary) -> Result<()> {
+    let labels: Vec<String> = summary.years.iter().map(|(y, _)| y.to_string()).collect();
+    write_rows(path, &labels, &summary.by_year, summary)
+}
+
+/// Streams `runs.csv` rows as runs finish.
+pub struct RunsWriter {
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+}
+
+impl RunsWriter {
+    pub fn create(path: &Path) -> Result<Self> {
+        let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        w.write_record(["run", "year", "exporter", "importer", "value_usd"])?;
+        Ok(RunsWriter { w })
+    }
+
+    pub fn write(&mut self, run: u64, rows: &[(i32, usize, usize, f64)], economies: &[String]) -> Result<()> {
+        for &(y, i, j, v) in rows {
+            self.w.write_record([run.to_string(), y.to_string(), economies[i].clone(), economies[j].clone(), format!("{v:.0}")])?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.w.flush()?;
+        self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write runs.csv: {e}"))?.flush()?;
+        Ok(())
+    }
+}
+
+/// Read back a summary CSV as records (for tests and for tools that redraw charts).
+pub fn read_rows(path: &Path) -> Result<Vec<csv::StringRecord>> {
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(r.records().collect::<Result<_, _>>()?)
+}
+

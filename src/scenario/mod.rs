@@ -1,0 +1,309 @@
+//! Scenarios: the raw TOML mirror (`raw`), its validation (`validate`), and the typed
+//! `Scenario` the model runs. Economies and sectors are referred to by index into a
+//! `Universe` (the calibration's lists), so the model never looks names up.
+
+pub mod date;
+pub mod raw;
+pub mod validate;
+
+pub use date::YearMonth;
+pub use validate::{parse_scenario, ScenarioError};
+
+/// The names a scenario may refer to, taken from the calibration data.
+#[derive(Debug, Clone)]
+pub struct Universe {
+    pub economies: Vec<String>,
+    pub sectors: Vec<String>,
+    /// Base years the calibration has data for.
+    pub bases: Vec<i32>,
+    /// Calibrated per-sector defaults a scenario may override: σ, λ, η.
+    pub sigma: Vec<f64>,
+    pub lambda: Vec<f64>,
+    pub eta: Vec<f64>,
+}
+
+impl Universe {
+    pub fn economy(&self, code: &str) -> Option<usize> {
+        self.economies.iter().position(|e| e == code)
+    }
+    pub fn sector(&self, code: &str) -> Option<usize> {
+        self.sectors.iter().position(|s| s == code)
+    }
+}
+
+/// Length of one model step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Quarter,
+    Month,
+}
+
+impl Step {
+    pub fn months(self) -> u32 {
+        match self {
+            Step::Quarter => 3,
+            Step::Month => 1,
+        }
+    }
+    /// Step length in years.
+    pub fn dt(self) -> f64 {
+        self.months() as f64 / 12.0
+    }
+}
+
+/// How the world energy price moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnergyPricePath {
+    /// The annual Brent path in the data where it has values, a mean-reverting random process after.
+    Data,
+    /// A mean-reverting random process from the base-year level throughout.
+    Random,
+    /// Constant at the base-year level.
+    Flat,
+}
+
+/// Political-event rate and size for one pair (overrides the scenario default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairEvents {
+    pub a: usize,
+    pub b: usize,
+    pub rate: f64,
+    pub size: f64,
+}
+
+/// Random shocks (MODEL.md "One step", step 1 and the noise of step 6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shocks {
+    /// Multiplies each economy's calibrated GDP volatility (0 switches GDP noise off).
+    pub gdp_volatility_scale: f64,
+    pub energy_price: EnergyPricePath,
+    /// Annual standard deviation of the log energy price in its random part.
+    pub energy_price_volatility: f64,
+    /// Mean-reversion speed of the log energy price, per year.
+    pub energy_price_reversion: f64,
+    /// Long-run mean of the random energy price, USD per barrel (None: the base-year price).
+    pub energy_price_mean: Option<f64>,
+    /// Political events per pair per year (Poisson).
+    pub event_rate: f64,
+    /// Mean tension jump of one event (exponentially distributed).
+    pub event_size: f64,
+    pub pair_events: Vec<PairEvents>,
+    /// Annual standard deviation of the multiplicative noise on each flow.
+    pub trade_noise: f64,
+}
+
+impl Default for Shocks {
+    fn default() -> Self {
+        Shocks {
+            gdp_volatility_scale: 1.0,
+            energy_price: EnergyPricePath::Data,
+            energy_price_volatility: 0.25,
+            energy_price_reversion: 0.4,
+            energy_price_mean: None,
+            event_rate: 0.5,
+            event_size: 0.03,
+            pair_events: Vec::new(),
+            trade_noise: 0.04,
+        }
+    }
+}
+
+/// Model parameters a scenario may override. Per-sector values hold one entry per sector
+/// (filled from the calibration, then overridden by the scenario).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// Exporter re-pricing speed φ, per year.
+    pub phi: f64,
+    /// Interdependence γ: how much trade ties calm tension, per year.
+    pub gamma: f64,
+    /// The γ at which base-year tension is a steady state (see docs/model.md).
+    pub gamma_ref: f64,
+    /// Mean reversion of tension toward its baseline, per year.
+    pub tension_reversion: f64,
+    /// Share of an export-revenue shortfall (against trend) that passes into GDP.
+    pub gdp_pass_through: f64,
+    /// Extra cost of rerouting through a hub (ad valorem).
+    pub rerouting_cost: f64,
+    /// Default transit hub (economy index).
+    pub hub: usize,
+    /// CES elasticity σ per sector.
+    pub sigma: Vec<f64>,
+    /// Partial-adjustment speed λ per sector, per year.
+    pub lambda: Vec<f64>,
+    /// Price elasticity η of import demand to the sector price index, per sector.
+    pub eta: Vec<f64>,
+}
+
+/// The lever kinds of MODEL.md, with their magnitude fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeverKind {
+    /// `by` taxes imports from each `on`: ad valorem wedge `rate` on on→by.
+    Tariff { rate: f64 },
+    /// `by` bans exports of a `coverage` share of the sectors to each `on`.
+    ExportControl(Ban),
+    /// `by` bans imports of a `coverage` share of the sectors from each `on`.
+    ImportBan(Ban),
+    /// Both directions between `by` and each `on`.
+    Embargo(Ban),
+    /// Payment friction `cost` (tariff equivalent) on every sector both ways; rerouting
+    /// trade with the target costs `rerouting_cost` more.
+    FinancialSanctions { cost: f64, rerouting_cost: f64 },
+    /// Over-compliance friction on all trade both ways: `cost_per_1000` per 1,000 listed.
+    EntitySanctions { listed: f64, cost_per_1000: f64 },
+    /// Friction `cost` on trade between each third party in `on` and `target`; leakage
+    /// through hubs among `on` falls by `leakage_cut`.
+    SecondarySanctions { target: usize, cost: f64, leakage_cut: f64 },
+    /// Cuts ad valorem frictions between all members (`by` and `on`) by `tariff_cut`.
+    TradeAgreement { tariff_cut: f64 },
+    /// Raises the host's (`on`) export capacity in the sectors by `capacity_gain` and cuts the
+    /// friction between investor and host there by `friction_cut`.
+    Investment { capacity_gain: f64, friction_cut: f64 },
+    /// Political effect only.
+    Treaty,
+}
+
+/// Fields shared by the three ban kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ban {
+    pub coverage: f64,
+    pub leakage: f64,
+    pub enforcement: f64,
+    /// Transit economy for the leaked part.
+    pub hub: usize,
+}
+
+/// Every lever kind's name and one line of documentation, in the order `tradesim list` prints.
+pub const LEVER_KINDS: &[(&str, &str)] = &[
+    ("tariff", "ad valorem wedge `rate` on imports by `by` from `on` (MFN denial, Jackson-Vanik 1974)"),
+    ("export_control", "`by` bans a `coverage` share of exports to `on`; `leakage` reroutes via `hub` (CoCom, 2022 tech controls)"),
+    ("import_ban", "`by` bans a `coverage` share of imports from `on` (2022 US ban on Russian oil, Russia's 2014 food ban)"),
+    ("embargo", "both directions between `by` and `on`, coverage 1 by default (1980 grain embargo)"),
+    ("financial_sanctions", "payment friction `cost` on every sector both ways; costlier rerouting (Sberbank/VTB cut off)"),
+    ("entity_sanctions", "small friction on all trade, `cost_per_1000` per 1,000 `listed` (Magnitsky 2012, 2022 listings)"),
+    ("secondary_sanctions", "friction on trade of third parties `on` with `target`; lower leakage via them"),
+    ("trade_agreement", "cuts frictions between members `by` and `on` by `tariff_cut` (WTO accession 2012)"),
+    ("investment", "raises the host's export capacity by `capacity_gain` and cuts investor-host friction (1990s joint ventures)"),
+    ("treaty", "political effect only: `tension` (negative calms, positive for a withdrawal) (START, INF)"),
+];
+
+/// Every policy-rule kind's name and one line of documentation.
+pub const RULE_KINDS: &[(&str, &str)] = &[
+    ("retaliate", "when any of `against` imposes a `trigger` lever on `by`, `by` answers with `response` (Russia's 2014 food ban)"),
+    ("align", "when `leader` imposes a lever of `kinds` on a third economy, `by` copies it with `probability` after `lag`"),
+    ("escalate", "while tension between `by` and `on` is above `threshold`, `by` adds `response` (hazard `probability` per year)"),
+    ("normalize", "after tension stays below `threshold` for `steps` steps, `by` lifts its sanctions on `on`"),
+];
+
+impl LeverKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            LeverKind::Tariff { .. } => "tariff",
+            LeverKind::ExportControl(_) => "export_control",
+            LeverKind::ImportBan(_) => "import_ban",
+            LeverKind::Embargo(_) => "embargo",
+            LeverKind::FinancialSanctions { .. } => "financial_sanctions",
+            LeverKind::EntitySanctions { .. } => "entity_sanctions",
+            LeverKind::SecondarySanctions { .. } => "secondary_sanctions",
+            LeverKind::TradeAgreement { .. } => "trade_agreement",
+            LeverKind::Investment { .. } => "investment",
+            LeverKind::Treaty => "treaty",
+        }
+    }
+
+    /// Sanctions are what `normalize` lifts and what `retaliate` answers.
+    pub fn is_sanction(&self) -> bool {
+        !matches!(self, LeverKind::TradeAgreement { .. } | LeverKind::Investment { .. } | LeverKind::Treaty)
+    }
+}
+
+/// A lever as the scenario schedules it (one `by`, one or more targets).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lever {
+    pub id: String,
+    pub kind: LeverKind,
+    pub by: usize,
+    pub on: Vec<usize>,
+    pub sectors: Vec<usize>,
+    pub start: YearMonth,
+    pub end: Option<YearMonth>,
+    pub phase_in_months: u32,
+    /// Shift of the pair's tension baseline while in force.
+    pub tension: f64,
+}
+
+/// What a rule imposes when it fires: a lever without its actor, target and dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeverTemplate {
+    pub kind: LeverKind,
+    pub sectors: Vec<usize>,
+    pub phase_in_months: u32,
+    pub tension: f64,
+    /// Optional end after this many months in force.
+    pub duration_months: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleKind {
+    Retaliate { against: Vec<usize>, trigger: Vec<String>, response: LeverTemplate },
+    Align { leader: usize, kinds: Vec<String> },
+    Escalate { on: usize, threshold: f64, response: LeverTemplate },
+    Normalize { on: Vec<usize>, threshold: f64, steps: u32 },
+}
+
+impl RuleKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::Retaliate { .. } => "retaliate",
+            RuleKind::Align { .. } => "align",
+            RuleKind::Escalate { .. } => "escalate",
+            RuleKind::Normalize { .. } => "normalize",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub kind: RuleKind,
+    pub by: usize,
+    /// Probability per trigger (retaliate, align, normalize) or per year (escalate).
+    pub probability: f64,
+    pub lag_months: u32,
+    /// Active from this date on (default: scenario start).
+    pub from: Option<YearMonth>,
+}
+
+/// A validated scenario: every index is in range, every date inside the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub base: i32,
+    pub start: YearMonth,
+    pub end: YearMonth,
+    pub step: Step,
+    pub runs: u32,
+    pub seed: u64,
+    pub shocks: Shocks,
+    pub params: Params,
+    pub levers: Vec<Lever>,
+    pub rules: Vec<Rule>,
+}
+
+impl Scenario {
+    /// Number of model steps from `start` to `end` inclusive.
+    pub fn steps(&self) -> usize {
+        let months = self.end.months_since(self.start) + 1;
+        (months as usize).div_ceil(self.step.months() as usize)
+    }
+
+    /// Step index that contains `date` (dates before the start map to step 0).
+    pub fn step_of(&self, date: YearMonth) -> usize {
+        (date.months_since(self.start).max(0) as usize) / self.step.months() as usize
+    }
+
+    /// First month of step `k`.
+    pub fn step_date(&self, k: usize) -> YearMonth {
+        self.start.add_months(k as i64 * self.step.months() as i64)
+    }
+}

@@ -1,0 +1,393 @@
+//! Ensemble summaries: per date (and per calendar year) the mean and quantiles of every
+//! series over runs. Runs are added one at a time in run order, and each series keeps a
+//! mergeable log-bucket quantile sketch (relative error at most `ALPHA`) and an exact
+//! fixed-point sum, so memory does not grow with the number of runs and the result does not
+//! depend on thread count or on how the runs were split.
+
+use crate::model::{Init, Layout};
+use crate::scenario::Scenario;
+
+/// Relative accuracy of the quantile sketch: a reported quantile is within 0.5% of a value
+/// whose rank is the requested one.
+pub const ALPHA: f64 = 0.005;
+/// Values at or below this count as zero.
+const TINY: f64 = 1e-12;
+/// Fixed-point scale of exact sums (2^32).
+const SCALE: f64 = 4294967296.0;
+
+/// A DDSketch-style quantile sketch with an exact sum.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch {
+    zeros: u64,
+    offset: i32,
+    counts: Vec<u32>,
+    n: u64,
+    sum: i128,
+}
+
+fn ln_gamma() -> f64 {
+    ((1.0 + ALPHA) / (1.0 - ALPHA)).ln()
+}
+
+impl Sketch {
+    pub fn add(&mut self, x: f64) {
+        let x = if x.is_finite() && x > 0.0 { x } else { 0.0 };
+        self.n += 1;
+        self.sum += (x * SCALE).round() as i128;
+        if x <= TINY {
+            self.zeros += 1;
+            return;
+        }
+        let idx = (x.ln() / ln_gamma()).ceil() as i32;
+        self.place(idx, 1);
+    }
+
+    /// Add another sketch's contents (exact: counts and sums add).
+    pub fn merge(&mut self, other: &Sketch) {
+        self.zeros += other.zeros;
+        self.n += other.n;
+        self.sum += other.sum;
+        for (k, &c) in other.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            self.place(other.offset + k as i32, c);
+        }
+    }
+
+    /// Count `c` values in bucket `idx`, widening the window as needed.
+    fn place(&mut self, idx: i32, c: u32) {
+        if self.counts.is_empty() {
+            self.offset = idx;
+            self.counts.push(0);
+        } else if idx < self.offset {
+            let grow = (self.offset - idx) as usize;
+            let mut v = vec![0; grow];
+            v.extend_from_slice(&self.counts);
+            self.counts = v;
+            self.offset = idx;
+        } else if idx >= self.offset + self.counts.len() as i32 {
+            self.counts.resize((idx - self.offset + 1) as usize, 0);
+        }
+        self.counts[(idx - self.offset) as usize] += c;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// True if every value added was zero.
+    pub fn all_zero(&self) -> bool {
+        self.zeros == self.n
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        self.sum as f64 / SCALE / self.n as f64
+    }
+
+    /// The value of rank ⌊q·(n−1)⌋ (0-based, ascending), within relative error `ALPHA`.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.n - 1) as f64).floor() as u64;
+        if rank < self.zeros {
+            return 0.0;
+        }
+        let mut seen = self.zeros;
+        let g = ln_gamma();
+        for (k, &c) in self.counts.iter().enumerate() {
+            seen += c as u64;
+            if rank < seen {
+                let i = (self.offset + k as i32) as f64;
+                // midpoint (in relative terms) of the bucket (γ^(i−1), γ^i]
+                return 2.0 * (i * g).exp() / (1.0 + g.exp());
+            }
+        }
+        f64::NAN
+    }
+}
+
+/// What a series measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Trade,
+    Transit,
+    Tension,
+    Gdp,
+    ExportPrice,
+    EnergyPrice,
+    RuleFired,
+}
+
+impl Metric {
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Trade => "trade",
+            Metric::Transit => "transit",
+            Metric::Tension => "tension",
+            Metric::Gdp => "gdp",
+            Metric::ExportPrice => "export_price",
+            Metric::EnergyPrice => "energy_price",
+            Metric::RuleFired => "rule_fired",
+        }
+    }
+    /// Flows add up over a year; levels are averaged; rule flags take the year's last value.
+    fn annual(self) -> Annual {
+        match self {
+            Metric::Trade | Metric::Transit => Annual::Sum,
+            Metric::RuleFired => Annual::Last,
+            _ => Annual::Mean,
+        }
+    }
+    /// Values printed as whole US dollars.
+    pub fn is_money(self) -> bool {
+        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Annual {
+    Sum,
+    Mean,
+    Last,
+}
+
+/// One output series: its labels and the observation slots it sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub metric: Metric,
+    pub exporter: String,
+    pub importer: String,
+    pub sector: String,
+    pub slots: Vec<usize>,
+}
+
+/// Every series a scenario's summary reports, in output order.
+pub fn series(sc: &Scenario, init: &Init, layout: &Layout) -> Vec<Series> {
+    let (n, m) = (layout.n, layout.m);
+    let e = &init.economies;
+    let mut out = Vec::new();
+    for metric in [Metric::Trade, Metric::Transit] {
+        let block = if metric == Metric::Trade { layout.trade() } else { layout.transit() };
+        for i in 0..n {
+            for j in 0..n {
+                let has_base = (0..m).any(|s| init.flows[layout.route(s, i, j)] > 0.0);
+                if i == j && !has_base {
+                    continue;
+                }
+                if metric == Metric::Transit && i == j {
+                    continue;
+                }
+                for s in 0..m {
+                    out.push(Series {
+                        metric,
+                        exporter: e[i].clone(),
+                        importer: e[j].clone(),
+                        sector: init.sectors[s].clone(),
+                        slots: vec![block + layout.route(s, i, j)],
+                    });
+                }
+                out.push(Series {
+                    metric,
+                    exporter: e[i].clone(),
+                    importer: e[j].clone(),
+                    sector: "all".into(),
+                    slots: (0..m).map(|s| block + layout.route(s, i, j)).collect(),
+                });
+            }
+        }
+    }
+    for a in 0..n {
+        for b in (a + 1)..n {
+            out.push(Series { metric: Metric::Tension, exporter: e[a].clone(), importer: e[b].clone(), sector: String::new(), slots: vec![layout.tension() + layout.pair(a, b)] });
+        }
+    }
+    for (i, name) in e.iter().enumerate() {
+        out.push(Series { metric: Metric::Gdp, exporter: name.clone(), importer: String::new(), sector: String::new(), slots: vec![layout.gdp() + i] });
+    }
+    for (i, name) in e.iter().enumerate() {
+        for s in 0..m {
+            out.push(Series { metric: Metric::ExportPrice, exporter: name.clone(), importer: String::new(), sector: init.sectors[s].clone(), slots: vec![layout.price() + i * m + s] });
+        }
+    }
+    out.push(Series { metric: Metric::EnergyPrice, exporter: String::new(), importer: String::new(), sector: String::new(), slots: vec![layout.energy_price()] });
+    for (r, rule) in sc.rules.iter().enumerate() {
+        let targets: Vec<String> = match &rule.kind {
+            crate::scenario::RuleKind::Retaliate { against, .. } => against.iter().map(|&x| e[x].clone()).collect(),
+            crate::scenario::RuleKind::Align { leader, .. } => vec![e[*leader].clone()],
+            crate::scenario::RuleKind::Escalate { on, .. } => vec![e[*on].clone()],
+            crate::scenario::RuleKind::Normalize { on, .. } => on.iter().map(|&x| e[x].clone()).collect(),
+        };
+        out.push(Series { metric: Metric::RuleFired, exporter: e[rule.by].clone(), importer: targets.join("+"), sector: rule.id.clone(), slots: vec![layout.rule_fired() + r] });
+    }
+    out
+}
+
+/// Calendar years fully covered by the run, with the steps in each.
+pub fn full_years(sc: &Scenario) -> Vec<(i32, Vec<usize>)> {
+    let mut years: Vec<(i32, Vec<usize>)> = Vec::new();
+    for k in 0..sc.steps() {
+        let y = sc.step_date(k).year;
+        match years.last_mut() {
+            Some((yy, v)) if *yy == y => v.push(k),
+            _ => years.push((y, vec![k])),
+        }
+    }
+    let per_year = (12 / sc.step.months()) as usize;
+    years.retain(|(_, v)| v.len() == per_year);
+    years
+}
+
+/// Accumulates runs into per-date and per-year sketches for every series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub series: Vec<Series>,
+    pub dates: Vec<String>,
+    pub years: Vec<(i32, Vec<usize>)>,
+    width: usize,
+    dt: f64,
+    /// [date][series]
+    pub by_date: Vec<Vec<Sketch>>,
+    /// [year][series]
+    pub by_year: Vec<Vec<Sketch>>,
+    pub runs: u64,
+}
+
+impl Summary {
+    pub fn new(sc: &Scenario, init: &Init, layout: &Layout) -> Self {
+        let series = series(sc, init, layout);
+        let steps = sc.steps();
+        let years = full_years(sc);
+        Summary {
+            dates: (0..steps).map(|k| sc.step_date(k).to_string()).collect(),
+            by_date: vec![vec![Sketch::default(); series.len()]; steps],
+            by_year: vec![vec![Sketch::default(); series.len()]; years.len()],
+            years,
+            series,
+            width: layout.len(),
+            dt: sc.step.dt(),
+            runs: 0,
+        }
+    }
+
+    fn value(&self, obs: &[f64], k: usize, s: &Series) -> f64 {
+        let row = &obs[k * self.width..(k + 1) * self.width];
+        s.slots.iter().map(|&i| row[i]).sum()
+    }
+
+    /// Add one run's observations (steps × `Layout::len`). Call in run order.
+    pub fn add_run(&mut self, obs: &[f64]) {
+        self.runs += 1;
+        for k in 0..self.dates.len() {
+            for si in 0..self.series.len() {
+                let v = self.value(obs, k, &self.series[si]);
+                self.by_date[k][si].add(v);
+            }
+        }
+        for (yi, (_, steps)) in self.years.iter().enumerate() {
+            for (si, s) in self.series.iter().enumerate() {
+                let v = annual_value(s.metric, steps.iter().map(|&k| self.value(obs, k, s)), self.dt);
+                self.by_year[yi][si].add(v);
+            }
+        }
+    }
+
+    /// Combine another summary of the same scenario (for example another shard's runs).
+    pub fn merge(&mut self, other: &Summary) {
+        assert_eq!(self.series.len(), other.series.len());
+        self.runs += other.runs;
+        for (a, b) in self.by_date.iter_mut().zip(&other.by_date) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        for (a, b) in self.by_year.iter_mut().zip(&other.by_year) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+    }
+}
+
+/// A year's value of a series from its steps' values (annual rates).
+pub fn annual_value(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 {
+    let v: Vec<f64> = values.collect();
+    match metric.annual() {
+        Annual::Sum => v.iter().sum::<f64>() * dt,
+        Annual::Mean => v.iter().sum::<f64>() / v.len().max(1) as f64,
+        Annual::Last => v.last().copied().unwrap_or(0.0),
+    }
+}
+
+/// Each full year's total bilateral trade (all sectors) of one run: (year, exporter, importer, USD).
+pub fn run_annual_totals(sc: &Scenario, layout: &Layout, obs: &[f64]) -> Vec<(i32, usize, usize, f64)> {
+    let width = layout.len();
+    let dt = sc.step.dt();
+    let mut out = Vec::new();
+    for (y, steps) in full_years(sc) {
+        for i in 0..layout.n {
+            for j in 0..layout.n {
+                let v: f64 = steps
+                    .iter()
+                    .map(|&k| (0..layout.m).map(|s| obs[k * width + layout.trade() + layout.route(s, i, j)]).sum::<f64>())
+                    .sum::<f64>()
+                    * dt;
+                if v > 0.0 {
+                    out.push((y, i, j, v));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sketch_quantiles_are_within_alpha_of_exact() {
+        let values: Vec<f64> = (1..=1001).map(|i| (i as f64) * 1.37e6).collect();
+        let mut sk = Sketch::default();
+        for v in &values {
+            sk.add(*v);
+        }
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let exact = values[(q * 1000.0_f64).floor() as usize];
+            let got = sk.quantile(q);
+            assert!((got / exact - 1.0).abs() <= ALPHA + 1e-12, "q={q}: {got} vs {exact}");
+        }
+        let mean: f64 = values.iter().sum::<f64>() / values.len() as f64;
+        assert!((sk.mean() / mean - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn merge_equals_adding_everything_in_any_split() {
+        let vals: Vec<f64> = (0..500).map(|i| ((i * 7919) % 1000) as f64 * 0.01).collect();
+        let mut whole = Sketch::default();
+        vals.iter().for_each(|&v| whole.add(v));
+        let (mut a, mut b) = (Sketch::default(), Sketch::default());
+        vals[..123].iter().for_each(|&v| a.add(v));
+        vals[123..].iter().for_each(|&v| b.add(v));
+        b.merge(&a);
+        assert_eq!(whole.quantile(0.5), b.quantile(0.5));
+        assert_eq!(whole.mean(), b.mean());
+        assert_eq!(whole.count(), b.count());
+    }
+
+    #[test]
+    fn zeros_are_counted_exactly() {
+        let mut sk = Sketch::default();
+        for _ in 0..10 {
+            sk.add(0.0);
+        }
+        sk.add(5.0);
+        assert_eq!(sk.quantile(0.5), 0.0);
+        assert!((sk.quantile(1.0) / 5.0 - 1.0).abs() <= ALPHA);
+        assert!(!sk.all_zero());
+    }
+}
