@@ -6,7 +6,7 @@ use crate::calibration::Calibration;
 use crate::cli::{Command, DataArg, RunArgs};
 use crate::model::Prepared;
 use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
-use crate::output::{write_manifest, Manifest, OutputDir};
+use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
 use crate::scenario::{parse_scenario, Scenario, LEVER_KINDS, RULE_KINDS};
 use crate::summary::{run_annual_totals, Summary, ALPHA};
 use anyhow::{Context, Result};
@@ -160,8 +160,10 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     }
     write_summary(&out.path("summary.csv"), &summary)?;
     write_annual(&out.path("annual.csv"), &summary)?;
+    let (levers, rules) = describe_levers(&sc, &init.economies, &init.sectors);
     let manifest = Manifest {
         scenario: sc.name.clone(),
+        description: sc.description.clone(),
         scenario_file: args.scenario.display().to_string(),
         scenario_sha256: hex(&Sha256::digest(text.as_bytes())),
         base: sc.base,
@@ -176,6 +178,10 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         quantile_relative_error: ALPHA,
         units: "trade, transit, gdp: current US dollars at customs value; summary.csv at annual rates per step, annual.csv calendar-year totals; tension in [0,1]; export_price relative to base (energy: relative to the world price); energy_price USD per barrel".into(),
+        economies: init.economies.clone(),
+        sectors: init.sectors.clone(),
+        levers,
+        rules,
         files,
     };
     write_manifest(&out.path("manifest.json"), &manifest)?;

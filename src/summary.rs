@@ -15,12 +15,16 @@ const TINY: f64 = 1e-12;
 /// Fixed-point scale of exact sums (2^32).
 const SCALE: f64 = 4294967296.0;
 
-/// A DDSketch-style quantile sketch with an exact sum.
+/// A DDSketch-style quantile sketch with exact sums: values fall in log buckets
+/// (γ^(i−1), γ^i], and each bucket keeps its count and the fixed-point sum of its values, so
+/// a quantile is reported as the mean of its bucket (exact when the bucket's values are equal)
+/// and merging is exact and order-free.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
     zeros: u64,
     offset: i32,
-    counts: Vec<u32>,
+    /// (count, fixed-point sum) per bucket from `offset` on.
+    buckets: Vec<(u32, i128)>,
     n: u64,
     sum: i128,
 }
@@ -33,13 +37,14 @@ impl Sketch {
     pub fn add(&mut self, x: f64) {
         let x = if x.is_finite() && x > 0.0 { x } else { 0.0 };
         self.n += 1;
-        self.sum += (x * SCALE).round() as i128;
+        let fixed = (x * SCALE).round() as i128;
+        self.sum += fixed;
         if x <= TINY {
             self.zeros += 1;
             return;
         }
         let idx = (x.ln() / ln_gamma()).ceil() as i32;
-        self.place(idx, 1);
+        self.place(idx, 1, fixed);
     }
 
     /// Add another sketch's contents (exact: counts and sums add).
@@ -47,29 +52,28 @@ impl Sketch {
         self.zeros += other.zeros;
         self.n += other.n;
         self.sum += other.sum;
-        for (k, &c) in other.counts.iter().enumerate() {
-            if c == 0 {
-                continue;
+        for (k, &(c, sum)) in other.buckets.iter().enumerate() {
+            if c > 0 {
+                self.place(other.offset + k as i32, c, sum);
             }
-            self.place(other.offset + k as i32, c);
         }
     }
 
     /// Count `c` values in bucket `idx`, widening the window as needed.
-    fn place(&mut self, idx: i32, c: u32) {
-        if self.counts.is_empty() {
+    fn place(&mut self, idx: i32, c: u32, sum: i128) {
+        if self.buckets.is_empty() {
             self.offset = idx;
-            self.counts.push(0);
+            self.buckets.push((0, 0));
         } else if idx < self.offset {
             let grow = (self.offset - idx) as usize;
-            let mut v = vec![0; grow];
-            v.extend_from_slice(&self.counts);
-            self.counts = v;
+            self.buckets.splice(0..0, std::iter::repeat_n((0, 0), grow));
             self.offset = idx;
-        } else if idx >= self.offset + self.counts.len() as i32 {
-            self.counts.resize((idx - self.offset + 1) as usize, 0);
+        } else if idx >= self.offset + self.buckets.len() as i32 {
+            self.buckets.resize((idx - self.offset + 1) as usize, (0, 0));
         }
-        self.counts[(idx - self.offset) as usize] += c;
+        let b = &mut self.buckets[(idx - self.offset) as usize];
+        b.0 += c;
+        b.1 += sum;
     }
 
     pub fn count(&self) -> u64 {
@@ -88,7 +92,8 @@ impl Sketch {
         self.sum as f64 / SCALE / self.n as f64
     }
 
-    /// The value of rank ⌊q·(n−1)⌋ (0-based, ascending), within relative error `ALPHA`.
+    /// The value of rank ⌊q·(n−1)⌋ (0-based, ascending), within relative error `ALPHA`:
+    /// the mean of the values in that value's bucket.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.n == 0 {
             return f64::NAN;
@@ -98,13 +103,10 @@ impl Sketch {
             return 0.0;
         }
         let mut seen = self.zeros;
-        let g = ln_gamma();
-        for (k, &c) in self.counts.iter().enumerate() {
+        for &(c, sum) in &self.buckets {
             seen += c as u64;
             if rank < seen {
-                let i = (self.offset + k as i32) as f64;
-                // midpoint (in relative terms) of the bucket (γ^(i−1), γ^i]
-                return 2.0 * (i * g).exp() / (1.0 + g.exp());
+                return sum as f64 / SCALE / c as f64;
             }
         }
         f64::NAN
@@ -387,7 +389,7 @@ mod tests {
         }
         sk.add(5.0);
         assert_eq!(sk.quantile(0.5), 0.0);
-        assert!((sk.quantile(1.0) / 5.0 - 1.0).abs() <= ALPHA);
+        assert_eq!(sk.quantile(1.0), 5.0, "a bucket holding one value reports it exactly");
         assert!(!sk.all_zero());
     }
 }

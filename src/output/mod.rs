@@ -62,10 +62,32 @@ impl Drop for OutputDir {
     }
 }
 
+/// A scheduled lever as the manifest records it (for chart markers and reports).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ManifestLever {
+    pub id: String,
+    pub kind: String,
+    pub by: String,
+    pub on: Vec<String>,
+    pub sectors: Vec<String>,
+    pub start: String,
+    pub end: Option<String>,
+}
+
+/// A policy rule as the manifest records it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ManifestRule {
+    pub id: String,
+    pub kind: String,
+    pub by: String,
+    pub probability: f64,
+}
+
 /// What `manifest.json` records about a run.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
     pub scenario: String,
+    pub description: String,
     pub scenario_file: String,
     pub scenario_sha256: String,
     pub base: i32,
@@ -80,7 +102,42 @@ pub struct Manifest {
     pub elapsed_seconds: f64,
     pub quantile_relative_error: f64,
     pub units: String,
+    pub economies: Vec<String>,
+    pub sectors: Vec<String>,
+    pub levers: Vec<ManifestLever>,
+    pub rules: Vec<ManifestRule>,
     pub files: Vec<String>,
+}
+
+impl Manifest {
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not a tradesim manifest", path.display()))
+    }
+}
+
+/// The manifest's view of a scenario's levers and rules.
+pub fn describe_levers(sc: &crate::scenario::Scenario, economies: &[String], sectors: &[String]) -> (Vec<ManifestLever>, Vec<ManifestRule>) {
+    let all = sectors.len();
+    let levers = sc
+        .levers
+        .iter()
+        .map(|l| ManifestLever {
+            id: l.id.clone(),
+            kind: l.kind.name().to_owned(),
+            by: economies[l.by].clone(),
+            on: l.on.iter().map(|&i| economies[i].clone()).collect(),
+            sectors: if l.sectors.len() == all { vec!["all".into()] } else { l.sectors.iter().map(|&s| sectors[s].clone()).collect() },
+            start: l.start.to_string(),
+            end: l.end.map(|e| e.to_string()),
+        })
+        .collect();
+    let rules = sc
+        .rules
+        .iter()
+        .map(|r| ManifestRule { id: r.id.clone(), kind: r.kind.name().to_owned(), by: economies[r.by].clone(), probability: r.probability })
+        .collect();
+    (levers, rules)
 }
 
 pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
