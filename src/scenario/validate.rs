@@ -121,10 +121,14 @@ fn locate(doc: Option<&toml_edit::ImDocument<String>>, text: &str, path: &[Seg])
 pub fn nearest<'a>(given: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     valid
         .into_iter()
-        .map(|v| (strsim::damerau_levenshtein(given, v), v))
-        .filter(|(d, v)| *d <= 2.max(v.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, v)| v)
+        .map(|v| {
+            let lower = (given.to_lowercase(), v.to_lowercase());
+            let prefix = lower.0.starts_with(&lower.1) || lower.1.starts_with(&lower.0);
+            (strsim::damerau_levenshtein(&lower.0, &lower.1), !prefix, v)
+        })
+        .filter(|(d, _, v)| *d <= 2.max(v.len() / 3))
+        .min_by_key(|(d, not_prefix, _)| (*d, *not_prefix))
+        .map(|(_, _, v)| v)
 }
 
 fn did_you_mean(given: &str, valid: &[&str]) -> String {

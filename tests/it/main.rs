@@ -1,1 +1,7 @@
-fn main(){}
+//! The one integration-test crate (see STYLE.md): modules by topic.
+
+mod common;
+mod hand;
+mod rules;
+mod stylised;
+mod cli;

@@ -1,0 +1,210 @@
+//! The real binary: success paths, every kind of bad input (exit code 2, a message naming
+//! file, line, key, value and what is allowed, nothing written), and byte-identical output
+//! across thread counts.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn tradesim() -> Command {
+    Command::cargo_bin("tradesim").expect("binary builds")
+}
+
+fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.to_string_lossy().ends_with(".batch.toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn list_names_economies_sectors_levers_and_rules() {
+    let out = tradesim().arg("list").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    for word in ["US", "RU", "CN", "EU", "IN", "ROW", "energy", "defense", "consumer", "tariff", "export_control", "import_ban", "embargo",
+        "financial_sanctions", "entity_sanctions", "secondary_sanctions", "trade_agreement", "investment", "treaty", "retaliate", "align",
+        "escalate", "normalize"]
+    {
+        assert!(text.contains(word), "`list` lacks {word}:\n{text}");
+    }
+}
+
+#[test]
+fn help_documents_every_run_option() {
+    let out = tradesim().args(["run", "--help"]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    for flag in ["--runs", "--seed", "--threads", "--out", "--keep-runs", "--data", "--quiet"] {
+        assert!(text.contains(flag), "run --help lacks {flag}");
+    }
+}
+
+#[test]
+fn every_shipped_scenario_checks_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = shipped_scenarios();
+    assert!(files.len() >= 2);
+    tradesim().arg("check").args(&files).assert().success();
+    for f in files {
+        let out = dir.path().join(f.file_stem().unwrap());
+        tradesim().args(["run", "--runs", "4", "-q", "--out"]).arg(&out).arg(&f).assert().success();
+        for file in ["summary.csv", "annual.csv", "manifest.json"] {
+            assert!(out.join(file).is_file(), "{} lacks {file}", f.display());
+        }
+    }
+}
+
+fn read(path: &Path) -> Vec<csv::StringRecord> {
+    csv::Reader::from_path(path).unwrap().records().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn run_writes_tidy_summaries_where_all_sectors_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "8", "-q", "--keep-runs", "--out"]).arg(&out).assert().success();
+    let header = std::fs::read_to_string(out.join("summary.csv")).unwrap().lines().next().unwrap().to_owned();
+    assert_eq!(header, "date,exporter,importer,sector,metric,mean,p05,p25,p50,p75,p95");
+    let rows = read(&out.join("annual.csv"));
+    let mean = |year: &str, exp: &str, imp: &str, sector: &str| -> f64 {
+        rows.iter()
+            .find(|r| &r[0] == year && &r[1] == exp && &r[2] == imp && &r[3] == sector && &r[4] == "trade")
+            .map(|r| r[5].parse().unwrap())
+            .unwrap_or_else(|| panic!("no row {year} {exp} {imp} {sector}"))
+    };
+    let sectors = ["energy", "metals", "agriculture", "technology", "aerospace", "machinery", "defense", "consumer"];
+    for (e, i) in [("RU", "US"), ("US", "RU"), ("RU", "CN"), ("EU", "RU")] {
+        let parts: f64 = sectors.iter().map(|s| mean("2025", e, i, s)).sum();
+        let all = mean("2025", e, i, "all");
+        assert!((parts - all).abs() <= 8.0, "{e}→{i}: {parts} vs {all}");
+    }
+    // every run's annual totals are kept, with the run index
+    let runs = read(&out.join("runs.csv"));
+    let distinct: std::collections::BTreeSet<String> = runs.iter().map(|r| r[0].to_owned()).collect();
+    assert_eq!(distinct.len(), 8);
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["runs"], 8);
+    assert_eq!(manifest["seed"], 20220224);
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn same_seed_gives_byte_identical_output_on_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (out, t) in [(&a, "1"), (&b, "2")] {
+        tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "300", "--seed", "5", "-q", "--keep-runs", "--threads", t, "--out"]).arg(out).assert().success();
+    }
+    for f in ["summary.csv", "annual.csv", "runs.csv"] {
+        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        assert!(x == y, "{f} differs between 1 and 2 threads");
+    }
+    // and a different seed gives different numbers
+    let c = dir.path().join("c");
+    tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "300", "--seed", "6", "-q", "--out"]).arg(&c).assert().success();
+    assert!(std::fs::read(a.join("annual.csv")).unwrap() != std::fs::read(c.join("annual.csv")).unwrap());
+}
+
+/// Run a bad scenario: exit code 2, stderr contains every `expect`ed piece, nothing written.
+fn rejects(text: &str, expect: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let assert = tradesim().arg("run").arg(&file).arg("--out").arg(&out).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("bad.toml"), "message names the file: {err}");
+    for e in expect {
+        assert!(err.contains(e), "message lacks `{e}`:\n{err}");
+    }
+    assert!(!out.exists(), "nothing written for a bad scenario");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary directory left: {leftovers:?}");
+    // `check` reports the same
+    tradesim().arg("check").arg(&file).assert().code(2);
+}
+
+const HEAD: &str = "base = \"2021\"\nstart = \"2021-01\"\nend = \"2025-12\"\nruns = 2\n";
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    rejects("base = \"2021\"\nstart = \"2021-01\nend = \"2025-12\"\n", &["bad.toml:2:"]);
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"export_control\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\ncovrage = 0.5\n"),
+        &["lever[0].covrage", "did you mean `coverage`", "bad.toml:10:"],
+    );
+    rejects(&format!("{HEAD}sead = 3\n"), &["sead", "did you mean `seed`"]);
+}
+
+#[test]
+fn unknown_lever_kind_suggests_the_nearest() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"export_controls\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\n"),
+        &["lever[0].kind", "export_controls", "did you mean `export_control`"],
+    );
+    rejects(&format!("{HEAD}[[rule]]\nkind = \"retaliation\"\nby = \"RU\"\n"), &["rule[0].kind", "did you mean `retaliate`"]);
+}
+
+#[test]
+fn coverage_outside_zero_one_is_rejected() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"import_ban\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\ncoverage = 1.5\n"),
+        &["lever[0].coverage", "1.5", "from 0 to 1", "bad.toml:10:"],
+    );
+}
+
+#[test]
+fn unknown_economy_or_sector_is_rejected() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"import_ban\"\nby = \"US\"\non = \"RUS\"\nstart = \"2022-03\"\n"),
+        &["lever[0].on", "RUS", "did you mean `RU`"],
+    );
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"import_ban\"\nby = \"US\"\non = \"RU\"\nsectors = [\"enrgy\"]\nstart = \"2022-03\"\n"),
+        &["lever[0].sectors", "enrgy", "did you mean `energy`"],
+    );
+}
+
+#[test]
+fn dates_outside_the_scenario_are_rejected() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"import_ban\"\nby = \"US\"\non = \"RU\"\nstart = \"2035-01\"\n"),
+        &["lever[0].start", "2035-01", "outside the scenario", "2021-01 to 2025-12"],
+    );
+    rejects("base = \"2021\"\nstart = \"2025-01\"\nend = \"2021-12\"\n", &["`end`", "before start"]);
+    rejects(&format!("{HEAD}[[lever]]\nkind = \"treaty\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-3\"\n"), &["lever[0].start", "YYYY-MM"]);
+}
+
+#[test]
+fn negative_rates_are_rejected() {
+    rejects(&format!("{HEAD}[shocks]\nevent_rate = -1\n"), &["shocks.event_rate", "-1", "from 0"]);
+    rejects(&format!("{HEAD}[[lever]]\nkind = \"tariff\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nrate = -0.2\n"), &["lever[0].rate", "-0.2"]);
+}
+
+#[test]
+fn fields_of_another_kind_are_rejected() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"tariff\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nrate = 0.1\ncoverage = 0.5\n"),
+        &["lever[0].coverage", "does not apply to kind `tariff`", "rate"],
+    );
+}
+
+#[test]
+fn missing_scenario_file_is_bad_input() {
+    tradesim().args(["run", "no/such/file.toml"]).assert().code(2).stderr(predicates::str::contains("no/such/file.toml"));
+}
+
+#[test]
+fn unwritable_output_is_a_clear_failure_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let assert = tradesim().args(["run", "scenarios/baseline_2021.toml", "--runs", "2", "--out"]).arg(blocker.join("out")).assert().code(1);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("cannot create"), "{err}");
+}

@@ -1,0 +1,112 @@
+//! Shared test fixtures: small hand-built economies and a quiet (noise-free) scenario header.
+
+use tradesim::calibration::Calibration;
+use tradesim::model::{Init, Layout, Model, Prepared};
+use tradesim::rng::run_rng;
+use tradesim::scenario::{parse_scenario, Scenario, Universe};
+
+/// A universe of the given economies and one sector `goods` with σ, λ, η.
+pub fn universe(economies: &[&str], sigma: f64, lambda: f64, eta: f64) -> Universe {
+    Universe {
+        economies: economies.iter().map(|s| s.to_string()).collect(),
+        sectors: vec!["goods".into()],
+        bases: vec![2000],
+        sigma: vec![sigma],
+        lambda: vec![lambda],
+        eta: vec![eta],
+    }
+}
+
+/// A one-sector base year: `flows[i][j]` USD per year, GDP 1e12 each, no growth, no volatility.
+pub fn init(economies: &[&str], flows: &[&[f64]]) -> Init {
+    let n = economies.len();
+    let layout = Layout::new(n, 1, 0);
+    let mut f = vec![0.0; layout.routes()];
+    for i in 0..n {
+        for j in 0..n {
+            f[layout.route(0, i, j)] = flows[i][j];
+        }
+    }
+    Init {
+        economies: economies.iter().map(|s| s.to_string()).collect(),
+        sectors: vec!["goods".into()],
+        base: 2000,
+        gdp: vec![1e12; n],
+        growth: vec![0.0; n],
+        gdp_volatility: vec![0.0; n],
+        flows: f,
+        tension: vec![0.3; layout.pairs()],
+        energy_sector: None,
+        energy_base: None,
+        energy_annual: vec![],
+    }
+}
+
+/// Scenario header with every source of noise off and prices frozen (φ = 0), from 2000-01.
+pub const QUIET: &str = r#"
+base = 2000
+start = "2000-01"
+end = "2019-12"
+runs = 1
+seed = 1
+[shocks]
+gdp_volatility_scale = 0
+event_rate = 0
+trade_noise = 0
+energy_price = "flat"
+"#;
+
+/// QUIET plus a `[params]` table (phi = 0, no GDP pass-through) and extra text (levers, rules).
+pub fn quiet(params: &str, rest: &str) -> String {
+    format!("{QUIET}\n[params]\nphi = 0\ngdp_pass_through = 0\n{params}\n{rest}")
+}
+
+pub fn scenario(text: &str, uni: &Universe) -> Scenario {
+    parse_scenario(text, "test.toml", uni).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Run a model to its end and hand back the final model state via a closure.
+pub fn run_to_end<T>(sc: &Scenario, init: &Init, seed: u64, f: impl FnOnce(&Model) -> T) -> T {
+    let pre = Prepared::new(sc, init);
+    let mut m = Model::new(sc, init, &pre, run_rng(seed, 0));
+    while !m.finished() {
+        m.step();
+    }
+    f(&m)
+}
+
+/// Run a model and return, for each step, a closure's reading of the state.
+pub fn trajectory<T>(sc: &Scenario, init: &Init, seed: u64, mut f: impl FnMut(&Model) -> T) -> Vec<T> {
+    let pre = Prepared::new(sc, init);
+    let mut m = Model::new(sc, init, &pre, run_rng(seed, 0));
+    let mut out = Vec::new();
+    while !m.finished() {
+        m.step();
+        out.push(f(&m));
+    }
+    out
+}
+
+pub fn calibration() -> Calibration {
+    Calibration::embedded().expect("shipped calibration loads")
+}
+
+/// The shipped calibration with a scenario text.
+pub fn real(text: &str) -> (Scenario, Init) {
+    let cal = calibration();
+    let sc = parse_scenario(text, "test.toml", &cal.universe()).unwrap_or_else(|e| panic!("{e}"));
+    let init = cal.init(sc.base);
+    (sc, init)
+}
+
+pub fn idx(init: &Init, code: &str) -> usize {
+    init.economies.iter().position(|e| e == code).unwrap()
+}
+
+pub fn sector(init: &Init, code: &str) -> usize {
+    init.sectors.iter().position(|e| e == code).unwrap()
+}
+
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-300)
+}
