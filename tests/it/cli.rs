@@ -208,3 +208,22 @@ fn unwritable_output_is_a_clear_failure_before_any_work() {
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(err.contains("cannot create"), "{err}");
 }
+
+#[test]
+fn sanctions_2022_cuts_us_russia_trade_and_raises_china_and_india_energy_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let median = |name: &str, exp: &str, imp: &str, sector: &str| -> f64 {
+        let rows = read(&dir.path().join(name).join("annual.csv"));
+        let r = rows.iter().find(|r| &r[0] == "2023" && &r[1] == exp && &r[2] == imp && &r[3] == sector && &r[4] == "trade").unwrap();
+        r[8].parse().unwrap()
+    };
+    for name in ["baseline_2021", "sanctions_2022"] {
+        tradesim().args(["run", &format!("scenarios/{name}.toml"), "--runs", "60", "-q", "--out"]).arg(dir.path().join(name)).assert().success();
+    }
+    let total = |n: &str| median(n, "US", "RU", "all") + median(n, "RU", "US", "all");
+    assert!(total("sanctions_2022") < 0.5 * total("baseline_2021"), "{} vs {}", total("sanctions_2022"), total("baseline_2021"));
+    for buyer in ["CN", "IN"] {
+        let (b, s) = (median("baseline_2021", "RU", buyer, "energy"), median("sanctions_2022", "RU", buyer, "energy"));
+        assert!(s > b, "{buyer}: {s} vs {b}");
+    }
+}
