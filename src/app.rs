@@ -74,6 +74,9 @@ fn list(data: &DataArg) -> Result<()> {
     for (c, n) in cal.economies.iter().zip(&cal.economy_names) {
         println!("  {c:<6} {n}");
     }
+    for (year, missing) in &cal.incomplete {
+        println!("  (base {year} is not usable: economies.csv has no row for {})", missing.join(", "));
+    }
     println!("Sectors (σ = CES elasticity, λ = adjustment speed per year, η = price elasticity of demand):");
     for s in &cal.sectors {
         println!("  {:<12} σ={:<6} λ={:<5} η={:<4} {}", s.code, s.sigma, s.lambda, s.eta, s.name);

@@ -46,6 +46,8 @@ pub struct Calibration {
     pub economy_names: Vec<String>,
     pub sectors: Vec<Sector>,
     pub bases: BTreeMap<i32, BaseData>,
+    /// Base years some economy has no GDP row for (unusable), with the missing codes.
+    pub incomplete: BTreeMap<i32, Vec<String>>,
     pub energy_annual: Vec<(i32, f64)>,
 }
 
@@ -167,9 +169,12 @@ impl Calibration {
             b.growth[i] = r.growth;
             b.volatility[i] = r.gdp_volatility;
         }
+        // A base year that lacks an economy (one added for another base) cannot be used.
+        let mut incomplete = BTreeMap::new();
         for (year, b) in &bases {
-            if let Some(i) = b.gdp.iter().position(|g| g.is_nan()) {
-                return Err(format!("{}: base {year} has no row for economy `{}`", FILES[0], economies[i]));
+            let missing: Vec<String> = b.gdp.iter().zip(&economies).filter(|(g, _)| g.is_nan()).map(|(_, e)| e.clone()).collect();
+            if !missing.is_empty() {
+                incomplete.insert(*year, missing);
             }
         }
         for (line, r) in &flow_rows {
@@ -190,8 +195,11 @@ impl Calibration {
             }
             b.tension[layout.pair(a, c)] = r.tension;
         }
+        for year in incomplete.keys() {
+            bases.remove(year);
+        }
         let energy_annual = price_rows.iter().map(|(_, r)| (r.year, r.usd_per_barrel)).collect();
-        Ok(Calibration { economies, economy_names, sectors, bases, energy_annual })
+        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, energy_annual })
     }
 
     /// What scenarios may name, and the per-sector defaults they may override.

@@ -227,3 +227,32 @@ fn sanctions_2022_cuts_us_russia_trade_and_raises_china_and_india_energy_imports
         assert!(s > b, "{buyer}: {s} vs {b}");
     }
 }
+
+#[test]
+fn a_user_can_add_an_economy_by_editing_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv"] {
+        std::fs::copy(Path::new("data").join(f), data.join(f)).unwrap();
+    }
+    // Kazakhstan split out of ROW (illustrative numbers), base 2021 only.
+    let mut e = std::fs::read_to_string(data.join("economies.csv")).unwrap();
+    e.push_str("2021,KZ,Kazakhstan,197000000000,0.03,0.05,test,test\n");
+    std::fs::write(data.join("economies.csv"), e).unwrap();
+    let mut f = std::fs::read_to_string(data.join("flows.csv")).unwrap();
+    f.push_str("2021,RU,KZ,consumer,18000000000,exporter_reported,published,test,test\n2021,KZ,RU,metals,7000000000,importer_reported,published,test,test\n");
+    std::fs::write(data.join("flows.csv"), f).unwrap();
+    let out = tradesim().args(["list", "--data"]).arg(&data).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8(out).unwrap().contains("Kazakhstan"));
+    let sc = dir.path().join("kz.toml");
+    std::fs::write(&sc, "base = \"2021\"\nstart = \"2021-01\"\nend = \"2023-12\"\n[[lever]]\nkind = \"export_control\"\nby = \"EU\"\non = \"RU\"\nstart = \"2022-03\"\nhub = \"KZ\"\n").unwrap();
+    tradesim().args(["run", "--runs", "3", "-q", "--data"]).arg(&data).arg("--out").arg(dir.path().join("o")).arg(&sc).assert().success();
+    let rows = read(&dir.path().join("o").join("annual.csv"));
+    assert!(rows.iter().any(|r| &r[1] == "RU" && &r[2] == "KZ"), "the new economy's flows are in the output");
+    // the built-in calibration does not know KZ
+    tradesim().args(["check"]).arg(&sc).assert().code(2).stderr(predicates::str::contains("unknown economy `KZ`"));
+    // a broken data file is bad input naming the file and line
+    std::fs::write(data.join("tension.csv"), "base,a,b,tension,source,note\n2021,US,XX,0.5,x,x\n").unwrap();
+    tradesim().args(["list", "--data"]).arg(&data).assert().code(2).stderr(predicates::str::contains("tension.csv:2"));
+}
