@@ -110,3 +110,20 @@ pub fn sector(init: &Init, code: &str) -> usize {
 pub fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1e-300)
 }
+
+/// The four-economy fixture used by the hand-solved and rule tests.
+pub const ABC: [&str; 4] = ["A", "B", "C", "H"];
+
+/// B imports 60 from A and 40 from C; A imports 50 from B and 50 from C; C imports 20 from A
+/// and 20 from B; H (the hub) trades 1 with everyone.
+pub fn abc() -> tradesim::model::Init {
+    init(
+        &ABC,
+        &[&[0.0, 60.0, 20.0, 1.0], &[50.0, 0.0, 20.0, 1.0], &[50.0, 40.0, 0.0, 1.0], &[1.0, 1.0, 1.0, 0.0]],
+    )
+}
+
+pub fn flow(m: &tradesim::model::Model, i: usize, j: usize) -> f64 {
+    m.direct[tradesim::model::Layout::new(4, 1, 0).route(0, i, j)]
+}
+

@@ -13,21 +13,6 @@ fn ces(pi: &[f64], tau: &[f64], e0: f64, sigma: f64, eta: f64) -> Vec<f64> {
     pi.iter().zip(tau).map(|(p, t)| p * t.powf(1.0 - sigma) / d * e / t).collect()
 }
 
-const ABC: [&str; 4] = ["A", "B", "C", "H"];
-
-/// B imports 60 from A and 40 from C; A imports 50 from B and 50 from C; C imports 20 from A
-/// and 20 from B; H (the hub) trades 1 with everyone.
-fn abc() -> tradesim::model::Init {
-    init(
-        &ABC,
-        &[&[0.0, 60.0, 20.0, 1.0], &[50.0, 0.0, 20.0, 1.0], &[50.0, 40.0, 0.0, 1.0], &[1.0, 1.0, 1.0, 0.0]],
-    )
-}
-
-fn flow(m: &tradesim::model::Model, i: usize, j: usize) -> f64 {
-    m.direct[Layout::new(4, 1, 0).route(0, i, j)]
-}
-
 fn rerouted(m: &tradesim::model::Model, i: usize, j: usize) -> f64 {
     m.rerouted[Layout::new(4, 1, 0).route(0, i, j)]
 }

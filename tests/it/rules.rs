@@ -2,20 +2,6 @@
 
 use crate::common::*;
 use tradesim::model::levers::Origin;
-use tradesim::model::Layout;
-
-const ABC: [&str; 4] = ["A", "B", "C", "H"];
-
-fn abc() -> tradesim::model::Init {
-    init(
-        &ABC,
-        &[&[0.0, 60.0, 20.0, 1.0], &[50.0, 0.0, 20.0, 1.0], &[50.0, 40.0, 0.0, 1.0], &[1.0, 1.0, 1.0, 0.0]],
-    )
-}
-
-fn flow(m: &tradesim::model::Model, i: usize, j: usize) -> f64 {
-    m.direct[Layout::new(4, 1, 0).route(0, i, j)]
-}
 
 fn rule_levers(m: &tradesim::model::Model) -> usize {
     m.levers.iter().filter(|l| matches!(l.origin, Origin::Rule(_))).count()
