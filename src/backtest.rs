@@ -137,7 +137,7 @@ pub fn check_observed(
     for o in obs {
         for (k, code) in [(1, &o.exporter), (2, &o.importer)] {
             if !economies.iter().any(|e| e == code) {
-                let hint = match crate::scenario::validate::nearest(code, economies.iter().map(String::as_str)) {
+                let hint = match suggest_economy(code, economies) {
                     Some(n) => format!("did you mean `{n}`? "),
                     None => String::new(),
                 };
@@ -172,6 +172,30 @@ pub fn check_observed(
         return Err(format!("{file}: no observation falls in the run's full calendar years {years:?}"));
     }
     Ok((kept, skipped))
+}
+
+/// Common spellings of the shipped codes in published statistics (ISO3, names, EU vintages).
+const ALIASES: [(&str, &str); 16] = [
+    ("USA", "US"), ("UNITED STATES", "US"), ("RUS", "RU"), ("RUSSIA", "RU"), ("USSR", "RU"), ("SU", "RU"),
+    ("CHN", "CN"), ("CHINA", "CN"), ("IND", "IN"), ("INDIA", "IN"), ("EU27", "EU"), ("EU28", "EU"),
+    ("EC", "EU"), ("EC9", "EU"), ("EC12", "EU"), ("WORLD", "ROW"),
+];
+
+/// The valid code a mistyped economy most likely means: a known alias, a different case, a
+/// prefix, or else the nearest code by edit distance.
+pub fn suggest_economy<'a>(given: &str, economies: &'a [String]) -> Option<&'a str> {
+    let up = given.trim().to_uppercase();
+    let find = |c: &str| economies.iter().find(|e| e.as_str() == c).map(String::as_str);
+    if let Some(hit) = ALIASES.iter().find(|(a, _)| *a == up).and_then(|(_, c)| find(c)) {
+        return Some(hit);
+    }
+    if let Some(hit) = economies.iter().find(|e| e.to_uppercase() == up) {
+        return Some(hit);
+    }
+    if let Some(hit) = economies.iter().filter(|e| up.starts_with(&e.to_uppercase())).max_by_key(|e| e.len()) {
+        return Some(hit);
+    }
+    crate::scenario::validate::nearest(given, economies.iter().map(String::as_str))
 }
 
 /// Median of a non-empty list (mean of the two middle values for an even count).
@@ -311,6 +335,9 @@ mod tests {
         let econ: Vec<String> = ["US", "RU", "CN", "EU", "IN", "ROW"].iter().map(|s| s.to_string()).collect();
         let e = check_observed(vec![obs(7, 2021, "US", "RUS", 1.0)], "o.csv", &econ, &[2021], false).unwrap_err();
         assert!(e.starts_with("o.csv:7:") && e.contains("did you mean `RU`"), "{e}");
+        assert_eq!(suggest_economy("USSR", &econ), Some("RU"));
+        assert_eq!(suggest_economy("row", &econ), Some("ROW"));
+        assert_eq!(suggest_economy("CNN", &econ), Some("CN"));
         let e = check_observed(vec![obs(3, 2019, "US", "RU", 1.0)], "o.csv", &econ, &[2021, 2022], false).unwrap_err();
         assert!(e.contains("2019 is not a full calendar year") && e.contains("2021 to 2022"), "{e}");
         let (kept, skipped) =
