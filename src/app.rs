@@ -25,6 +25,7 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Check { scenarios, data } => check(&scenarios, &data),
         Command::List { data } => list(&data),
+        Command::Backtest(args) => backtest(&args),
     }
 }
 
@@ -217,4 +218,74 @@ fn progress_bar(len: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where `backtest` writes by default: output/<scenario-file-stem>_backtest.
+pub fn default_backtest_out(scenario: &Path) -> PathBuf {
+    let mut name = default_out(scenario).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    name.push_str("_backtest");
+    PathBuf::from("output").join(name)
+}
+
+/// Run a scenario in-process (via `run`) and compare its annual bilateral totals with observed
+/// values. Observed rows are checked before the run starts.
+fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
+    use crate::backtest::{check_observed, compare, parse_observed};
+    use crate::output::{backtest_chart, backtest_out};
+    let file = args.actual.display().to_string();
+    let text = std::fs::read_to_string(&args.actual).map_err(|e| BadInput(format!("{file}: cannot read observed file: {e}")))?;
+    let observed = parse_observed(&text, &file).map_err(BadInput)?;
+    let cal = load_calibration(&args.data)?;
+    let (sc, _) = load_scenario(&args.scenario, &cal)?;
+    let years: Vec<i32> = crate::summary::full_years(&sc).iter().map(|(y, _)| *y).collect();
+    let (observed, skipped) = check_observed(observed, &file, &cal.economies, &years, args.skip_other_years).map_err(BadInput)?;
+
+    let dest = args.out.clone().unwrap_or_else(|| default_backtest_out(&args.scenario));
+    let out = OutputDir::create(&dest)?;
+    let run_args = RunArgs {
+        scenario: args.scenario.clone(),
+        runs: args.runs,
+        seed: args.seed,
+        threads: args.threads,
+        out: Some(out.path("run")),
+        keep_runs: false,
+        quiet: args.quiet,
+        data: DataArg { data: args.data.data.clone() },
+    };
+    let run_dir = run(&run_args)?;
+    let sim = read_annual_trade(&run_dir.join("annual.csv"))?;
+    let (rows, metrics) = compare(&observed, &sim, &file).map_err(BadInput)?;
+    backtest_out::write_backtest(&out.path("backtest.csv"), &rows)?;
+    backtest_out::write_metrics(&out.path("backtest_metrics.csv"), &metrics)?;
+    backtest_chart::write_chart(&out.path("backtest.png"), &sc.name, &rows, &sim)?;
+    let dir = out.commit()?;
+    print!("{}", backtest_out::format_table(&rows, &metrics));
+    if skipped > 0 {
+        println!("skipped {skipped} observed rows outside the run's years {}..{}", years.first().unwrap_or(&0), years.last().unwrap_or(&0));
+    }
+    println!("backtest written to {}", dir.display());
+    Ok(())
+}
+
+/// The `trade`/`all` rows of an annual.csv as simulated distributions.
+fn read_annual_trade(path: &Path) -> Result<Vec<crate::backtest::Simulated>> {
+    let num = |r: &csv::StringRecord, i: usize| -> Result<f64> {
+        r.get(i).unwrap_or("").parse::<f64>().with_context(|| format!("{}: bad number in {:?}", path.display(), r))
+    };
+    let mut out = Vec::new();
+    // columns as csv_out::HEADER: date, exporter, importer, sector, metric, mean, p05, p25, p50, p75, p95
+    for r in crate::output::csv_out::read_rows(path)? {
+        if r.get(4) != Some("trade") || r.get(3) != Some("all") {
+            continue;
+        }
+        out.push(crate::backtest::Simulated {
+            year: r.get(0).unwrap_or("").parse().with_context(|| format!("{}: bad year in {:?}", path.display(), r))?,
+            exporter: r.get(1).unwrap_or("").to_owned(),
+            importer: r.get(2).unwrap_or("").to_owned(),
+            p05: num(&r, 6)?,
+            p50: num(&r, 8)?,
+            p95: num(&r, 10)?,
+        });
+    }
+    Ok(out)
 }

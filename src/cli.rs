@@ -29,6 +29,13 @@ pub enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Compare a scenario's simulated calendar-year bilateral trade (annual.csv, metric
+    /// `trade`, sector `all`) with observed values: per pair and year the observed value, the
+    /// simulated median and 90% band, whether it falls inside, and the absolute percentage
+    /// error; then MdAPE, band coverage and the share of year-on-year directions right.
+    /// Writes backtest.csv, backtest_metrics.csv, backtest.png and the run itself (run/) to
+    /// output/<scenario-file-stem>_backtest/ (or --out). See docs/backtest.md.
+    Backtest(BacktestArgs),
     /// Print the economies, sectors, lever kinds and rule kinds, one line of documentation each.
     List {
         #[command(flatten)]
@@ -65,6 +72,39 @@ pub struct RunArgs {
     #[arg(long)]
     pub keep_runs: bool,
     /// No progress bar, no summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Scenario file (TOML) to run; see docs/scenarios.md.
+    pub scenario: PathBuf,
+    /// Observed values: CSV with the columns year,exporter,importer,value_usd (calendar-year
+    /// total goods trade of a pair, current USD; extra columns such as `source` are ignored).
+    /// data/observed.csv holds the base years only.
+    #[arg(long, value_name = "FILE")]
+    pub actual: PathBuf,
+    /// Number of Monte-Carlo runs (overrides the scenario's `runs`).
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: output/<scenario-file-stem>_backtest). Replaced as a whole
+    /// when the backtest succeeds.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Ignore observed rows whose year is not a full calendar year of the run (their number is
+    /// reported) instead of failing on them.
+    #[arg(long)]
+    pub skip_other_years: bool,
+    /// No progress bar and no run summary (the backtest table is still printed).
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]

@@ -3,6 +3,7 @@
 //! observations → `Summary` → CSV (see ARCHITECTURE.md).
 
 pub mod app;
+pub mod backtest;
 pub mod batch;
 pub mod calibration;
 pub mod cli;

@@ -1,6 +1,8 @@
 //! Everything that writes files: result directories (written to a temporary sibling and
 //! moved into place at the end), the CSV summaries and the manifest.
 
+pub mod backtest_chart;
+pub mod backtest_out;
 pub mod csv_out;
 
 use anyhow::{Context, Result};

@@ -1,7 +1,8 @@
 //! The one integration-test crate (see STYLE.md): modules by topic.
 
+mod cli;
 mod common;
 mod hand;
+mod library;
 mod rules;
 mod stylised;
-mod cli;
