@@ -8,6 +8,7 @@ use anyhow::{anyhow, Context, Result};
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -107,6 +108,17 @@ impl Quantiles {
     }
 }
 
+/// Which bands a line is drawn with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bands {
+    /// The median only (for shares and other non-quantile series).
+    None,
+    /// The 90% band (p05-p95) only: for overlays, where inner bands would clutter.
+    Outer,
+    /// The 90% and the 50% (p25-p75) bands.
+    Both,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dash {
     Solid,
@@ -114,13 +126,13 @@ pub enum Dash {
     Dotted,
 }
 
-/// A median line, drawn with its bands when `bands` is set.
+/// A median line with its bands.
 #[derive(Debug, Clone)]
 pub struct Line {
     pub label: String,
     pub colour: RGBColor,
     pub dash: Dash,
-    pub bands: bool,
+    pub bands: Bands,
     pub points: Vec<Quantiles>,
 }
 
@@ -294,7 +306,7 @@ fn max_value(panel: &Panel) -> f64 {
         Body::Lines(lines) => {
             for l in lines {
                 for q in &l.points {
-                    let top = if l.bands { q.p95.max(q.p50) } else { q.p50 };
+                    let top = if l.bands == Bands::None { q.p50 } else { q.p95.max(q.p50) };
                     if top.is_finite() {
                         m = m.max(top);
                     }
@@ -354,29 +366,56 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         .light_line_style(TRANSPARENT)
         .draw())?;
 
+    // Lever markers: a dashed line and a letter tag at the top (the legend spells them out);
+    // tags closer than 22 px to the previous one drop a row so they never overlap.
     let grey = RGBColor(110, 110, 110);
-    for m in &panel.markers {
+    // backend_coord is in image pixels; drawing on plot_area is relative to its corner.
+    let base = plot_area.get_base_pixel();
+    let to_area = |c: (i32, i32)| (c.0 - base.0, c.1 - base.1);
+    let mut last_tag: Option<(i32, i32)> = None;
+    for (k, m) in panel.markers.iter().enumerate() {
         ctx(chart.draw_series(DashedLineSeries::new(vec![(m.x, y0), (m.x, y1)], 6, 4, stroke(grey, 1))))?;
-        let font = (SANS, 12).into_font().transform(FontTransform::Rotate90).color(&grey);
-        ctx(chart.draw_series(std::iter::once(Text::new(m.label.clone(), (m.x, y1), font))))?;
+        let (px, top) = to_area(chart.backend_coord(&(m.x, y1)));
+        let row = match last_tag {
+            Some((x, r)) if px - x < 22 => r + 1,
+            _ => 0,
+        };
+        last_tag = Some((px, row));
+        let (tx, ty) = (px + 3, top + 3 + row * 17);
+        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], WHITE.filled())))?;
+        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], stroke(grey, 1))))?;
+        ctx(plot_area.draw(&Text::new(marker_tag(k), (tx + 7, ty + 8), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
     }
 
     match &panel.body {
         Body::Lines(lines) => {
-            for l in lines.iter().filter(|l| l.bands && !l.points.is_empty()) {
+            for l in lines.iter().filter(|l| l.bands != Bands::None && !l.points.is_empty()) {
                 for (alpha, inner) in [(ALPHA_90, false), (ALPHA_50, true)] {
+                    if inner && l.bands != Bands::Both {
+                        continue;
+                    }
                     let bounds = |q: &Quantiles| if inner { (q.p25, q.p75) } else { (q.p05, q.p95) };
                     let mut poly: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, bounds(q).1)).collect();
                     poly.extend(l.points.iter().rev().map(|q| (q.x, bounds(q).0)));
                     ctx(chart.draw_series(std::iter::once(Polygon::new(poly, l.colour.mix(alpha).filled()))))?;
                 }
             }
+            // Lines without bands (shares of runs) often coincide: earlier ones are drawn wider
+            // underneath, so each stays visible.
+            let plain = lines.iter().filter(|l| l.bands == Bands::None).count() as u32;
+            let mut k = 0;
             for l in lines {
+                let w = if l.bands != Bands::None {
+                    2
+                } else {
+                    k += 1;
+                    2 + 3 * (plain - k)
+                };
                 let pts: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, q.p50)).collect();
                 match l.dash {
-                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(pts, stroke(l.colour, 2))))?,
-                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(pts, 10, 6, stroke(l.colour, 2))))?,
-                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(pts, 3, 4, stroke(l.colour, 2))))?,
+                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(pts, stroke(l.colour, w))))?,
+                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(pts, 10, 6, stroke(l.colour, w))))?,
+                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(pts, 3, 4, stroke(l.colour, w))))?,
                 };
             }
         }
@@ -400,11 +439,16 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         ctx(chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 4, p.colour.filled()))))?;
     }
     if let Some(p) = panel.points.iter().max_by(|a, b| a.y.total_cmp(&b.y)) {
-        let (px, py) = chart.backend_coord(&(p.x, p.y));
-        ctx(plot_area.draw(&Text::new(p.label.clone(), (px + 9, py - 20), (SANS, 13).into_font().color(&BLACK))))?;
+        // Labelled once, at the highest point, on a white box so bands do not hide it.
+        let (px, py) = to_area(chart.backend_coord(&(p.x, p.y)));
+        let font = (SANS, 13).into_font().color(&BLACK);
+        let (w, h) = ctx(plot_area.estimate_text_size(&p.label, &font))?;
+        let (tx, ty) = (px + 10, py - h as i32 - 12);
+        ctx(plot_area.draw(&Rectangle::new([(tx - 3, ty - 2), (tx + w as i32 + 3, ty + h as i32 + 4)], WHITE.mix(0.85).filled())))?;
+        ctx(plot_area.draw(&Text::new(p.label.clone(), (tx, ty), font)))?;
     }
     if let Some(note) = &panel.empty_note {
-        let (px, py) = chart.backend_coord(&(x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.5));
+        let (px, py) = to_area(chart.backend_coord(&(x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.5)));
         ctx(plot_area.draw(&Text::new(note.clone(), (px, py), (SANS, 16).into_font().color(&grey))))?;
     }
     draw_legend(&legend_area, panel)
@@ -426,14 +470,15 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         }
         Ok(())
     };
-    let mut any_band = false;
+    let (mut outer, mut inner) = (false, false);
     match &panel.body {
         Body::Lines(lines) => {
             for l in lines {
                 sample(y, l.colour, l.dash)?;
                 ctx(area.draw(&Text::new(l.label.clone(), (x + 36, y - 8), font.clone())))?;
                 y += step;
-                any_band |= l.bands;
+                outer |= l.bands != Bands::None;
+                inner |= l.bands == Bands::Both;
             }
         }
         Body::Stacked(layers) => {
@@ -446,11 +491,13 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
     }
     y += 6;
     let note = (SANS, 13).into_font().color(&RGBColor(70, 70, 70));
-    if any_band {
-        let g = RGBColor(90, 90, 90);
+    let g = RGBColor(90, 90, 90);
+    if inner {
         ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_50).filled())))?;
-        ctx(area.draw(&Text::new("median, 50% band (p25–p75)", (x + 36, y - 8), note.clone())))?;
+        ctx(area.draw(&Text::new("50% band (p25–p75)", (x + 36, y - 8), note.clone())))?;
         y += step;
+    }
+    if outer {
         ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_90).filled())))?;
         ctx(area.draw(&Text::new("90% band (p05–p95)", (x + 36, y - 8), note.clone())))?;
         y += step;
@@ -465,9 +512,46 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         let grey = RGBColor(110, 110, 110);
         ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y - 3)], stroke(grey, 1))))?;
         ctx(area.draw(&PathElement::new(vec![(x + 14, y + 2), (x + 14, y + 8)], stroke(grey, 1))))?;
-        ctx(area.draw(&Text::new("lever start / end", (x + 36, y - 8), note)))?;
+        ctx(area.draw(&Text::new("levers start / end:", (x + 36, y - 8), note.clone())))?;
+        y += step;
+        for (k, m) in panel.markers.iter().enumerate() {
+            ctx(area.draw(&Rectangle::new([(x + 7, y - 8), (x + 21, y + 7)], stroke(grey, 1))))?;
+            ctx(area.draw(&Text::new(marker_tag(k), (x + 14, y), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+            for line in wrap(&m.label, 30) {
+                ctx(area.draw(&Text::new(line, (x + 36, y - 8), note.clone())))?;
+                y += 17;
+            }
+            y += 4;
+        }
     }
     Ok(())
+}
+
+/// The tag of the k-th marker: A, B, ..., Z, AA, ...
+fn marker_tag(k: usize) -> String {
+    let letters = (b'A'..=b'Z').map(|c| c as char).collect::<Vec<_>>();
+    if k < 26 {
+        letters[k].to_string()
+    } else {
+        format!("{}{}", letters[(k / 26 - 1) % 26], letters[k % 26])
+    }
+}
+
+/// Greedy word wrap at `width` characters (splitting after commas and spaces).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_inclusive(' ') {
+        if !cur.is_empty() && cur.chars().count() + word.trim_end().chars().count() > width {
+            lines.push(cur.trim_end().to_owned());
+            cur.clear();
+        }
+        cur.push_str(word);
+    }
+    if !cur.trim().is_empty() {
+        lines.push(cur.trim_end().to_owned());
+    }
+    lines
 }
 
 /// One chart of median lines with bands, written to `path`: the reusable single-panel form
@@ -518,7 +602,7 @@ pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
 }
 
 fn line(label: impl Into<String>, colour: RGBColor, points: Vec<Quantiles>) -> Line {
-    Line { label: label.into(), colour, dash: Dash::Solid, bands: true, points }
+    Line { label: label.into(), colour, dash: Dash::Solid, bands: Bands::Both, points }
 }
 
 /// Markers for the levers' starts and ends, one per date (levers starting together share one).
@@ -534,20 +618,7 @@ pub fn lever_markers(run: &RunData) -> Vec<Marker> {
         .into_iter()
         .filter_map(|(date, ids)| {
             let x = Table::month_x(&date)?;
-            let mut label = format!("{date}: ");
-            let mut shown = 0;
-            for id in &ids {
-                if shown > 0 && label.len() + id.len() > 46 {
-                    break;
-                }
-                label.push_str(if shown > 0 { ", " } else { "" });
-                label.push_str(id);
-                shown += 1;
-            }
-            if shown < ids.len() {
-                label.push_str(&format!(" +{} more", ids.len() - shown));
-            }
-            Some(Marker { x, label })
+            Some(Marker { x, label: format!("{date}: {}", ids.join(", ")) })
         })
         .collect()
 }
@@ -662,7 +733,7 @@ pub fn tension_figure(run: &RunData, focus: &[&str]) -> Figure {
             let k = seen.entry(by.clone()).or_insert(0);
             let dash = [Dash::Solid, Dash::Dashed, Dash::Dotted][*k % 3];
             *k += 1;
-            Line { label: format!("{id} ({by}→{targets})"), colour: economy_colour(&by), dash, bands: false, points }
+            Line { label: format!("{id} ({by}→{targets})"), colour: economy_colour(&by), dash, bands: Bands::None, points }
         })
         .collect();
     let empty = rules.is_empty();
@@ -750,9 +821,8 @@ pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Pat
         .enumerate()
         .map(|(k, r)| {
             let t = sum_quantiles(&bn(r.summary.series("trade", a, b, sector)), &bn(r.summary.series("trade", b, a, sector)));
-            // 90% band only: the 50% band is drawn as wide as the median to keep overlaps readable.
-            let t = t.into_iter().map(|q| Quantiles { p25: q.p50, p75: q.p50, ..q }).collect();
-            line(r.manifest.scenario.clone(), scenario_colour(k), t)
+            // 90% band only: inner bands of several scenarios would clutter the overlay.
+            Line { bands: Bands::Outer, ..line(r.manifest.scenario.clone(), scenario_colour(k), t) }
         })
         .collect();
     let what = if sector == "all" { "all sectors".to_owned() } else { format!("sector {sector}") };
