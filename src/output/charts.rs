@@ -362,7 +362,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         .y_labels(8)
         .axis_desc_style((SANS, 15))
         .label_style((SANS, 14))
-        .bold_line_style(RGBColor(225, 225, 225))
+        .bold_line_style(RGBColor(235, 235, 235))
         .light_line_style(TRANSPARENT)
         .draw())?;
 

@@ -1,1 +1,2 @@
+mod charts;
 fn main(){}
