@@ -381,7 +381,8 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             _ => 0,
         };
         last_tag = Some((px, row));
-        let (tx, ty) = (px + 3, top + 3 + row * 17);
+        // Centred on its line, so a neighbouring line never crosses the tag.
+        let (tx, ty) = (px - 7, top + 3 + row * 17);
         ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], WHITE.filled())))?;
         ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], stroke(grey, 1))))?;
         ctx(plot_area.draw(&Text::new(marker_tag(k), (tx + 7, ty + 8), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
