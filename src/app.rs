@@ -3,8 +3,10 @@
 
 use crate::batch::run_batch;
 use crate::calibration::Calibration;
-use crate::cli::{Command, DataArg, RunArgs};
-use crate::model::Prepared;
+use crate::cli::{Command, CompareArgs, DataArg, PlotArgs, RunArgs};
+use crate::model::{Init, Layout, Prepared};
+use crate::output::charts::{self, Format};
+use crate::output::report::{self, RunData};
 use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
 use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
 use crate::scenario::{parse_scenario, Scenario, LEVER_KINDS, RULE_KINDS};
@@ -12,6 +14,7 @@ use crate::summary::{run_annual_totals, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,6 +29,8 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Check { scenarios, data } => check(&scenarios, &data),
         Command::List { data } => list(&data),
         Command::Backtest(args) => backtest(&args),
+        Command::Plot(args) => plot(&args),
+        Command::Compare(args) => compare(&args),
     }
 }
 
@@ -162,6 +167,11 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         w.finish()?;
         files.push("runs.csv".into());
     }
+    let fmt = if args.svg { Format::Svg } else { Format::Png };
+    if !args.no_charts {
+        files.extend(charts::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
+        files.push("index.html".into());
+    }
     write_summary(&out.path("summary.csv"), &summary)?;
     write_annual(&out.path("annual.csv"), &summary)?;
     let (levers, rules) = describe_levers(&sc, &init.economies, &init.sectors);
@@ -189,6 +199,14 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         files,
     };
     write_manifest(&out.path("manifest.json"), &manifest)?;
+    if !args.no_charts {
+        // Drawn from the files just written (as `plot` does), before the commit, so a failed
+        // chart leaves no partial result.
+        let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
+        data.base_trade = base_trade(&init, &pre.layout);
+        let drawn = charts::draw_run(&data, &out.path("charts"), fmt)?;
+        report::write_index(&out.path(""), &data, &drawn)?;
+    }
     let dir = out.commit()?;
     if !args.quiet {
         println!(
@@ -250,6 +268,8 @@ fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
         out: Some(out.path("run")),
         keep_runs: false,
         quiet: args.quiet,
+        no_charts: true,
+        svg: false,
         data: DataArg { data: args.data.data.clone() },
     };
     let run_dir = run(&run_args)?;
@@ -288,4 +308,111 @@ fn read_annual_trade(path: &Path) -> Result<Vec<crate::backtest::Simulated>> {
         });
     }
     Ok(out)
+}
+
+/// Base-year data flows by (exporter, importer, sector or "all"), USD per year.
+fn base_trade(init: &Init, layout: &Layout) -> BTreeMap<(String, String, String), f64> {
+    let mut out = BTreeMap::new();
+    for (i, e) in init.economies.iter().enumerate() {
+        for (j, m) in init.economies.iter().enumerate() {
+            let mut all = 0.0;
+            for (k, s) in init.sectors.iter().enumerate() {
+                let v = init.flows[layout.route(k, i, j)];
+                all += v;
+                out.insert((e.clone(), m.clone(), s.clone()), v);
+            }
+            out.insert((e.clone(), m.clone(), "all".to_owned()), all);
+        }
+    }
+    out
+}
+
+/// Read a result directory for drawing, with the base-year data from the calibration when it
+/// matches the run's economies and sectors (else the charts fall back to the run's base year).
+fn load_result(dir: &Path, data: &DataArg) -> Result<RunData> {
+    let mut run = RunData::load(dir).map_err(BadInput)?;
+    let cal = load_calibration(data)?;
+    if cal.bases.contains_key(&run.manifest.base) {
+        let init = cal.init(run.manifest.base);
+        if init.economies == run.manifest.economies && init.sectors == run.manifest.sectors {
+            let layout = Layout { n: init.economies.len(), m: init.sectors.len(), rules: 0 };
+            run.base_trade = base_trade(&init, &layout);
+        }
+    }
+    Ok(run)
+}
+
+/// Parse "A-B" and check both codes against a run's economies.
+fn parse_pair(pair: &str, run: &RunData) -> Result<(String, String)> {
+    let allowed = run.manifest.economies.join(", ");
+    let (a, b) = pair
+        .split_once('-')
+        .map(|(a, b)| (a.trim().to_uppercase(), b.trim().to_uppercase()))
+        .ok_or_else(|| BadInput(format!("--pair {pair:?}: expected two economy codes joined by '-', like US-RU (economies: {allowed})")))?;
+    for c in [&a, &b] {
+        if !run.manifest.economies.contains(c) {
+            return Err(BadInput(format!("--pair {pair:?}: unknown economy {c:?} in {}; allowed: {allowed}", run.dir.display())).into());
+        }
+    }
+    if a == b {
+        return Err(BadInput(format!("--pair {pair:?}: the two economies must differ")).into());
+    }
+    Ok((a, b))
+}
+
+fn check_sector(sector: &str, run: &RunData) -> Result<()> {
+    if sector == "all" || run.manifest.sectors.iter().any(|s| s == sector) {
+        Ok(())
+    } else {
+        Err(BadInput(format!("--sector {sector:?}: not a sector of {}; allowed: all, {}", run.dir.display(), run.manifest.sectors.join(", "))).into())
+    }
+}
+
+/// `tradesim plot`: redraw a result directory's charts and index.html from its files.
+fn plot(args: &PlotArgs) -> Result<()> {
+    let run = load_result(&args.dir, &args.data)?;
+    let fmt = if args.svg { Format::Svg } else { Format::Png };
+    let extra = if args.pair.is_some() || args.sector.is_some() {
+        let (a, b) = parse_pair(args.pair.as_deref().unwrap_or("US-RU"), &run)?;
+        let sector = args.sector.clone().unwrap_or_else(|| "all".into());
+        check_sector(&sector, &run)?;
+        Some((a, b, sector))
+    } else {
+        None
+    };
+    let dir = args.dir.join("charts");
+    let mut drawn = charts::draw_run(&run, &dir, fmt)?;
+    if let Some((a, b, sector)) = extra {
+        drawn.push(charts::draw_pair(&run, &dir, fmt, &a, &b, &sector)?);
+    }
+    report::write_index(&args.dir, &run, &drawn)?;
+    for c in &drawn {
+        println!("{}", args.dir.join(&c.file).display());
+    }
+    println!("{}", args.dir.join("index.html").display());
+    Ok(())
+}
+
+/// `tradesim compare`: several scenarios' trade for one pair and sector in one chart.
+fn compare(args: &CompareArgs) -> Result<()> {
+    let runs = args.dirs.iter().map(|d| load_result(d, &args.data)).collect::<Result<Vec<_>>>()?;
+    let mut pair = None;
+    for r in &runs {
+        pair = Some(parse_pair(&args.pair, r)?);
+        check_sector(&args.sector, r)?;
+    }
+    let (a, b) = pair.ok_or_else(|| BadInput("compare needs at least two result directories".into()))?;
+    let stem = |p: &PathBuf| {
+        let p = p.canonicalize().unwrap_or_else(|_| p.clone());
+        p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into())
+    };
+    let svg_out = args.out.as_ref().and_then(|p| p.extension()).is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let fmt = if args.svg || svg_out { Format::Svg } else { Format::Png };
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stems: Vec<String> = args.dirs.iter().map(stem).collect();
+        PathBuf::from("output").join(format!("compare_{}.{}", stems.join("_vs_"), fmt.ext()))
+    });
+    let path = charts::draw_compare(&runs, &a, &b, &args.sector, &out, fmt)?;
+    println!("{}", path.display());
+    Ok(())
 }

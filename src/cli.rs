@@ -17,9 +17,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a scenario's Monte-Carlo ensemble and write summary.csv, annual.csv and
-    /// manifest.json to output/<scenario-file-stem>/ (or --out).
+    /// Run a scenario's Monte-Carlo ensemble and write summary.csv, annual.csv,
+    /// manifest.json, charts/ and index.html to output/<scenario-file-stem>/ (or --out).
     Run(RunArgs),
+    /// Redraw a result directory's charts (charts/) and index.html from its CSV files and
+    /// manifest.json, without re-running the scenario. With --pair and/or --sector, also draw
+    /// that pair's trade (both directions and the total) in that sector as
+    /// charts/pair_<A>-<B>_<sector>.png.
+    Plot(PlotArgs),
+    /// Overlay several scenarios' trade for one pair and sector (both directions added): each
+    /// scenario a median line with its 90% band, one colour per scenario, named in the legend
+    /// by the scenario name in its manifest.json.
+    Compare(CompareArgs),
     /// Validate scenario files without running them; prints each problem with file, line,
     /// column, key, value and what is allowed.
     Check {
@@ -74,6 +83,51 @@ pub struct RunArgs {
     /// No progress bar, no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Draw the charts as SVG instead of PNG.
+    #[arg(long)]
+    pub svg: bool,
+    /// Write no charts and no index.html (CSV and manifest only; `tradesim plot` draws them later).
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Result directory written by `tradesim run`.
+    pub dir: PathBuf,
+    /// Also draw this pair's trade, as two economy codes joined by '-' (e.g. US-RU, RU-CN);
+    /// default US-RU when only --sector is given.
+    #[arg(long, value_name = "A-B")]
+    pub pair: Option<String>,
+    /// Sector of the extra pair chart (a sector code or `all`); default all.
+    #[arg(long, value_name = "SECTOR")]
+    pub sector: Option<String>,
+    /// Draw SVG instead of PNG.
+    #[arg(long)]
+    pub svg: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more result directories written by `tradesim run`.
+    #[arg(required = true, num_args = 2.., value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The pair, as two economy codes joined by '-'.
+    #[arg(long, value_name = "A-B", default_value = "US-RU")]
+    pub pair: String,
+    /// A sector code, or `all` for the sum over sectors.
+    #[arg(long, value_name = "SECTOR", default_value = "all")]
+    pub sector: String,
+    /// Output image (default output/compare_<dir1>_vs_<dir2>.png); a .svg name draws SVG.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Draw SVG instead of PNG.
+    #[arg(long)]
+    pub svg: bool,
     #[command(flatten)]
     pub data: DataArg,
 }

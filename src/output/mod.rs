@@ -1,9 +1,11 @@
 //! Everything that writes files: result directories (written to a temporary sibling and
-//! moved into place at the end), the CSV summaries and the manifest.
+//! moved into place at the end), the CSV summaries, the manifest, the charts and the report page.
 
 pub mod backtest_chart;
 pub mod backtest_out;
+pub mod charts;
 pub mod csv_out;
+pub mod report;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,934 @@
+//! Charts: draws figures (median lines with 50% and 90% bands, stacked medians, lever markers,
+//! base-year data points) to PNG or SVG with plotters and the DejaVu Sans font shipped in
+//! assets/. Reads nothing but the parsed summaries of `report`; the only files it writes are
+//! images.
+
+use crate::output::report::{RunData, Table};
+use anyhow::{anyhow, Context, Result};
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{register_font, FontStyle};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static FONT_ONCE: Once = Once::new();
+const SANS: &str = "sans-serif";
+
+/// Register the shipped font as "sans-serif" (once per process; no system fonts are used).
+pub fn init_font() {
+    FONT_ONCE.call_once(|| {
+        // The font is compiled in, so it parses; a failure here is a broken build.
+        register_font(SANS, FontStyle::Normal, FONT).unwrap_or_else(|_| panic!("assets/fonts/DejaVuSans.ttf is not a valid font"));
+    });
+}
+
+/// Alpha of the 90% (p05-p95) band over white.
+pub const ALPHA_90: f64 = 0.15;
+/// Alpha of the 50% (p25-p75) band.
+pub const ALPHA_50: f64 = 0.3;
+
+/// The one economy palette: every chart draws an economy in this colour.
+pub fn economy_colour(code: &str) -> RGBColor {
+    match code {
+        "US" => RGBColor(31, 119, 180),  // blue
+        "RU" => RGBColor(214, 39, 40),   // red
+        "CN" => RGBColor(255, 127, 14),  // orange
+        "EU" => RGBColor(44, 160, 44),   // green
+        "IN" => RGBColor(148, 103, 189), // purple
+        "ROW" => RGBColor(127, 127, 127), // grey
+        other => {
+            // Unknown codes (an economy added in data/) get a stable fallback.
+            const FALLBACK: [RGBColor; 4] = [RGBColor(140, 86, 75), RGBColor(227, 119, 194), RGBColor(188, 189, 34), RGBColor(23, 190, 207)];
+            let h = other.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+            FALLBACK[h % FALLBACK.len()]
+        }
+    }
+}
+
+/// Colour of a pair's total (both directions): not an economy, so near-black.
+pub const TOTAL_COLOUR: RGBColor = RGBColor(40, 40, 40);
+
+/// Colours of sectors in stacked charts (muted, distinct from the economy palette's use).
+pub fn sector_colour(index: usize) -> RGBColor {
+    const SET: [RGBColor; 10] = [
+        RGBColor(102, 194, 165),
+        RGBColor(252, 141, 98),
+        RGBColor(141, 160, 203),
+        RGBColor(231, 138, 195),
+        RGBColor(166, 216, 84),
+        RGBColor(255, 217, 47),
+        RGBColor(229, 196, 148),
+        RGBColor(179, 179, 179),
+        RGBColor(27, 158, 119),
+        RGBColor(117, 112, 179),
+    ];
+    SET[index % SET.len()]
+}
+
+/// One colour per scenario in comparisons.
+pub fn scenario_colour(index: usize) -> RGBColor {
+    const SET: [RGBColor; 6] = [RGBColor(40, 40, 40), RGBColor(217, 95, 2), RGBColor(27, 158, 119), RGBColor(117, 112, 179), RGBColor(231, 41, 138), RGBColor(102, 166, 30)];
+    SET[index % SET.len()]
+}
+
+/// PNG (default) or SVG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// The quantiles of a series at one time (x in fractional years).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantiles {
+    pub x: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+impl Quantiles {
+    pub fn scale(self, k: f64) -> Self {
+        Quantiles { x: self.x, p05: self.p05 * k, p25: self.p25 * k, p50: self.p50 * k, p75: self.p75 * k, p95: self.p95 * k }
+    }
+}
+
+/// Which bands a line is drawn with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bands {
+    /// The median only (for shares and other non-quantile series).
+    None,
+    /// The 90% band (p05-p95) only: for overlays, where inner bands would clutter.
+    Outer,
+    /// The 90% and the 50% (p25-p75) bands.
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+/// A median line with its bands.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub label: String,
+    pub colour: RGBColor,
+    pub dash: Dash,
+    pub bands: Bands,
+    pub points: Vec<Quantiles>,
+}
+
+/// A labelled vertical marker (a lever's start or end).
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub x: f64,
+    pub label: String,
+}
+
+/// A single observed value (the base-year data), drawn as a ringed dot.
+#[derive(Debug, Clone)]
+pub struct DataPoint {
+    pub x: f64,
+    pub y: f64,
+    pub colour: RGBColor,
+    pub label: String,
+}
+
+/// One layer of a stacked chart.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub label: String,
+    pub colour: RGBColor,
+    pub values: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Lines(Vec<Line>),
+    Stacked(Vec<Layer>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum YFormat {
+    /// Plain numbers with this many decimals (0 = choose from the range).
+    Number,
+    /// 0..1 shown as 0%..100%.
+    Percent,
+}
+
+/// One plot with its own axes and legend.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub title: String,
+    pub y_label: String,
+    pub y_format: YFormat,
+    pub x_range: (f64, f64),
+    /// Fixed y range; default 0 to 8% above the highest value drawn.
+    pub y_range: Option<(f64, f64)>,
+    pub body: Body,
+    pub markers: Vec<Marker>,
+    pub points: Vec<DataPoint>,
+    /// Shown in the plot when there is nothing to draw.
+    pub empty_note: Option<String>,
+}
+
+/// A titled image of one or more panels stacked vertically.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub title: String,
+    pub panels: Vec<Panel>,
+    pub footnote: Option<String>,
+}
+
+const WIDTH: u32 = 1200;
+const PANEL_HEIGHT: u32 = 560;
+const TITLE_HEIGHT: u32 = 44;
+const FOOT_HEIGHT: u32 = 26;
+const LEGEND_WIDTH: u32 = 270;
+
+fn ctx<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(|e| anyhow!("cannot draw chart: {e}"))
+}
+
+/// Write a figure to `path` (format by argument, not by extension).
+pub fn save(fig: &Figure, path: &Path, fmt: Format) -> Result<()> {
+    init_font();
+    let height = TITLE_HEIGHT + PANEL_HEIGHT * fig.panels.len().max(1) as u32 + if fig.footnote.is_some() { FOOT_HEIGHT } else { 0 };
+    match fmt {
+        Format::Png => {
+            let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+            draw_figure(&root, fig)?;
+            ctx(root.present()).with_context(|| format!("cannot write {}", path.display()))
+        }
+        Format::Svg => {
+            let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
+            draw_figure(&root, fig)?;
+            ctx(root.present()).with_context(|| format!("cannot write {}", path.display()))
+        }
+    }
+}
+
+fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Result<()> {
+    ctx(root.fill(&WHITE))?;
+    let (title, rest) = root.split_vertically(TITLE_HEIGHT);
+    ctx(title.draw(&Text::new(fig.title.clone(), (16, 10), (SANS, 24).into_font().color(&BLACK))))?;
+    let rest = if let Some(f) = &fig.footnote {
+        let h = rest.dim_in_pixel().1;
+        let (body, foot) = rest.split_vertically(h - FOOT_HEIGHT);
+        ctx(foot.draw(&Text::new(f.clone(), (16, 4), (SANS, 13).into_font().color(&RGBColor(90, 90, 90)))))?;
+        body
+    } else {
+        rest
+    };
+    let areas = rest.split_evenly((fig.panels.len().max(1), 1));
+    for (area, panel) in areas.iter().zip(&fig.panels) {
+        draw_panel(area, panel)?;
+    }
+    Ok(())
+}
+
+/// The label of a year tick: "2024", never "2024.0".
+pub fn year_label(x: f64) -> String {
+    format!("{}", x.round() as i64)
+}
+
+/// Integer years inside [x0, x1], thinned to at most 12 labels.
+fn year_ticks(x0: f64, x1: f64) -> Vec<f64> {
+    let first = x0.ceil() as i64;
+    let last = x1.floor() as i64;
+    let n = (last - first + 1).max(1);
+    let step = ((n + 11) / 12).max(1);
+    (first..=last).filter(|y| (y - first) % step == 0).map(|y| y as f64).collect()
+}
+
+/// The time axis: fractional years, ticks only at whole years (labelled "2024").
+struct YearAxis {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for YearAxis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let t = if self.hi > self.lo { (v - self.lo) / (self.hi - self.lo) } else { 0.5 };
+        limit.0 + ((limit.1 - limit.0) as f64 * t).round() as i32
+    }
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl ValueFormatter<f64> for YearAxis {
+    fn format(v: &f64) -> String {
+        year_label(*v)
+    }
+}
+
+fn y_labeller(fmt: YFormat, y1: f64) -> Box<dyn Fn(&f64) -> String> {
+    match fmt {
+        YFormat::Percent => Box::new(|y: &f64| format!("{:.0}%", y * 100.0)),
+        YFormat::Number if y1 >= 20.0 => Box::new(|y: &f64| format!("{y:.0}")),
+        YFormat::Number if y1 >= 2.0 => Box::new(|y: &f64| format!("{y:.1}")),
+        YFormat::Number => Box::new(|y: &f64| format!("{y:.2}")),
+    }
+}
+
+fn max_value(panel: &Panel) -> f64 {
+    let mut m: f64 = 0.0;
+    match &panel.body {
+        Body::Lines(lines) => {
+            for l in lines {
+                for q in &l.points {
+                    let top = if l.bands == Bands::None { q.p50 } else { q.p95.max(q.p50) };
+                    if top.is_finite() {
+                        m = m.max(top);
+                    }
+                }
+            }
+        }
+        Body::Stacked(layers) => {
+            let n = layers.first().map_or(0, |l| l.values.len());
+            for k in 0..n {
+                let s: f64 = layers.iter().map(|l| l.values.get(k).map_or(0.0, |v| v.1)).filter(|v| v.is_finite()).sum();
+                m = m.max(s);
+            }
+        }
+    }
+    for p in &panel.points {
+        m = m.max(p.y);
+    }
+    m
+}
+
+fn stroke(c: RGBColor, w: u32) -> ShapeStyle {
+    ShapeStyle { color: c.to_rgba(), filled: false, stroke_width: w }
+}
+
+/// Draw one panel: the plot on the left, its legend in a strip on the right (never over data).
+/// This is the building block of every chart (and of the batch-indicator charts): median lines
+/// with their 50% and 90% bands, labelled vertical markers and data points.
+pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<()> {
+    let (w, _) = area.dim_in_pixel();
+    let (plot_area, legend_area) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
+    let (x0, x1) = panel.x_range;
+    let (y0, y1) = panel.y_range.unwrap_or_else(|| {
+        let m = max_value(panel);
+        (0.0, if m > 0.0 { m * 1.08 } else { 1.0 })
+    });
+    let ticks = year_ticks(x0, x1);
+    let mut chart = ctx(ChartBuilder::on(&plot_area)
+        .caption(panel.title.clone(), (SANS, 19))
+        .margin_left(12)
+        .margin_right(18)
+        .margin_top(6)
+        .margin_bottom(6)
+        .x_label_area_size(44)
+        .y_label_area_size(76)
+        .build_cartesian_2d(YearAxis { lo: x0, hi: x1, ticks }, y0..y1))?;
+    let ylab = y_labeller(panel.y_format, y1);
+    ctx(chart
+        .configure_mesh()
+        .x_desc("year")
+        .y_desc(panel.y_label.clone())
+        .x_label_formatter(&|x| year_label(*x))
+        .y_label_formatter(&|y| ylab(y))
+        .y_labels(8)
+        .axis_desc_style((SANS, 15))
+        .label_style((SANS, 14))
+        .bold_line_style(RGBColor(235, 235, 235))
+        .light_line_style(TRANSPARENT)
+        .draw())?;
+
+    // Lever markers: a dashed line and a letter tag at the top (the legend spells them out);
+    // tags closer than 22 px to the previous one drop a row so they never overlap.
+    let grey = RGBColor(110, 110, 110);
+    // backend_coord is in image pixels; drawing on plot_area is relative to its corner.
+    let base = plot_area.get_base_pixel();
+    let to_area = |c: (i32, i32)| (c.0 - base.0, c.1 - base.1);
+    let mut last_tag: Option<(i32, i32)> = None;
+    for (k, m) in panel.markers.iter().enumerate() {
+        ctx(chart.draw_series(DashedLineSeries::new(vec![(m.x, y0), (m.x, y1)], 6, 4, stroke(grey, 1))))?;
+        let (px, top) = to_area(chart.backend_coord(&(m.x, y1)));
+        let row = match last_tag {
+            Some((x, r)) if px - x < 22 => r + 1,
+            _ => 0,
+        };
+        last_tag = Some((px, row));
+        // Centred on its line, so a neighbouring line never crosses the tag.
+        let (tx, ty) = (px - 7, top + 3 + row * 17);
+        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], WHITE.filled())))?;
+        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], stroke(grey, 1))))?;
+        ctx(plot_area.draw(&Text::new(marker_tag(k), (tx + 7, ty + 8), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+    }
+
+    match &panel.body {
+        Body::Lines(lines) => {
+            for l in lines.iter().filter(|l| l.bands != Bands::None && !l.points.is_empty()) {
+                for (alpha, inner) in [(ALPHA_90, false), (ALPHA_50, true)] {
+                    if inner && l.bands != Bands::Both {
+                        continue;
+                    }
+                    let bounds = |q: &Quantiles| if inner { (q.p25, q.p75) } else { (q.p05, q.p95) };
+                    let mut poly: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, bounds(q).1)).collect();
+                    poly.extend(l.points.iter().rev().map(|q| (q.x, bounds(q).0)));
+                    ctx(chart.draw_series(std::iter::once(Polygon::new(poly, l.colour.mix(alpha).filled()))))?;
+                }
+            }
+            // Lines without bands (shares of runs) often coincide: earlier ones are drawn wider
+            // underneath, so each stays visible.
+            let plain = lines.iter().filter(|l| l.bands == Bands::None).count() as u32;
+            let mut k = 0;
+            for l in lines {
+                let w = if l.bands != Bands::None {
+                    2
+                } else {
+                    k += 1;
+                    2 + 3 * (plain - k)
+                };
+                let pts: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, q.p50)).collect();
+                match l.dash {
+                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(pts, stroke(l.colour, w))))?,
+                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(pts, 10, 6, stroke(l.colour, w))))?,
+                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(pts, 3, 4, stroke(l.colour, w))))?,
+                };
+            }
+        }
+        Body::Stacked(layers) => {
+            let n = layers.first().map_or(0, |l| l.values.len());
+            let mut below = vec![0.0; n];
+            for layer in layers {
+                let above: Vec<f64> = below.iter().zip(&layer.values).map(|(b, v)| b + if v.1.is_finite() { v.1 } else { 0.0 }).collect();
+                let mut poly: Vec<(f64, f64)> = layer.values.iter().zip(&above).map(|(v, a)| (v.0, *a)).collect();
+                poly.extend(layer.values.iter().zip(&below).rev().map(|(v, b)| (v.0, *b)));
+                ctx(chart.draw_series(std::iter::once(Polygon::new(poly, layer.colour.mix(0.85).filled()))))?;
+                let top: Vec<(f64, f64)> = layer.values.iter().zip(&above).map(|(v, a)| (v.0, *a)).collect();
+                ctx(chart.draw_series(LineSeries::new(top, stroke(WHITE, 1))))?;
+                below = above;
+            }
+        }
+    }
+
+    for p in &panel.points {
+        ctx(chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 6, BLACK.filled()))))?;
+        ctx(chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 4, p.colour.filled()))))?;
+    }
+    if let Some(p) = panel.points.iter().max_by(|a, b| a.y.total_cmp(&b.y)) {
+        // Labelled once, at the highest point, on a white box so bands do not hide it.
+        let (px, py) = to_area(chart.backend_coord(&(p.x, p.y)));
+        let font = (SANS, 13).into_font().color(&BLACK);
+        let (w, h) = ctx(plot_area.estimate_text_size(&p.label, &font))?;
+        let (tx, ty) = (px + 10, py - h as i32 - 12);
+        ctx(plot_area.draw(&Rectangle::new([(tx - 3, ty - 2), (tx + w as i32 + 3, ty + h as i32 + 4)], WHITE.mix(0.85).filled())))?;
+        ctx(plot_area.draw(&Text::new(p.label.clone(), (tx, ty), font)))?;
+    }
+    if let Some(note) = &panel.empty_note {
+        let (px, py) = to_area(chart.backend_coord(&(x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.5)));
+        ctx(plot_area.draw(&Text::new(note.clone(), (px, py), (SANS, 16).into_font().color(&grey))))?;
+    }
+    draw_legend(&legend_area, panel)
+}
+
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<()> {
+    let font = (SANS, 14).into_font().color(&BLACK);
+    let mut y = 40;
+    let step = 22;
+    let x = 8;
+    let sample = |y: i32, c: RGBColor, dash: Dash| -> Result<()> {
+        let segs: Vec<(i32, i32)> = match dash {
+            Dash::Solid => vec![(0, 28)],
+            Dash::Dashed => vec![(0, 10), (16, 26)],
+            Dash::Dotted => vec![(0, 3), (7, 10), (14, 17), (21, 24)],
+        };
+        for (a, b) in segs {
+            ctx(area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], stroke(c, 3))))?;
+        }
+        Ok(())
+    };
+    let (mut outer, mut inner) = (false, false);
+    match &panel.body {
+        Body::Lines(lines) => {
+            for l in lines {
+                sample(y, l.colour, l.dash)?;
+                ctx(area.draw(&Text::new(l.label.clone(), (x + 36, y - 8), font.clone())))?;
+                y += step;
+                outer |= l.bands != Bands::None;
+                inner |= l.bands == Bands::Both;
+            }
+        }
+        Body::Stacked(layers) => {
+            for l in layers.iter().rev() {
+                ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], l.colour.mix(0.85).filled())))?;
+                ctx(area.draw(&Text::new(l.label.clone(), (x + 36, y - 8), font.clone())))?;
+                y += step;
+            }
+        }
+    }
+    y += 6;
+    let note = (SANS, 13).into_font().color(&RGBColor(70, 70, 70));
+    let g = RGBColor(90, 90, 90);
+    if inner {
+        ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_50).filled())))?;
+        ctx(area.draw(&Text::new("50% band (p25–p75)", (x + 36, y - 8), note.clone())))?;
+        y += step;
+    }
+    if outer {
+        ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_90).filled())))?;
+        ctx(area.draw(&Text::new("90% band (p05–p95)", (x + 36, y - 8), note.clone())))?;
+        y += step;
+    }
+    if let Some(p) = panel.points.first() {
+        ctx(area.draw(&Circle::new((x + 14, y), 6, BLACK.filled())))?;
+        ctx(area.draw(&Circle::new((x + 14, y), 4, WHITE.filled())))?;
+        ctx(area.draw(&Text::new(p.label.clone(), (x + 36, y - 8), note.clone())))?;
+        y += step;
+    }
+    if !panel.markers.is_empty() {
+        let grey = RGBColor(110, 110, 110);
+        ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y - 3)], stroke(grey, 1))))?;
+        ctx(area.draw(&PathElement::new(vec![(x + 14, y + 2), (x + 14, y + 8)], stroke(grey, 1))))?;
+        ctx(area.draw(&Text::new("levers start / end:", (x + 36, y - 8), note.clone())))?;
+        y += step;
+        for (k, m) in panel.markers.iter().enumerate() {
+            ctx(area.draw(&Rectangle::new([(x + 7, y - 8), (x + 21, y + 7)], stroke(grey, 1))))?;
+            ctx(area.draw(&Text::new(marker_tag(k), (x + 14, y), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+            for line in wrap(&m.label, 30) {
+                ctx(area.draw(&Text::new(line, (x + 36, y - 8), note.clone())))?;
+                y += 17;
+            }
+            y += 4;
+        }
+    }
+    Ok(())
+}
+
+/// The tag of the k-th marker: A, B, ..., Z, AA, ...
+fn marker_tag(k: usize) -> String {
+    let letters = (b'A'..=b'Z').map(|c| c as char).collect::<Vec<_>>();
+    if k < 26 {
+        letters[k].to_string()
+    } else {
+        format!("{}{}", letters[(k / 26 - 1) % 26], letters[k % 26])
+    }
+}
+
+/// Greedy word wrap at `width` characters (splitting after commas and spaces).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_inclusive(' ') {
+        if !cur.is_empty() && cur.chars().count() + word.trim_end().chars().count() > width {
+            lines.push(cur.trim_end().to_owned());
+            cur.clear();
+        }
+        cur.push_str(word);
+    }
+    if !cur.trim().is_empty() {
+        lines.push(cur.trim_end().to_owned());
+    }
+    lines
+}
+
+/// One chart of median lines with bands, written to `path`: the reusable single-panel form
+/// (the batch indicators use it too).
+#[allow(clippy::too_many_arguments)]
+pub fn line_with_bands(path: &Path, fmt: Format, title: &str, y_label: &str, x_range: (f64, f64), lines: Vec<Line>, markers: Vec<Marker>, points: Vec<DataPoint>) -> Result<()> {
+    let fig = Figure {
+        title: title.to_owned(),
+        panels: vec![Panel {
+            title: String::new(),
+            y_label: y_label.to_owned(),
+            y_format: YFormat::Number,
+            x_range,
+            y_range: None,
+            body: Body::Lines(lines),
+            markers,
+            points,
+            empty_note: None,
+        }],
+        footnote: None,
+    };
+    save(&fig, path, fmt)
+}
+
+// ---- the charts of a run -------------------------------------------------------------------
+
+/// A chart written for a run: its file name (relative to the run directory) and title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartFile {
+    pub file: String,
+    pub title: String,
+}
+
+pub const BN: f64 = 1e-9;
+pub const USD_BN: &str = "USD bn per year (annual rate)";
+pub const SUM_NOTE: &str = "Totals add the two directions' medians and quantiles; the CSVs have no joint quantiles, so a total's band is approximate.";
+
+fn bn(v: Vec<Quantiles>) -> Vec<Quantiles> {
+    v.into_iter().map(|q| q.scale(BN)).collect()
+}
+
+/// Elementwise sum of series on the same dates (per-quantile: approximate for bands).
+pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
+    a.iter()
+        .zip(b)
+        .map(|(p, q)| Quantiles { x: p.x, p05: p.p05 + q.p05, p25: p.p25 + q.p25, p50: p.p50 + q.p50, p75: p.p75 + q.p75, p95: p.p95 + q.p95 })
+        .collect()
+}
+
+fn line(label: impl Into<String>, colour: RGBColor, points: Vec<Quantiles>) -> Line {
+    Line { label: label.into(), colour, dash: Dash::Solid, bands: Bands::Both, points }
+}
+
+/// Markers for the levers' starts and ends, one per date (levers starting together share one).
+pub fn lever_markers(run: &RunData) -> Vec<Marker> {
+    let mut by_date: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in &run.manifest.levers {
+        by_date.entry(l.start.clone()).or_default().push(l.id.clone());
+        if let Some(e) = &l.end {
+            by_date.entry(e.clone()).or_default().push(format!("end {}", l.id));
+        }
+    }
+    by_date
+        .into_iter()
+        .filter_map(|(date, ids)| {
+            let x = Table::month_x(&date)?;
+            Some(Marker { x, label: format!("{date}: {}", ids.join(", ")) })
+        })
+        .collect()
+}
+
+/// Pair trade (both directions and total) for one sector, in USD bn per year.
+fn pair_lines(run: &RunData, a: &str, b: &str, sector: &str) -> Vec<Line> {
+    let ab = bn(run.summary.series("trade", a, b, sector));
+    let ba = bn(run.summary.series("trade", b, a, sector));
+    let total = sum_quantiles(&ab, &ba);
+    vec![
+        line(format!("{a}–{b} total"), TOTAL_COLOUR, total),
+        line(format!("{a}→{b} ({a} exports)"), economy_colour(a), ab),
+        line(format!("{b}→{a} ({b} exports)"), economy_colour(b), ba),
+    ]
+}
+
+fn base_points(run: &RunData, a: &str, b: &str, sector: &str) -> Vec<DataPoint> {
+    let label = format!("data {}", run.manifest.base);
+    let x = run.manifest.base as f64 + 0.5;
+    let (Some(ab), Some(ba)) = (run.base_trade(a, b, sector), run.base_trade(b, a, sector)) else { return Vec::new() };
+    vec![
+        DataPoint { x, y: (ab + ba) * BN, colour: TOTAL_COLOUR, label: label.clone() },
+        DataPoint { x, y: ab * BN, colour: economy_colour(a), label: label.clone() },
+        DataPoint { x, y: ba * BN, colour: economy_colour(b), label },
+    ]
+}
+
+fn panel(title: impl Into<String>, y_label: &str, run: &RunData, body: Body) -> Panel {
+    Panel {
+        title: title.into(),
+        y_label: y_label.to_owned(),
+        y_format: YFormat::Number,
+        x_range: run.x_range(),
+        y_range: None,
+        body,
+        markers: lever_markers(run),
+        points: Vec::new(),
+        empty_note: None,
+    }
+}
+
+/// A pair's trade (both directions and total) in one sector: `us_ru_trade` and `pair_*`.
+pub fn pair_figure(run: &RunData, a: &str, b: &str, sector: &str) -> Figure {
+    let what = if sector == "all" { "all sectors".to_owned() } else { format!("sector {sector}") };
+    let mut p = panel(format!("{a}–{b} trade, {what}: median with 50% and 90% bands"), USD_BN, run, Body::Lines(pair_lines(run, a, b, sector)));
+    p.points = base_points(run, a, b, sector);
+    Figure { title: format!("{}: {a}–{b} trade ({what})", run.manifest.scenario), panels: vec![p], footnote: Some(SUM_NOTE.into()) }
+}
+
+/// Russia's total trade (exports + imports) with each partner.
+pub fn partners_figure(run: &RunData, focus: &str) -> Figure {
+    let lines: Vec<Line> = run
+        .manifest
+        .economies
+        .iter()
+        .filter(|e| e.as_str() != focus)
+        .map(|p| {
+            let t = sum_quantiles(&bn(run.summary.series("trade", focus, p, "all")), &bn(run.summary.series("trade", p, focus, "all")));
+            line(format!("{focus}–{p}"), economy_colour(p), t)
+        })
+        .collect();
+    let p = panel(format!("{focus}'s trade (exports + imports) with each partner"), USD_BN, run, Body::Lines(lines));
+    Figure { title: format!("{}: where {focus}'s trade goes", run.manifest.scenario), panels: vec![p], footnote: Some(SUM_NOTE.into()) }
+}
+
+/// A pair's trade by sector, stacked medians (both directions added).
+pub fn sectors_figure(run: &RunData, a: &str, b: &str) -> Figure {
+    let layers: Vec<Layer> = run
+        .manifest
+        .sectors
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let t = sum_quantiles(&run.summary.series("trade", a, b, s), &run.summary.series("trade", b, a, s));
+            Layer { label: s.clone(), colour: sector_colour(k), values: t.iter().map(|q| (q.x, q.p50 * BN)).collect() }
+        })
+        .collect();
+    let p = panel(format!("{a}–{b} trade by sector (both directions), stacked medians"), USD_BN, run, Body::Stacked(layers));
+    Figure {
+        title: format!("{}: which sectors carry the change in {a}–{b} trade", run.manifest.scenario),
+        panels: vec![p],
+        footnote: Some("Each layer is the sector's median (sum of both directions' medians); the stack's top is not the median of the total.".into()),
+    }
+}
+
+/// Tension of every pair involving each focus economy, and the share of runs in which each
+/// policy rule has fired.
+pub fn tension_figure(run: &RunData, focus: &[&str]) -> Figure {
+    let mut panels = Vec::new();
+    for &f in focus {
+        let lines: Vec<Line> = run
+            .manifest
+            .economies
+            .iter()
+            .filter(|e| e.as_str() != f)
+            .map(|p| {
+                // Tension rows name each pair once, in economy order.
+                let s = run.summary.series_opt("tension", f, p, "").or_else(|| run.summary.series_opt("tension", p, f, "")).unwrap_or_default();
+                line(format!("{f}–{p}"), economy_colour(p), s)
+            })
+            .collect();
+        let mut pn = panel(format!("Tension between {f} and each partner (0 = none, 1 = maximal)"), "tension index (0-1)", run, Body::Lines(lines));
+        pn.y_range = Some((0.0, 1.0));
+        panels.push(pn);
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let rules: Vec<Line> = run
+        .summary
+        .rule_series()
+        .into_iter()
+        .map(|(by, targets, id, points)| {
+            let k = seen.entry(by.clone()).or_insert(0);
+            let dash = [Dash::Solid, Dash::Dashed, Dash::Dotted][*k % 3];
+            *k += 1;
+            Line { label: format!("{id} ({by}→{targets})"), colour: economy_colour(&by), dash, bands: Bands::None, points }
+        })
+        .collect();
+    let empty = rules.is_empty();
+    let mut pn = panel("Share of runs in which each policy rule has fired by each date", "share of runs", run, Body::Lines(rules));
+    pn.y_range = Some((0.0, 1.05));
+    pn.y_format = YFormat::Percent;
+    pn.empty_note = empty.then(|| "this scenario has no policy rules".to_owned());
+    panels.push(pn);
+    Figure { title: format!("{}: tension and government responses", run.manifest.scenario), panels, footnote: None }
+}
+
+/// Trade rerouted through transit economies because of bans, by origin and destination: one
+/// panel into `focus`, one out of it, one for the rest (if any). Colour = the partner.
+pub fn transit_figure(run: &RunData, focus: &str) -> Figure {
+    let all = run.summary.transit_pairs();
+    let mut into = Vec::new();
+    let mut out = Vec::new();
+    let mut other = Vec::new();
+    for (e, i) in all {
+        let s = bn(run.summary.series("transit", &e, &i, "all"));
+        if i == focus {
+            into.push(line(format!("{e}→{i} via third countries"), economy_colour(&e), s));
+        } else if e == focus {
+            out.push(line(format!("{e}→{i} via third countries"), economy_colour(&i), s));
+        } else {
+            other.push(line(format!("{e}→{i} via third countries"), economy_colour(&e), s));
+        }
+    }
+    let mut panels = Vec::new();
+    for (title, lines) in [(format!("Rerouted exports to {focus}, by origin"), into), (format!("Rerouted exports from {focus}, by destination"), out)] {
+        let empty = lines.is_empty();
+        let mut p = panel(title, USD_BN, run, Body::Lines(lines));
+        p.empty_note = empty.then(|| "no trade rerouted in this scenario".to_owned());
+        panels.push(p);
+    }
+    if !other.is_empty() {
+        panels.push(panel("Other rerouted trade", USD_BN, run, Body::Lines(other)));
+    }
+    Figure {
+        title: format!("{}: trade routed through transit economies because of bans", run.manifest.scenario),
+        panels,
+        footnote: Some("Value at the final destination, by origin exporter and final importer (metric `transit`).".into()),
+    }
+}
+
+/// The charts every run draws, by file stem.
+pub const RUN_CHARTS: [&str; 5] = ["us_ru_trade", "russia_partners", "us_ru_sectors", "tension", "transit"];
+
+/// Draw every chart of a run into `dir` (created if needed); returns what was written, with
+/// file names relative to the run directory (`charts/<name>.<ext>`).
+pub fn draw_run(run: &RunData, dir: &Path, fmt: Format) -> Result<Vec<ChartFile>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let figures = [
+        pair_figure(run, "US", "RU", "all"),
+        partners_figure(run, "RU"),
+        sectors_figure(run, "US", "RU"),
+        tension_figure(run, &["RU", "US"]),
+        transit_figure(run, "RU"),
+    ];
+    let figures = RUN_CHARTS.iter().zip(figures);
+    let mut files = Vec::new();
+    for (name, fig) in figures {
+        let file = format!("{name}.{}", fmt.ext());
+        save(&fig, &dir.join(&file), fmt)?;
+        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone() });
+    }
+    Ok(files)
+}
+
+/// Draw one pair's trade in one sector as `pair_<A>-<B>_<sector>.<ext>`.
+pub fn draw_pair(run: &RunData, dir: &Path, fmt: Format, a: &str, b: &str, sector: &str) -> Result<ChartFile> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let fig = pair_figure(run, a, b, sector);
+    let file = format!("pair_{a}-{b}_{sector}.{}", fmt.ext());
+    save(&fig, &dir.join(&file), fmt)?;
+    Ok(ChartFile { file: format!("charts/{file}"), title: fig.title })
+}
+
+/// Several scenarios' trade of one pair and sector overlaid: each a median with its 90% band.
+pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Path, fmt: Format) -> Result<PathBuf> {
+    let x0 = runs.iter().map(|r| r.x_range().0).fold(f64::INFINITY, f64::min);
+    let x1 = runs.iter().map(|r| r.x_range().1).fold(f64::NEG_INFINITY, f64::max);
+    let lines: Vec<Line> = runs
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let t = sum_quantiles(&bn(r.summary.series("trade", a, b, sector)), &bn(r.summary.series("trade", b, a, sector)));
+            // 90% band only: inner bands of several scenarios would clutter the overlay.
+            Line { bands: Bands::Outer, ..line(r.manifest.scenario.clone(), scenario_colour(k), t) }
+        })
+        .collect();
+    let what = if sector == "all" { "all sectors".to_owned() } else { format!("sector {sector}") };
+    let fig = Figure {
+        title: format!("{a}–{b} trade ({what}), both directions: scenarios compared"),
+        panels: vec![Panel {
+            title: "median and 90% band (p05–p95) per scenario".into(),
+            y_label: USD_BN.into(),
+            y_format: YFormat::Number,
+            x_range: (x0, x1),
+            y_range: None,
+            body: Body::Lines(lines),
+            markers: Vec::new(),
+            points: Vec::new(),
+            empty_note: None,
+        }],
+        footnote: Some(SUM_NOTE.into()),
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    save(&fig, path, fmt)?;
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_ticks_are_plain_years() {
+        assert_eq!(year_label(2024.0), "2024");
+        assert_eq!(year_label(2023.9999999), "2024");
+        let t = year_ticks(2021.0, 2031.0);
+        assert_eq!(t.first(), Some(&2021.0));
+        assert!(t.iter().all(|x| x.fract() == 0.0));
+        assert!(year_ticks(1990.0, 2050.0).len() <= 12);
+    }
+
+    #[test]
+    fn palette_is_fixed_and_distinct_with_fallback() {
+        let codes = ["US", "RU", "CN", "EU", "IN", "ROW"];
+        let cols: Vec<RGBColor> = codes.iter().map(|c| economy_colour(c)).collect();
+        for i in 0..cols.len() {
+            for j in (i + 1)..cols.len() {
+                assert_ne!(cols[i], cols[j], "{} and {} share a colour", codes[i], codes[j]);
+            }
+        }
+        assert_eq!(economy_colour("RU"), RGBColor(214, 39, 40));
+        assert_eq!(economy_colour("XX"), economy_colour("XX"));
+        assert!(!cols.contains(&economy_colour("XX")));
+    }
+
+    fn pixels(path: &Path) -> image::RgbImage {
+        image::open(path).unwrap().to_rgb8()
+    }
+
+    fn near(p: &image::Rgb<u8>, c: (f64, f64, f64), tol: f64) -> bool {
+        (p[0] as f64 - c.0).abs() <= tol && (p[1] as f64 - c.1).abs() <= tol && (p[2] as f64 - c.2).abs() <= tol
+    }
+
+    #[test]
+    fn png_has_median_and_band_colours_inside_the_plot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.png");
+        let c = RGBColor(214, 39, 40);
+        let points: Vec<Quantiles> = (0..40).map(|k| {
+            let x = 2021.0 + k as f64 * 0.25;
+            Quantiles { x, p05: 2.0, p25: 4.0, p50: 5.0, p75: 6.0, p95: 8.0 }
+        }).collect();
+        line_with_bands(&path, Format::Png, "test", "USD bn", (2021.0, 2031.0), vec![line("RU", c, points)], vec![], vec![]).unwrap();
+        let img = pixels(&path);
+        // Plot area: left of the legend strip, below the title, above the x labels.
+        let (w, h) = img.dimensions();
+        let inside = |x: u32, y: u32| x > 100 && x < w - LEGEND_WIDTH - 20 && y > TITLE_HEIGHT + 30 && y < h - 60;
+        let blend = |alpha: f64| (255.0 * (1.0 - alpha) + 214.0 * alpha, 255.0 * (1.0 - alpha) + 39.0 * alpha, 255.0 * (1.0 - alpha) + 40.0 * alpha);
+        let outer = blend(ALPHA_90);
+        // The 50% band lies on the 90% band: two layers over white.
+        let a = 1.0 - (1.0 - ALPHA_90) * (1.0 - ALPHA_50);
+        let inner = blend(a);
+        let (mut median, mut band90, mut band50) = (0, 0, 0);
+        for (x, y, p) in img.enumerate_pixels() {
+            if !inside(x, y) {
+                continue;
+            }
+            median += near(p, (214.0, 39.0, 40.0), 2.0) as usize;
+            band90 += near(p, outer, 3.0) as usize;
+            band50 += near(p, inner, 3.0) as usize;
+        }
+        assert!(median > 500, "median pixels: {median}");
+        assert!(band90 > 5000, "90% band pixels: {band90}");
+        assert!(band50 > 5000, "50% band pixels: {band50}");
+    }
+
+    #[test]
+    fn svg_legend_names_every_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.svg");
+        let pts = vec![Quantiles { x: 2021.5, p05: 1.0, p25: 2.0, p50: 3.0, p75: 4.0, p95: 5.0 }, Quantiles { x: 2022.5, p05: 1.0, p25: 2.0, p50: 3.0, p75: 4.0, p95: 5.0 }];
+        let lines = vec![line("alpha line", economy_colour("US"), pts.clone()), line("beta line", economy_colour("CN"), pts)];
+        line_with_bands(&path, Format::Svg, "t", "USD bn", (2021.0, 2023.0), lines, vec![Marker { x: 2022.0, label: "lever x".into() }], vec![]).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        for s in ["alpha line", "beta line", "lever x", "90% band", "2022"] {
+            assert!(svg.contains(s), "{s} missing from SVG");
+        }
+        assert!(!svg.contains("2022.0"));
+    }
+}
