@@ -439,17 +439,20 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     let mut c = Checker { text, doc: toml_edit::ImDocument::parse(text.to_owned()).ok(), uni, problems: Vec::new() };
 
     for path in &unknown {
-        let valid: &[&str] = match path.iter().map(|s| matches!(s, Seg::Key(_))).collect::<Vec<_>>().as_slice() {
-            _ if path.len() == 1 => TOP_KEYS,
-            _ => match (&path[0], path.len()) {
-                (Seg::Key(k), 2) if k == "shocks" => SHOCK_KEYS,
-                (Seg::Key(k), 2) if k == "params" => PARAM_KEYS,
-                (Seg::Key(k), 3) if k == "shocks" => PAIR_KEYS,
-                (Seg::Key(k), 3) if k == "lever" => LEVER_KEYS,
-                (Seg::Key(k), 3) if k == "rule" => RULE_KEYS,
-                (Seg::Key(k), 4) if k == "rule" => LEVER_KEYS,
-                _ => &[],
-            },
+        // The table the unknown key sits in decides which names are valid there.
+        let section = match path.first() {
+            Some(Seg::Key(k)) => k.as_str(),
+            _ => "",
+        };
+        let valid: &[&str] = match (section, path.len()) {
+            (_, 1) => TOP_KEYS,
+            ("shocks", 2) => SHOCK_KEYS,
+            ("params", 2) => PARAM_KEYS,
+            ("shocks", 3) => PAIR_KEYS,
+            ("lever", 3) => LEVER_KEYS,
+            ("rule", 3) => RULE_KEYS,
+            ("rule", 4) => LEVER_KEYS,
+            _ => &[],
         };
         let last = match path.last() {
             Some(Seg::Key(k)) => k.clone(),
@@ -847,21 +850,20 @@ fn bases_list(uni: &Universe) -> String {
 }
 
 fn ignored_path(p: &serde_ignored::Path) -> Vec<Seg> {
-    let mut out = match p {
-        serde_ignored::Path::Root => return Vec::new(),
+    match p {
+        serde_ignored::Path::Root => Vec::new(),
         serde_ignored::Path::Seq { parent, index } => {
             let mut v = ignored_path(parent);
             v.push(Seg::Index(*index));
-            return v;
+            v
         }
         serde_ignored::Path::Map { parent, key } => {
             let mut v = ignored_path(parent);
             v.push(Seg::Key(key.clone()));
-            return v;
+            v
         }
         serde_ignored::Path::Some { parent }
         | serde_ignored::Path::NewtypeStruct { parent }
         | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent),
-    };
-    std::mem::take(&mut out)
+    }
 }
