@@ -1,7 +1,7 @@
 //! Orchestration: load the calibration and scenario, run the batch, summarise, write.
 //! Errors carry context for the user; bad input is marked so `main` exits with code 2.
 
-use crate::batch::run_batch;
+use crate::batch::Workers;
 use crate::calibration::Calibration;
 use crate::cli::{Command, DataArg, RunArgs};
 use crate::model::Prepared;
@@ -119,34 +119,54 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
 
     let init = cal.init(sc.base);
     let pre = Prepared::new(&sc, &init);
-    let mut summary = Summary::new(&sc, &init, &pre.layout);
+    let workers = Workers::new(threads).context("cannot start worker threads")?;
+    let empty = Summary::new(&sc, &init, &pre.layout);
     let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv"))?) } else { None };
+    let keep = runs_writer.is_some();
 
+    // One partial summary per thread, filled inside the parallel section and merged
+    // exactly at the end; only the --keep-runs rows need run order, and they are sorted
+    // and written after each round.
+    type Rows = Vec<(i32, usize, usize, f64)>;
+    let mut states: Vec<(Summary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (empty.clone(), Vec::new())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet);
     let mut write_err: Option<anyhow::Error> = None;
-    run_batch(
+    let sim_started = Instant::now();
+    workers.accumulate(
         &sc,
         &init,
         &pre,
         sc.seed,
         0..sc.runs as u64,
-        threads,
-        |run, obs| {
+        &mut states,
+        |(summary, rows), run, obs| {
             summary.add_run(obs);
-            if let Some(w) = runs_writer.as_mut() {
-                if let Err(e) = w.write(run, &run_annual_totals(&sc, &pre.layout, obs), &init.economies) {
-                    write_err.get_or_insert(e);
-                }
+            if keep {
+                rows.push((run, run_annual_totals(&sc, &pre.layout, obs)));
             }
         },
-        |done| {
+        |states, done| {
+            if let Some(w) = runs_writer.as_mut() {
+                let mut rows: Vec<(u64, Rows)> = states.iter_mut().flat_map(|(_, r)| r.drain(..)).collect();
+                rows.sort_by_key(|(run, _)| *run);
+                for (run, r) in &rows {
+                    if let Err(e) = w.write(*run, r, &init.economies) {
+                        write_err.get_or_insert(e);
+                    }
+                }
+            }
             if let Some(b) = &bar {
                 b.set_position(done)
             }
         },
         || false,
-    )
-    .context("cannot start worker threads")?;
+    );
+    let mut summary = empty;
+    for (part, _) in &states {
+        summary.merge(part);
+    }
+    drop(states);
+    let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -188,13 +208,14 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let dir = out.commit()?;
     if !args.quiet {
         println!(
-            "{}: {} runs of {} steps on {} threads in {:.2} s ({:.0} runs/s) -> {}",
+            "{}: {} runs of {} steps on {} threads in {:.2} s ({:.0} runs/s simulating and summarising, {:.2} s) -> {}",
             sc.name,
             summary.runs,
             sc.steps(),
             threads,
             started.elapsed().as_secs_f64(),
-            summary.runs as f64 / started.elapsed().as_secs_f64(),
+            summary.runs as f64 / sim_seconds,
+            sim_seconds,
             dir.display()
         );
     }
