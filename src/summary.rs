@@ -42,11 +42,34 @@ fn ln_gamma() -> f64 {
 fn bucket_index(x: f64) -> i32 {
     let t = &*LOG_TABLE;
     let q = fast_ln(x, t) * t.inv_ln_gamma;
-    let f = q - q.floor();
+    // floor and ceil by integer conversion (|q| < 2^31 for every finite positive x)
+    let trunc = q as i64;
+    let floor = if q < trunc as f64 { trunc - 1 } else { trunc };
+    let f = q - floor as f64;
     if f < 1e-6 || f > 1.0 - 1e-6 {
         return (x.ln() / ln_gamma()).ceil() as i32;
     }
-    q.ceil() as i32
+    (floor + 1) as i32
+}
+
+/// `(x · SCALE).round() as i128` (round half away from zero) for x ≥ 0, through a 64-bit
+/// integer when the value fits (the common case; no software rounding or i128 conversion).
+#[inline]
+fn fixed_point(x: f64) -> i128 {
+    let v = x * SCALE;
+    if v < 9.0e18 {
+        let t = v as i64;
+        let frac = v - t as f64;
+        (if frac >= 0.5 { t + 1 } else { t }) as i128
+    } else if v < 1.0e38 {
+        // v ≥ 2^53 is a whole number: its mantissa shifted by its exponent, exactly
+        let bits = v.to_bits();
+        let shift = ((bits >> 52) & 0x7ff) as i32 - 1075;
+        let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        (mantissa as i128) << shift
+    } else {
+        v.round() as i128
+    }
 }
 
 /// Lookup tables of `fast_ln`: for the 256 mantissa cells [1 + k/256, 1 + (k+1)/256), the
@@ -86,7 +109,7 @@ impl Sketch {
     pub fn add(&mut self, x: f64) {
         let x = if x.is_finite() && x > 0.0 { x } else { 0.0 };
         self.n += 1;
-        let fixed = (x * SCALE).round() as i128;
+        let fixed = fixed_point(x);
         self.sum += fixed;
         if x <= TINY {
             self.zeros += 1;
@@ -473,6 +496,17 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let y = 10f64.powf((state >> 11) as f64 / (1u64 << 53) as f64 * 26.0 - 11.0);
             assert_eq!(bucket_index(y), exact(y), "{y}");
+        }
+    }
+
+    #[test]
+    fn fixed_point_matches_round() {
+        let mut x = 1e-14;
+        while x < 1e20 {
+            for y in [x, x * 1.37, 0.5 / SCALE, 1.5 / SCALE, 2.5 / SCALE, 0.49999999999999994 / SCALE, 2.0e9 + 0.5 / SCALE] {
+                assert_eq!(fixed_point(y), (y * SCALE).round() as i128, "{y}");
+            }
+            x *= 1.7;
         }
     }
 
