@@ -15,16 +15,25 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod batch_cmd;
+
 /// Bad input from the user (exit code 2): a scenario, a data file or an argument.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadInput(pub String);
+
+/// The user stopped the work (Ctrl-C); finished work was kept (exit code 130).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);
 
 pub fn main(cmd: Command) -> Result<()> {
     match cmd {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Check { scenarios, data } => check(&scenarios, &data),
         Command::List { data } => list(&data),
+        Command::Batch(args) => batch_cmd::batch(&args),
+        Command::Merge(args) => batch_cmd::merge(&args),
     }
 }
 

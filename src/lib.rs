@@ -6,6 +6,8 @@ pub mod app;
 pub mod batch;
 pub mod calibration;
 pub mod cli;
+pub mod experiment;
+pub mod indicators;
 pub mod model;
 pub mod output;
 pub mod rng;

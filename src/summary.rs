@@ -151,6 +151,38 @@ impl Sketch {
         self.n
     }
 
+    /// Append the sketch's exact state to `out` (LEB128 varints, signed ones zigzag-coded):
+    /// zeros, n, sum, offset, bucket count, then each bucket's count and sum.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put_u(out, self.zeros as u128);
+        put_u(out, self.n as u128);
+        put_i(out, self.sum);
+        put_i(out, self.offset as i128);
+        put_u(out, self.buckets.len() as u128);
+        for &(c, sum) in &self.buckets {
+            put_u(out, c as u128);
+            put_i(out, sum);
+        }
+    }
+
+    /// Read a sketch written by `encode` from the front of `input`, advancing it.
+    pub fn decode(input: &mut &[u8]) -> Result<Sketch, String> {
+        let zeros = get_u(input)? as u64;
+        let n = get_u(input)? as u64;
+        let sum = get_i(input)?;
+        let offset = i32::try_from(get_i(input)?).map_err(|_| "bucket offset out of range".to_owned())?;
+        let len = get_u(input)? as usize;
+        if len > input.len() {
+            return Err("truncated sketch".into());
+        }
+        let mut buckets = Vec::with_capacity(len);
+        for _ in 0..len {
+            let c = u32::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned())?;
+            buckets.push((c, get_i(input)?));
+        }
+        Ok(Sketch { zeros, offset, buckets, n, sum })
+    }
+
     /// True if every value added was zero.
     pub fn all_zero(&self) -> bool {
         self.zeros == self.n
@@ -182,6 +214,40 @@ impl Sketch {
         }
         f64::NAN
     }
+}
+
+fn put_u(out: &mut Vec<u8>, mut v: u128) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn put_i(out: &mut Vec<u8>, v: i128) {
+    put_u(out, ((v << 1) ^ (v >> 127)) as u128);
+}
+
+fn get_u(input: &mut &[u8]) -> Result<u128, String> {
+    let mut v: u128 = 0;
+    for shift in (0..128).step_by(7) {
+        let (&byte, rest) = input.split_first().ok_or_else(|| "truncated sketch".to_owned())?;
+        *input = rest;
+        v |= ((byte & 0x7f) as u128) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err("malformed varint".into())
+}
+
+fn get_i(input: &mut &[u8]) -> Result<i128, String> {
+    let u = get_u(input)?;
+    Ok((u >> 1) as i128 ^ -((u & 1) as i128))
 }
 
 /// What a series measures.
@@ -366,6 +432,15 @@ impl Summary {
         }
     }
 
+    /// Every sketch, by date then by year (the order `encode`/`decode` of a state file use).
+    pub fn sketches(&self) -> impl Iterator<Item = &Sketch> {
+        self.by_date.iter().chain(&self.by_year).flatten()
+    }
+
+    pub fn sketches_mut(&mut self) -> impl Iterator<Item = &mut Sketch> {
+        self.by_date.iter_mut().chain(self.by_year.iter_mut()).flatten()
+    }
+
     /// Combine another summary of the same scenario (for example another shard's runs).
     pub fn merge(&mut self, other: &Summary) {
         assert_eq!(self.series.len(), other.series.len());
@@ -508,6 +583,21 @@ mod tests {
             }
             x *= 1.7;
         }
+    }
+
+    #[test]
+    fn encode_decode_round_trips() {
+        let mut sk = Sketch::default();
+        for v in [0.0, 1e-3, 5.0, 5.0, 7.5e12, 2.5e13, 1e30] {
+            sk.add(v);
+        }
+        let mut buf = Vec::new();
+        sk.encode(&mut buf);
+        Sketch::default().encode(&mut buf);
+        let mut input = buf.as_slice();
+        assert_eq!(Sketch::decode(&mut input).unwrap(), sk);
+        assert_eq!(Sketch::decode(&mut input).unwrap(), Sketch::default());
+        assert!(input.is_empty());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Everything that writes files: result directories (written to a temporary sibling and
 //! moved into place at the end), the CSV summaries and the manifest.
 
+pub mod batch_out;
 pub mod csv_out;
+pub mod state;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
