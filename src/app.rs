@@ -8,7 +8,7 @@ use crate::model::Prepared;
 use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
 use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
 use crate::scenario::{parse_scenario, Scenario, LEVER_KINDS, RULE_KINDS};
-use crate::summary::{run_annual_totals, Summary, ALPHA};
+use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -137,7 +137,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     // exactly at the end; only the --keep-runs rows need run order, and they are sorted
     // and written after each round.
     type Rows = Vec<(i32, usize, usize, f64)>;
-    let mut states: Vec<(Summary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (empty.clone(), Vec::new())).collect();
+    let mut states: Vec<(BufferedSummary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), Vec::new())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet);
     let mut write_err: Option<anyhow::Error> = None;
     let sim_started = Instant::now();
@@ -170,11 +170,12 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         },
         || false,
     );
-    let mut summary = empty;
-    for (part, _) in &states {
-        summary.merge(part);
+    // merge into the first partial: no extra copy of the summary
+    let mut parts = states.into_iter().map(|(part, _)| part.finish());
+    let mut summary = parts.next().unwrap_or(empty);
+    for part in parts {
+        summary.merge(&part);
     }
-    drop(states);
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();

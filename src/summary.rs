@@ -15,6 +15,16 @@ const TINY: f64 = 1e-12;
 /// Fixed-point scale of exact sums (2^32).
 const SCALE: f64 = 4294967296.0;
 
+/// One bucket: how many values fell in it and their fixed-point sum. Packed to 20 bytes (a
+/// plain `(u32, i128)` takes 32): the summary holds tens of thousands of sketches, and
+/// adding a run is bound by fetching their buckets from memory.
+#[repr(C, packed(4))]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Bucket {
+    count: u32,
+    sum: i128,
+}
+
 /// A DDSketch-style quantile sketch with exact sums: values fall in log buckets
 /// (γ^(i−1), γ^i], and each bucket keeps its count and the fixed-point sum of its values, so
 /// a quantile is reported as the mean of its bucket (exact when the bucket's values are equal)
@@ -24,7 +34,7 @@ pub struct Sketch {
     zeros: u64,
     offset: i32,
     /// (count, fixed-point sum) per bucket from `offset` on.
-    buckets: Vec<(u32, i128)>,
+    buckets: Vec<Bucket>,
     n: u64,
     sum: i128,
 }
@@ -123,7 +133,7 @@ impl Sketch {
         self.zeros += other.zeros;
         self.n += other.n;
         self.sum += other.sum;
-        for (k, &(c, sum)) in other.buckets.iter().enumerate() {
+        for (k, &Bucket { count: c, sum }) in other.buckets.iter().enumerate() {
             if c > 0 {
                 self.place(other.offset + k as i32, c, sum);
             }
@@ -134,17 +144,17 @@ impl Sketch {
     fn place(&mut self, idx: i32, c: u32, sum: i128) {
         if self.buckets.is_empty() {
             self.offset = idx;
-            self.buckets.push((0, 0));
+            self.buckets.push(Bucket::default());
         } else if idx < self.offset {
             let grow = (self.offset - idx) as usize;
-            self.buckets.splice(0..0, std::iter::repeat_n((0, 0), grow));
+            self.buckets.splice(0..0, std::iter::repeat_n(Bucket::default(), grow));
             self.offset = idx;
         } else if idx >= self.offset + self.buckets.len() as i32 {
-            self.buckets.resize((idx - self.offset + 1) as usize, (0, 0));
+            self.buckets.resize((idx - self.offset + 1) as usize, Bucket::default());
         }
         let b = &mut self.buckets[(idx - self.offset) as usize];
-        b.0 += c;
-        b.1 += sum;
+        b.count += c;
+        b.sum += sum;
     }
 
     pub fn count(&self) -> u64 {
@@ -159,7 +169,7 @@ impl Sketch {
         put_i(out, self.sum);
         put_i(out, self.offset as i128);
         put_u(out, self.buckets.len() as u128);
-        for &(c, sum) in &self.buckets {
+        for &Bucket { count: c, sum } in &self.buckets {
             put_u(out, c as u128);
             put_i(out, sum);
         }
@@ -178,7 +188,7 @@ impl Sketch {
         let mut buckets = Vec::with_capacity(len);
         for _ in 0..len {
             let c = u32::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned())?;
-            buckets.push((c, get_i(input)?));
+            buckets.push(Bucket { count: c, sum: get_i(input)? });
         }
         Ok(Sketch { zeros, offset, buckets, n, sum })
     }
@@ -206,7 +216,7 @@ impl Sketch {
             return 0.0;
         }
         let mut seen = self.zeros;
-        for &(c, sum) in &self.buckets {
+        for &Bucket { count: c, sum } in &self.buckets {
             seen += c as u64;
             if rank < seen {
                 return sum as f64 / SCALE / c as f64;
@@ -481,6 +491,74 @@ fn annual_of(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 
     }
 }
 
+/// Runs a `BufferedSummary` holds before adding them, sketch by sketch.
+pub const BUFFER_RUNS: usize = 64;
+
+/// A `Summary` that adds runs `BUFFER_RUNS` at a time: each run's values are first written
+/// to a buffer laid out sketch-major, then each sketch takes its buffered values in one go,
+/// so its buckets are fetched from memory once per buffer instead of once per run (the
+/// summary's ~30,000 sketches do not fit in cache; adding run by run was memory-bound).
+/// Sketch adds are exact integer updates, so the result is identical to `Summary::add_run`.
+#[derive(Debug, Clone)]
+pub struct BufferedSummary {
+    summary: Summary,
+    /// [sketch][BUFFER_RUNS], sketches by date then by year.
+    buf: Vec<f64>,
+    held: usize,
+}
+
+impl BufferedSummary {
+    pub fn new(summary: Summary) -> Self {
+        let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
+        BufferedSummary { summary, buf: vec![0.0; sketches * BUFFER_RUNS], held: 0 }
+    }
+
+    /// Add one run's observations (steps × `Layout::len`).
+    pub fn add_run(&mut self, obs: &[f64]) {
+        let s = &self.summary;
+        let (width, ns, r) = (s.width, s.series.len(), self.held);
+        for k in 0..s.dates.len() {
+            let o = &obs[k * width..(k + 1) * width];
+            for (si, series) in s.series.iter().enumerate() {
+                self.buf[(k * ns + si) * BUFFER_RUNS + r] = slot_sum(o, &series.slots);
+            }
+        }
+        let base = s.dates.len() * ns;
+        for (yi, (_, steps)) in s.years.iter().enumerate() {
+            for (si, series) in s.series.iter().enumerate() {
+                let v = annual_of(series.metric, steps.iter().map(|&k| slot_sum(&obs[k * width..(k + 1) * width], &series.slots)), s.dt);
+                self.buf[(base + yi * ns + si) * BUFFER_RUNS + r] = v;
+            }
+        }
+        self.held += 1;
+        if self.held == BUFFER_RUNS {
+            self.flush();
+        }
+    }
+
+    /// Add the buffered runs to the sketches.
+    pub fn flush(&mut self) {
+        let held = self.held;
+        if held == 0 {
+            return;
+        }
+        let s = &mut self.summary;
+        s.runs += held as u64;
+        for (sk, vals) in s.by_date.iter_mut().chain(s.by_year.iter_mut()).flatten().zip(self.buf.chunks_exact(BUFFER_RUNS)) {
+            for &v in &vals[..held] {
+                sk.add(v);
+            }
+        }
+        self.held = 0;
+    }
+
+    /// The summary of every run added.
+    pub fn finish(mut self) -> Summary {
+        self.flush();
+        self.summary
+    }
+}
+
 /// A year's value of a series from its steps' values (annual rates).
 pub fn annual_value(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 {
     let v: Vec<f64> = values.collect();
@@ -598,6 +676,53 @@ mod tests {
         assert_eq!(Sketch::decode(&mut input).unwrap(), sk);
         assert_eq!(Sketch::decode(&mut input).unwrap(), Sketch::default());
         assert!(input.is_empty());
+    }
+
+    #[test]
+    fn buffered_summary_equals_run_by_run() {
+        use crate::scenario::{Params, Scenario, Shocks, Step, YearMonth};
+        let init = Init {
+            economies: vec!["A".into(), "B".into()],
+            sectors: vec!["x".into()],
+            base: 2021,
+            gdp: vec![1e12, 2e12],
+            growth: vec![0.0; 2],
+            gdp_volatility: vec![0.0; 2],
+            flows: vec![0.0, 5e9, 7e9, 0.0],
+            tension: vec![0.3],
+            energy_sector: None,
+            energy_base: None,
+            energy_annual: Vec::new(),
+        };
+        let sc = Scenario {
+            name: "t".into(),
+            description: String::new(),
+            base: 2021,
+            start: YearMonth::new(2021, 1),
+            end: YearMonth::new(2022, 12),
+            step: Step::Quarter,
+            runs: 1,
+            seed: 1,
+            shocks: Shocks::default(),
+            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5] },
+            levers: Vec::new(),
+            rules: Vec::new(),
+        };
+        let layout = Layout::new(2, 1, 0);
+        let mut plain = Summary::new(&sc, &init, &layout);
+        let mut buffered = BufferedSummary::new(plain.clone());
+        let mut state = 7u64;
+        for _ in 0..21 {
+            let obs: Vec<f64> = (0..layout.len() * sc.steps())
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (state >> 11) as f64 / (1u64 << 53) as f64 * 1e10
+                })
+                .collect();
+            plain.add_run(&obs);
+            buffered.add_run(&obs);
+        }
+        assert_eq!(buffered.finish(), plain);
     }
 
     #[test]

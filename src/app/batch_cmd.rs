@@ -14,7 +14,7 @@ use crate::output::batch_out::{summary_header, write_indicator_rows, write_summa
 use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
 use crate::scenario::{parse_scenario, Scenario};
-use crate::summary::{Sketch, Summary, ALPHA};
+use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -155,7 +155,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
     let init = cal.init(sc.base);
     let pre = Prepared::new(sc, &init);
     let empty = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
-    let mut states = vec![empty.clone(); workers.threads()];
+    let mut states: Vec<(BufferedSummary, Indicators)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.0.clone()), empty.1.clone())).collect();
     let cf = l.counterfactuals[v].as_ref().map(|c| {
         let ci = cal.init(c.base);
         let cp = Prepared::new(c, &ci);
@@ -193,10 +193,11 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             cf_runs += got;
         }
     }
-    let (mut summary, mut ind) = empty;
-    for (s, i) in &states {
-        summary.merge(s);
-        ind.merge(i);
+    let mut parts = states.into_iter().map(|(s, i)| (s.finish(), i));
+    let (mut summary, mut ind) = parts.next().unwrap_or(empty);
+    for (s, i) in parts {
+        summary.merge(&s);
+        ind.merge(&i);
     }
     let mut body = Vec::new();
     let mut count = 0;
