@@ -231,6 +231,11 @@ pub struct Model<'a> {
     /// Intensities `fr` was computed for (it is recomputed only when they change).
     fr_intensity: Vec<f64>,
     fr_valid: bool,
+    /// τ̂^(1−σ) and (τ̂·(1+κ))^(1−σ) per route, recomputed with `fr`.
+    tau_pow: Vec<f64>,
+    tau_kappa_pow: Vec<f64>,
+    /// Exporter price^(1−σ) per [i][s], this step.
+    price_pow: Vec<f64>,
     // scratch for the allocation
     demand: Vec<f64>,
     trend_demand: Vec<f64>,
@@ -273,6 +278,9 @@ impl<'a> Model<'a> {
             fr: Frictions::new(n, m, l.pairs()),
             fr_intensity: Vec::new(),
             fr_valid: false,
+            tau_pow: vec![1.0; l.routes()],
+            tau_kappa_pow: vec![1.0; l.routes()],
+            price_pow: vec![1.0; n * m],
             demand: vec![0.0; n * m],
             trend_demand: vec![0.0; n * m],
             target_direct: vec![0.0; l.routes()],
@@ -319,6 +327,7 @@ impl<'a> Model<'a> {
             self.fr.compute(&self.levers, &self.intensity, self.pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, pair);
             self.fr_intensity.clone_from(&self.intensity);
             self.fr_valid = true;
+            self.friction_powers();
         }
         self.reprice();
         self.allocate();
@@ -398,6 +407,18 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The powers of the frictions the CES shares use (they change only with `fr`).
+    fn friction_powers(&mut self) {
+        let (n, m) = (self.pre.n, self.pre.m);
+        for s in 0..m {
+            let one_minus = 1.0 - self.sc.params.sigma[s];
+            for r in s * n * n..(s + 1) * n * n {
+                self.tau_pow[r] = self.fr.tau[r].powf(one_minus);
+                self.tau_kappa_pow[r] = (self.fr.tau[r] * (1.0 + self.fr.kappa[r])).powf(one_minus);
+            }
+        }
+    }
+
     /// Step 4: exporters re-price against last step's demand over capacity (implicitly
     /// damped so it is stable for any φ).
     fn reprice(&mut self) {
@@ -430,6 +451,13 @@ impl<'a> Model<'a> {
         let mut trend_demand = std::mem::take(&mut self.trend_demand);
         demand.fill(0.0);
         trend_demand.fill(0.0);
+        // (p̂·τ̂)^(1−σ) = p̂^(1−σ)·τ̂^(1−σ): the price power once per exporter and sector, the
+        // friction power only when frictions change (equal up to floating-point rounding).
+        for i in 0..n {
+            for s in 0..m {
+                self.price_pow[i * m + s] = self.price[i * m + s].powf(1.0 - self.sc.params.sigma[s]);
+            }
+        }
         for s in 0..m {
             let sigma = self.sc.params.sigma[s];
             let eta = self.sc.params.eta[s];
@@ -447,11 +475,11 @@ impl<'a> Model<'a> {
                         self.target_rerouted[r] = 0.0;
                         continue;
                     }
-                    let cost = self.price[i * m + s] * fr.tau[r];
+                    let pp = self.price_pow[i * m + s];
                     let c = fr.cover[r];
-                    let direct = pi * (1.0 - c) * cost.powf(one_minus);
+                    let direct = pi * (1.0 - c) * (pp * self.tau_pow[r]);
                     let via = if c > 0.0 && fr.leak[r] > 0.0 {
-                        pi * c * fr.leak[r] * (cost * (1.0 + fr.kappa[r])).powf(one_minus)
+                        pi * c * fr.leak[r] * (pp * self.tau_kappa_pow[r])
                     } else {
                         0.0
                     };
