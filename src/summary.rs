@@ -128,6 +128,20 @@ impl Sketch {
         self.place(bucket_index(x), 1, fixed);
     }
 
+    /// Hint the processor to load the bucket array (no effect on results).
+    #[inline]
+    fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let bytes = std::mem::size_of_val(self.buckets.as_slice());
+            let p = self.buckets.as_ptr() as *const i8;
+            for off in (0..bytes.min(64 * 64)).step_by(64) {
+                // SAFETY: prefetching is a hint; the address is inside the bucket array.
+                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.add(off)) };
+            }
+        }
+    }
+
     /// Add another sketch's contents (exact: counts and sums add).
     pub fn merge(&mut self, other: &Sketch) {
         self.zeros += other.zeros;
@@ -544,9 +558,18 @@ impl BufferedSummary {
         }
         let s = &mut self.summary;
         s.runs += held as u64;
-        for (sk, vals) in s.by_date.iter_mut().chain(s.by_year.iter_mut()).flatten().zip(self.buf.chunks_exact(BUFFER_RUNS)) {
-            for &v in &vals[..held] {
-                sk.add(v);
+        let mut chunks = self.buf.chunks_exact(BUFFER_RUNS);
+        for row in s.by_date.iter_mut().chain(s.by_year.iter_mut()) {
+            for k in 0..row.len() {
+                // fetch the next sketch's buckets while this one's values go in
+                if let Some(next) = row.get(k + 1) {
+                    next.prefetch();
+                }
+                let vals = chunks.next().expect("one chunk per sketch");
+                let sk = &mut row[k];
+                for &v in &vals[..held] {
+                    sk.add(v);
+                }
             }
         }
         self.held = 0;
