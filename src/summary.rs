@@ -516,15 +516,26 @@ pub const BUFFER_RUNS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct BufferedSummary {
     summary: Summary,
-    /// [sketch][BUFFER_RUNS], sketches by date then by year.
+    /// Buffered values in tiles of 8 sketches: [sketch / 8][run][sketch % 8], sketches by
+    /// date then by year, so a run writes whole cache lines and a flush reads one tile at
+    /// a time (see `slot`).
     buf: Vec<f64>,
     held: usize,
+}
+
+/// Sketches per tile of the buffer (8 f64 = one 64-byte cache line).
+const TILE: usize = 8;
+
+/// Position of (sketch g, run r) in the buffer.
+#[inline]
+fn slot(g: usize, r: usize) -> usize {
+    (g / TILE) * (BUFFER_RUNS * TILE) + r * TILE + g % TILE
 }
 
 impl BufferedSummary {
     pub fn new(summary: Summary) -> Self {
         let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
-        BufferedSummary { summary, buf: vec![0.0; sketches * BUFFER_RUNS], held: 0 }
+        BufferedSummary { summary, buf: vec![0.0; sketches.div_ceil(TILE) * TILE * BUFFER_RUNS], held: 0 }
     }
 
     /// Add one run's observations (steps × `Layout::len`).
@@ -534,14 +545,14 @@ impl BufferedSummary {
         for k in 0..s.dates.len() {
             let o = &obs[k * width..(k + 1) * width];
             for (si, series) in s.series.iter().enumerate() {
-                self.buf[(k * ns + si) * BUFFER_RUNS + r] = slot_sum(o, &series.slots);
+                self.buf[slot(k * ns + si, r)] = slot_sum(o, &series.slots);
             }
         }
         let base = s.dates.len() * ns;
         for (yi, (_, steps)) in s.years.iter().enumerate() {
             for (si, series) in s.series.iter().enumerate() {
                 let v = annual_of(series.metric, steps.iter().map(|&k| slot_sum(&obs[k * width..(k + 1) * width], &series.slots)), s.dt);
-                self.buf[(base + yi * ns + si) * BUFFER_RUNS + r] = v;
+                self.buf[slot(base + yi * ns + si, r)] = v;
             }
         }
         self.held += 1;
@@ -558,18 +569,18 @@ impl BufferedSummary {
         }
         let s = &mut self.summary;
         s.runs += held as u64;
-        let mut chunks = self.buf.chunks_exact(BUFFER_RUNS);
+        let mut g = 0;
         for row in s.by_date.iter_mut().chain(s.by_year.iter_mut()) {
             for k in 0..row.len() {
                 // fetch the next sketch's buckets while this one's values go in
                 if let Some(next) = row.get(k + 1) {
                     next.prefetch();
                 }
-                let vals = chunks.next().expect("one chunk per sketch");
                 let sk = &mut row[k];
-                for &v in &vals[..held] {
-                    sk.add(v);
+                for r in 0..held {
+                    sk.add(self.buf[slot(g, r)]);
                 }
+                g += 1;
             }
         }
         self.held = 0;
