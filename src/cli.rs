@@ -70,6 +70,11 @@ pub struct BatchArgs {
     /// finished there are kept, not run again.
     #[arg(long)]
     pub resume: bool,
+    /// Keep the work area (<out>/state/: mergeable per-variant sketches, about 10 MB per
+    /// variant) after an unsharded batch has written its results; by default it is removed
+    /// then. Shards always keep it (it is what `merge` reads).
+    #[arg(long)]
+    pub keep_state: bool,
     /// No progress bar, no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,

@@ -325,6 +325,9 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     let new_runs = done_runs - resumed_runs;
     if shard.1 == 1 {
         write_results(&l, std::slice::from_ref(&dest), &dest, &cal)?;
+        if !args.keep_state {
+            std::fs::remove_dir_all(&sdir).with_context(|| format!("cannot remove the work area {}", sdir.display()))?;
+        }
     }
     if !args.quiet {
         println!(

@@ -115,7 +115,11 @@ fn batch_is_byte_identical_with_one_or_two_threads() {
 fn shards_merge_into_the_unsharded_bytes() {
     let (dir, b) = setup(GRID);
     let whole = dir.path().join("whole");
-    batch(&b, &whole, &[]).success();
+    batch(&b, &whole, &["--keep-state"]).success();
+    // an unsharded batch's kept work area merges into the same bytes too
+    let again = dir.path().join("again");
+    tradesim().arg("merge").arg(&whole).arg("--out").arg(&again).assert().success();
+    assert_same_files(&whole, &again);
     let mut shards = Vec::new();
     for k in 0..3 {
         let d = dir.path().join(format!("shard{k}"));
@@ -135,7 +139,8 @@ fn resume_keeps_finished_variants_and_gives_the_same_bytes() {
     let (dir, b) = setup(GRID);
     let (fresh, resumed) = (dir.path().join("fresh"), dir.path().join("resumed"));
     batch(&b, &fresh, &[]).success();
-    batch(&b, &resumed, &[]).success();
+    assert!(!fresh.join("state").exists(), "the work area goes once the results are written");
+    batch(&b, &resumed, &["--keep-state"]).success();
     // as if stopped after variant 1: variants 2 and 3 unfinished, results not yet written
     let state = resumed.join("state");
     let kept = state.join("v000000-shard0of1.state");
@@ -146,7 +151,7 @@ fn resume_keeps_finished_variants_and_gives_the_same_bytes() {
     for f in FILES {
         std::fs::remove_file(resumed.join(f)).unwrap();
     }
-    tradesim().arg("batch").arg(&b).arg("--out").arg(&resumed).arg("--resume").assert().success().stdout(predicates::str::contains("2 variants kept from before"));
+    tradesim().arg("batch").arg(&b).arg("--out").arg(&resumed).args(["--resume", "--keep-state"]).assert().success().stdout(predicates::str::contains("2 variants kept from before"));
     assert_eq!(std::fs::read(&kept).unwrap(), kept_bytes);
     assert_same_files(&fresh, &resumed);
     // a changed batch is not resumed into the old directory
@@ -177,7 +182,7 @@ fn ctrl_c_stops_cleanly_and_resume_finishes() {
     assert!(done.iter().any(|f| f.starts_with("v000000")));
     assert!(!out.join("summary.csv").exists());
     let kept = std::fs::read(&first).unwrap();
-    tradesim().arg("batch").arg(&b).arg("--out").arg(&out).args(["--resume", "--quiet"]).assert().success();
+    tradesim().arg("batch").arg(&b).arg("--out").arg(&out).args(["--resume", "--quiet", "--keep-state"]).assert().success();
     assert_eq!(std::fs::read(&first).unwrap(), kept);
     let variants = std::fs::read_to_string(out.join("variants.csv")).unwrap();
     assert_eq!(variants.lines().count(), 7);
