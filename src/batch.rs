@@ -1,6 +1,7 @@
-//! Runs in parallel: the only user of rayon. Runs are computed in chunks on a pool of the
-//! requested size and handed back in run order, so everything downstream is serial and the
-//! results do not depend on the thread count. Memory is one chunk of observations.
+//! Runs in parallel: the only user of rayon. `run_batch` computes chunks of runs and hands
+//! them back in run order; `Workers::accumulate` folds runs into per-thread partial results
+//! inside the parallel section (for exact, order-free merges such as `Summary::merge`), which
+//! is what `run` and `batch` use. Results never depend on the thread count.
 
 use crate::model::{run_to_end, Init, Prepared};
 use crate::rng::run_rng;

@@ -1,7 +1,8 @@
 //! Ensemble summaries: per date (and per calendar year) the mean and quantiles of every
-//! series over runs. Runs are added one at a time in run order, and each series keeps a
-//! mergeable log-bucket quantile sketch (relative error at most `ALPHA`) and an exact
-//! fixed-point sum, so memory does not grow with the number of runs and the result does not
+//! series over runs. Each series keeps a mergeable log-bucket quantile sketch (relative error
+//! at most `ALPHA`) and an exact fixed-point sum, so memory does not grow with the number of
+//! runs, and runs may be added in any order and split across partial summaries (one per
+//! thread, shard or block) that merge into exactly the same result: the output does not
 //! depend on thread count or on how the runs were split.
 
 use crate::model::{Init, Layout};
@@ -56,7 +57,7 @@ fn bucket_index(x: f64) -> i32 {
     let trunc = q as i64;
     let floor = if q < trunc as f64 { trunc - 1 } else { trunc };
     let f = q - floor as f64;
-    if f < 1e-6 || f > 1.0 - 1e-6 {
+    if !(1e-6..=1.0 - 1e-6).contains(&f) {
         return (x.ln() / ln_gamma()).ceil() as i32;
     }
     (floor + 1) as i32
