@@ -176,6 +176,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     for part in parts {
         summary.merge(&part);
     }
+    // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -218,14 +219,13 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let dir = out.commit()?;
     if !args.quiet {
         println!(
-            "{}: {} runs of {} steps on {} threads in {:.2} s ({:.0} runs/s simulating and summarising, {:.2} s) -> {}",
+            "{}: {} runs of {} steps on {} threads in {:.2} s ({:.0} runs/s) -> {}",
             sc.name,
             summary.runs,
             sc.steps(),
             threads,
             started.elapsed().as_secs_f64(),
-            summary.runs as f64 / sim_seconds,
-            sim_seconds,
+            summary.runs as f64 / sim_seconds.max(1e-9),
             dir.display()
         );
     }
