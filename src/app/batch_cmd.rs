@@ -460,8 +460,11 @@ fn progress_bar(len: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} runs  {per_sec}  eta {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let style = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} runs  {rate}  eta {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} runs/s", s.per_sec());
+        });
+    bar.set_style(style);
     Some(bar)
 }
