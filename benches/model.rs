@@ -1,1 +1,57 @@
-fn main(){}
+//! Criterion benchmarks of the model on `scenarios/sanctions_2022.toml` (quarterly, 2021 to
+//! 2030): one model step, one whole run, and one run folded into a summary (what a batch
+//! does per run). Run with `cargo bench --bench model`; see docs/performance.md.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use tradesim::calibration::Calibration;
+use tradesim::model::{run_to_end, Model, Prepared};
+use tradesim::rng::run_rng;
+use tradesim::scenario::parse_scenario;
+use tradesim::summary::Summary;
+
+fn bench(c: &mut Criterion) {
+    let cal = Calibration::embedded().expect("built-in calibration");
+    let text = include_str!("../scenarios/sanctions_2022.toml");
+    let sc = parse_scenario(text, "sanctions_2022.toml", &cal.universe()).expect("valid scenario");
+    let init = cal.init(sc.base);
+    let pre = Prepared::new(&sc, &init);
+    let width = pre.layout.len();
+
+    // One step in the middle of the sanctions period (step 6 = 2022-Q3), from a fresh model.
+    c.bench_function("model_step_sanctions_2022", |b| {
+        b.iter_batched(
+            || {
+                let mut m = Model::new(&sc, &init, &pre, run_rng(sc.seed, 0));
+                for _ in 0..6 {
+                    m.step();
+                }
+                m
+            },
+            |mut m| {
+                m.step();
+                black_box(m.k)
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+
+    let mut obs = vec![0.0; width * pre.steps];
+    let mut run = 0u64;
+    c.bench_function("model_run_sanctions_2022", |b| {
+        b.iter(|| {
+            run += 1;
+            run_to_end(&sc, &init, &pre, run_rng(sc.seed, run), &mut obs);
+            black_box(obs[0])
+        })
+    });
+
+    let mut summary = Summary::new(&sc, &init, &pre.layout);
+    c.bench_function("summary_add_run_sanctions_2022", |b| {
+        b.iter(|| {
+            summary.add_run(black_box(&obs));
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,7 +1,7 @@
 //! Orchestration: load the calibration and scenario, run the batch, summarise, write.
 //! Errors carry context for the user; bad input is marked so `main` exits with code 2.
 
-use crate::batch::run_batch;
+use crate::batch::Workers;
 use crate::calibration::Calibration;
 use crate::cli::{Command, CompareArgs, DataArg, PlotArgs, RunArgs};
 use crate::model::{Init, Layout, Prepared};
@@ -10,7 +10,7 @@ use crate::output::report::{self, RunData};
 use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
 use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
 use crate::scenario::{parse_scenario, Scenario, LEVER_KINDS, RULE_KINDS};
-use crate::summary::{run_annual_totals, Summary, ALPHA};
+use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -18,10 +18,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod batch_cmd;
+
 /// Bad input from the user (exit code 2): a scenario, a data file or an argument.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadInput(pub String);
+
+/// The user stopped the work (Ctrl-C); finished work was kept (exit code 130).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);
 
 pub fn main(cmd: Command) -> Result<()> {
     match cmd {
@@ -31,6 +38,8 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Backtest(args) => backtest(&args),
         Command::Plot(args) => plot(&args),
         Command::Compare(args) => compare(&args),
+        Command::Batch(args) => batch_cmd::batch(&args),
+        Command::Merge(args) => batch_cmd::merge(&args),
     }
 }
 
@@ -128,34 +137,56 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
 
     let init = cal.init(sc.base);
     let pre = Prepared::new(&sc, &init);
-    let mut summary = Summary::new(&sc, &init, &pre.layout);
+    let workers = Workers::new(threads).context("cannot start worker threads")?;
+    let empty = Summary::new(&sc, &init, &pre.layout);
     let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv"))?) } else { None };
+    let keep = runs_writer.is_some();
 
+    // One partial summary per thread, filled inside the parallel section and merged
+    // exactly at the end; only the --keep-runs rows need run order, and they are sorted
+    // and written after each round.
+    type Rows = Vec<(i32, usize, usize, f64)>;
+    let mut states: Vec<(BufferedSummary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), Vec::new())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet);
     let mut write_err: Option<anyhow::Error> = None;
-    run_batch(
+    let sim_started = Instant::now();
+    workers.accumulate(
         &sc,
         &init,
         &pre,
         sc.seed,
         0..sc.runs as u64,
-        threads,
-        |run, obs| {
+        &mut states,
+        |(summary, rows), run, obs| {
             summary.add_run(obs);
-            if let Some(w) = runs_writer.as_mut() {
-                if let Err(e) = w.write(run, &run_annual_totals(&sc, &pre.layout, obs), &init.economies) {
-                    write_err.get_or_insert(e);
-                }
+            if keep {
+                rows.push((run, run_annual_totals(&sc, &pre.layout, obs)));
             }
         },
-        |done| {
+        |states, done| {
+            if let Some(w) = runs_writer.as_mut() {
+                let mut rows: Vec<(u64, Rows)> = states.iter_mut().flat_map(|(_, r)| r.drain(..)).collect();
+                rows.sort_by_key(|(run, _)| *run);
+                for (run, r) in &rows {
+                    if let Err(e) = w.write(*run, r, &init.economies) {
+                        write_err.get_or_insert(e);
+                    }
+                }
+            }
             if let Some(b) = &bar {
                 b.set_position(done)
             }
         },
         || false,
-    )
-    .context("cannot start worker threads")?;
+    );
+    // merge into the first partial: no extra copy of the summary
+    let mut parts = states.into_iter().map(|(part, _)| part.finish());
+    let mut summary = parts.next().unwrap_or(empty);
+    for part in parts {
+        summary.merge(&part);
+    }
+    // runs/s counts simulating and summarising only (not loading, preparing or writing)
+    let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -216,7 +247,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             sc.steps(),
             threads,
             started.elapsed().as_secs_f64(),
-            summary.runs as f64 / started.elapsed().as_secs_f64(),
+            summary.runs as f64 / sim_seconds.max(1e-9),
             dir.display()
         );
     }

@@ -1,6 +1,7 @@
-//! Runs in parallel: the only user of rayon. Runs are computed in chunks on a pool of the
-//! requested size and handed back in run order, so everything downstream is serial and the
-//! results do not depend on the thread count. Memory is one chunk of observations.
+//! Runs in parallel: the only user of rayon. `run_batch` computes chunks of runs and hands
+//! them back in run order; `Workers::accumulate` folds runs into per-thread partial results
+//! inside the parallel section (for exact, order-free merges such as `Summary::merge`), which
+//! is what `run` and `batch` use. Results never depend on the thread count.
 
 use crate::model::{run_to_end, Init, Prepared};
 use crate::rng::run_rng;
@@ -52,4 +53,77 @@ pub fn run_batch(
         progress(done);
     }
     Ok(done)
+}
+
+/// Runs per thread between two calls of `after_round` (progress, stop checks, writing
+/// `--keep-runs` rows): small enough for a responsive progress bar and Ctrl-C.
+pub const ROUND_PER_THREAD: u64 = 128;
+
+/// A pool of worker threads that accumulate runs into per-thread partial results.
+pub struct Workers {
+    pool: rayon::ThreadPool,
+    threads: usize,
+}
+
+impl Workers {
+    pub fn new(threads: usize) -> Result<Self, rayon::ThreadPoolBuildError> {
+        let threads = threads.max(1);
+        Ok(Workers { pool: rayon::ThreadPoolBuilder::new().num_threads(threads).build()?, threads })
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Run `runs` (run indices) of a scenario, each run's observations folded into one of
+    /// `states` (one per thread, see `threads`) by `add(state, run_index, obs)` inside the
+    /// parallel section. Which state sees which run depends on scheduling, so the states must
+    /// be merged with an exact, order-free merge (like `Summary::merge`) for results that do
+    /// not depend on the thread count; anything that needs run order (the `--keep-runs`
+    /// rows) must carry the run index and be sorted in `after_round`.
+    ///
+    /// `after_round(states, done)` runs on the calling thread after each round of
+    /// `ROUND_PER_THREAD × threads` runs; `stop()` is polled between rounds. Returns the
+    /// number of runs done (less than requested only if stopped).
+    #[allow(clippy::too_many_arguments)]
+    pub fn accumulate<A: Send>(
+        &self,
+        sc: &Scenario,
+        init: &Init,
+        pre: &Prepared,
+        seed: u64,
+        runs: Range<u64>,
+        states: &mut [A],
+        add: impl Fn(&mut A, u64, &[f64]) + Sync,
+        mut after_round: impl FnMut(&mut [A], u64),
+        stop: impl Fn() -> bool,
+    ) -> u64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let width = pre.layout.len() * pre.steps;
+        let round = ROUND_PER_THREAD * states.len().max(1) as u64;
+        let mut next = runs.start;
+        while next < runs.end {
+            if stop() {
+                break;
+            }
+            let end = (next + round).min(runs.end);
+            let counter = AtomicU64::new(next);
+            self.pool.install(|| {
+                states.par_iter_mut().for_each(|st| {
+                    let mut buf = vec![0.0; width];
+                    loop {
+                        let r = counter.fetch_add(1, Ordering::Relaxed);
+                        if r >= end {
+                            break;
+                        }
+                        run_to_end(sc, init, pre, run_rng(seed, r), &mut buf);
+                        add(st, r, &buf);
+                    }
+                });
+            });
+            next = end;
+            after_round(states, next - runs.start);
+        }
+        next - runs.start
+    }
 }

@@ -50,6 +50,64 @@ pub enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Run a batch experiment: every variant of one or more scenarios over a design of
+    /// parameter values (grid, points or Latin hypercube), and write variants.csv,
+    /// summary.csv, annual.csv (with a leading `variant` column), indicators.csv and
+    /// manifest.json to output/<batch-file-stem>/ (or --out). See docs/batch.md.
+    Batch(BatchArgs),
+    /// Combine the output directories of a sharded batch (`batch --shard K/N`) into the
+    /// files an unsharded batch writes (byte for byte).
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Batch file (TOML); scenario paths in it are relative to it. See docs/batch.md.
+    pub batch: PathBuf,
+    /// Runs per variant (overrides the batch file's `runs` and the scenarios').
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u32>,
+    /// Batch seed (overrides the batch file's `seed`); variant seeds derive from it.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: output/<batch-file-stem without .batch>, or
+    /// output/<stem>/shard-K-of-N with --shard).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run only shard K of N (0-based: 0 <= K < N) of the batch's units of work (variant,
+    /// block of runs), assigned round-robin, and write their mergeable state only; combine
+    /// the shards with `tradesim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Continue an interrupted batch in the same output directory: variants already
+    /// finished there are kept, not run again.
+    #[arg(long)]
+    pub resume: bool,
+    /// Keep the work area (<out>/state/: mergeable per-variant sketches, about 10 MB per
+    /// variant) after an unsharded batch has written its results; by default it is removed
+    /// then. Shards always keep it (it is what `merge` reads).
+    #[arg(long)]
+    pub keep_state: bool,
+    /// No progress bar, no summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output directories of `tradesim batch --shard K/N` (all N shards of one batch).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged results (default: output/<batch-file-stem>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArg,
 }
 
 #[derive(Debug, Args)]

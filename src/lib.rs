@@ -7,6 +7,8 @@ pub mod backtest;
 pub mod batch;
 pub mod calibration;
 pub mod cli;
+pub mod experiment;
+pub mod indicators;
 pub mod model;
 pub mod output;
 pub mod rng;

@@ -11,7 +11,10 @@ fn main() -> ExitCode {
     match app::main(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if e.downcast_ref::<BadInput>().is_some() {
+            if e.downcast_ref::<app::Interrupted>().is_some() {
+                eprintln!("{e}");
+                ExitCode::from(130)
+            } else if e.downcast_ref::<BadInput>().is_some() {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
             } else {

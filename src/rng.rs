@@ -11,6 +11,26 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Seed of variant `variant` (0-based) of a batch seeded with `batch_seed`: the
+/// (variant+1)-th output of a SplitMix64 generator started at `batch_seed` (state advanced by
+/// the golden-ratio increment, then the SplitMix64 finaliser). Distinct variants get
+/// unrelated seeds; the same (batch seed, variant) always gets the same one, whatever the
+/// sharding or thread count. Runs of a variant then use `run_rng(variant_seed, run_index)`.
+pub fn variant_seed(batch_seed: u64, variant: u64) -> u64 {
+    let mut z = batch_seed.wrapping_add(0x9E37_79B9_7F4A_7C15u64.wrapping_mul(variant.wrapping_add(1)));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Generator for a batch design (Latin hypercube sampling) seeded with the batch seed; a
+/// stream of its own, apart from every run's.
+pub fn design_rng(seed: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(u64::MAX);
+    rng
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +43,13 @@ mod tests {
         let a2: u64 = run_rng(7, 0).random();
         assert_ne!(a, b);
         assert_eq!(a, a2);
+    }
+
+    #[test]
+    fn variant_seeds_are_splitmix64() {
+        // SplitMix64 started at 0: first outputs 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4
+        assert_eq!(variant_seed(0, 0), 0xe220a8397b1dcdaf);
+        assert_eq!(variant_seed(0, 1), 0x6e789e6aa1b965f4);
+        assert_ne!(variant_seed(7, 3), variant_seed(8, 3));
     }
 }

@@ -1,7 +1,8 @@
 //! Ensemble summaries: per date (and per calendar year) the mean and quantiles of every
-//! series over runs. Runs are added one at a time in run order, and each series keeps a
-//! mergeable log-bucket quantile sketch (relative error at most `ALPHA`) and an exact
-//! fixed-point sum, so memory does not grow with the number of runs and the result does not
+//! series over runs. Each series keeps a mergeable log-bucket quantile sketch (relative error
+//! at most `ALPHA`) and an exact fixed-point sum, so memory does not grow with the number of
+//! runs, and runs may be added in any order and split across partial summaries (one per
+//! thread, shard or block) that merge into exactly the same result: the output does not
 //! depend on thread count or on how the runs were split.
 
 use crate::model::{Init, Layout};
@@ -15,6 +16,16 @@ const TINY: f64 = 1e-12;
 /// Fixed-point scale of exact sums (2^32).
 const SCALE: f64 = 4294967296.0;
 
+/// One bucket: how many values fell in it and their fixed-point sum. Packed to 20 bytes (a
+/// plain `(u32, i128)` takes 32): the summary holds tens of thousands of sketches, and
+/// adding a run is bound by fetching their buckets from memory.
+#[repr(C, packed(4))]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Bucket {
+    count: u32,
+    sum: i128,
+}
+
 /// A DDSketch-style quantile sketch with exact sums: values fall in log buckets
 /// (γ^(i−1), γ^i], and each bucket keeps its count and the fixed-point sum of its values, so
 /// a quantile is reported as the mean of its bucket (exact when the bucket's values are equal)
@@ -24,7 +35,7 @@ pub struct Sketch {
     zeros: u64,
     offset: i32,
     /// (count, fixed-point sum) per bucket from `offset` on.
-    buckets: Vec<(u32, i128)>,
+    buckets: Vec<Bucket>,
     n: u64,
     sum: i128,
 }
@@ -33,18 +44,103 @@ fn ln_gamma() -> f64 {
     ((1.0 + ALPHA) / (1.0 - ALPHA)).ln()
 }
 
+/// Bucket of a positive value, `ceil(ln x / ln γ)`, computed without calling `ln` in almost
+/// every case: a table-driven logarithm (error below 1e-13, far inside the bucket width of
+/// 0.01 in log space) gives the bucket unless the quotient lies within 1e-6 of an integer,
+/// where the exact formula decides. The result is therefore identical to
+/// `(x.ln() / ln_gamma()).ceil()` for every input (see the test `fast_index_matches_ln`).
+#[inline]
+fn bucket_index(x: f64) -> i32 {
+    let t = &*LOG_TABLE;
+    let q = fast_ln(x, t) * t.inv_ln_gamma;
+    // floor and ceil by integer conversion (|q| < 2^31 for every finite positive x)
+    let trunc = q as i64;
+    let floor = if q < trunc as f64 { trunc - 1 } else { trunc };
+    let f = q - floor as f64;
+    if !(1e-6..=1.0 - 1e-6).contains(&f) {
+        return (x.ln() / ln_gamma()).ceil() as i32;
+    }
+    (floor + 1) as i32
+}
+
+/// `(x · SCALE).round() as i128` (round half away from zero) for x ≥ 0, through a 64-bit
+/// integer when the value fits (the common case; no software rounding or i128 conversion).
+#[inline]
+fn fixed_point(x: f64) -> i128 {
+    let v = x * SCALE;
+    if v < 9.0e18 {
+        let t = v as i64;
+        let frac = v - t as f64;
+        (if frac >= 0.5 { t + 1 } else { t }) as i128
+    } else if v < 1.0e38 {
+        // v ≥ 2^53 is a whole number: its mantissa shifted by its exponent, exactly
+        let bits = v.to_bits();
+        let shift = ((bits >> 52) & 0x7ff) as i32 - 1075;
+        let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        (mantissa as i128) << shift
+    } else {
+        v.round() as i128
+    }
+}
+
+/// Lookup tables of `fast_ln`: for the 256 mantissa cells [1 + k/256, 1 + (k+1)/256), the
+/// cell centre's reciprocal and logarithm.
+struct LogTable {
+    inv_c: [f64; 256],
+    ln_c: [f64; 256],
+    inv_ln_gamma: f64,
+}
+
+static LOG_TABLE: std::sync::LazyLock<LogTable> = std::sync::LazyLock::new(|| {
+    let mut t = LogTable { inv_c: [0.0; 256], ln_c: [0.0; 256], inv_ln_gamma: 1.0 / ln_gamma() };
+    for k in 0..256 {
+        let c = 1.0 + (k as f64 + 0.5) / 256.0;
+        t.inv_c[k] = 1.0 / c;
+        t.ln_c[k] = c.ln();
+    }
+    t
+});
+
+/// ln x for a normal positive x: exponent·ln 2 + ln(cell centre) + a degree-5 series in
+/// r = (m − c)/c, |r| < 2⁻⁹ (truncation error below 1e-17).
+#[inline]
+fn fast_ln(x: f64, t: &LogTable) -> f64 {
+    let bits = x.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let frac = bits & ((1u64 << 52) - 1);
+    let k = (frac >> 44) as usize;
+    let m = f64::from_bits(frac | (1023u64 << 52));
+    let c = 1.0 + (k as f64 + 0.5) / 256.0;
+    let r = (m - c) * t.inv_c[k];
+    let p = r - r * r * (0.5 - r * (1.0 / 3.0 - r * (0.25 - r * 0.2)));
+    e as f64 * std::f64::consts::LN_2 + t.ln_c[k] + p
+}
+
 impl Sketch {
     pub fn add(&mut self, x: f64) {
         let x = if x.is_finite() && x > 0.0 { x } else { 0.0 };
         self.n += 1;
-        let fixed = (x * SCALE).round() as i128;
+        let fixed = fixed_point(x);
         self.sum += fixed;
         if x <= TINY {
             self.zeros += 1;
             return;
         }
-        let idx = (x.ln() / ln_gamma()).ceil() as i32;
-        self.place(idx, 1, fixed);
+        self.place(bucket_index(x), 1, fixed);
+    }
+
+    /// Hint the processor to load the bucket array (no effect on results).
+    #[inline]
+    fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let bytes = std::mem::size_of_val(self.buckets.as_slice());
+            let p = self.buckets.as_ptr() as *const i8;
+            for off in (0..bytes.min(64 * 64)).step_by(64) {
+                // SAFETY: prefetching is a hint; the address is inside the bucket array.
+                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.add(off)) };
+            }
+        }
     }
 
     /// Add another sketch's contents (exact: counts and sums add).
@@ -52,7 +148,7 @@ impl Sketch {
         self.zeros += other.zeros;
         self.n += other.n;
         self.sum += other.sum;
-        for (k, &(c, sum)) in other.buckets.iter().enumerate() {
+        for (k, &Bucket { count: c, sum }) in other.buckets.iter().enumerate() {
             if c > 0 {
                 self.place(other.offset + k as i32, c, sum);
             }
@@ -63,21 +159,53 @@ impl Sketch {
     fn place(&mut self, idx: i32, c: u32, sum: i128) {
         if self.buckets.is_empty() {
             self.offset = idx;
-            self.buckets.push((0, 0));
+            self.buckets.push(Bucket::default());
         } else if idx < self.offset {
             let grow = (self.offset - idx) as usize;
-            self.buckets.splice(0..0, std::iter::repeat_n((0, 0), grow));
+            self.buckets.splice(0..0, std::iter::repeat_n(Bucket::default(), grow));
             self.offset = idx;
         } else if idx >= self.offset + self.buckets.len() as i32 {
-            self.buckets.resize((idx - self.offset + 1) as usize, (0, 0));
+            self.buckets.resize((idx - self.offset + 1) as usize, Bucket::default());
         }
         let b = &mut self.buckets[(idx - self.offset) as usize];
-        b.0 += c;
-        b.1 += sum;
+        b.count += c;
+        b.sum += sum;
     }
 
     pub fn count(&self) -> u64 {
         self.n
+    }
+
+    /// Append the sketch's exact state to `out` (LEB128 varints, signed ones zigzag-coded):
+    /// zeros, n, sum, offset, bucket count, then each bucket's count and sum.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put_u(out, self.zeros as u128);
+        put_u(out, self.n as u128);
+        put_i(out, self.sum);
+        put_i(out, self.offset as i128);
+        put_u(out, self.buckets.len() as u128);
+        for &Bucket { count: c, sum } in &self.buckets {
+            put_u(out, c as u128);
+            put_i(out, sum);
+        }
+    }
+
+    /// Read a sketch written by `encode` from the front of `input`, advancing it.
+    pub fn decode(input: &mut &[u8]) -> Result<Sketch, String> {
+        let zeros = get_u(input)? as u64;
+        let n = get_u(input)? as u64;
+        let sum = get_i(input)?;
+        let offset = i32::try_from(get_i(input)?).map_err(|_| "bucket offset out of range".to_owned())?;
+        let len = get_u(input)? as usize;
+        if len > input.len() {
+            return Err("truncated sketch".into());
+        }
+        let mut buckets = Vec::with_capacity(len);
+        for _ in 0..len {
+            let c = u32::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned())?;
+            buckets.push(Bucket { count: c, sum: get_i(input)? });
+        }
+        Ok(Sketch { zeros, offset, buckets, n, sum })
     }
 
     /// True if every value added was zero.
@@ -103,7 +231,7 @@ impl Sketch {
             return 0.0;
         }
         let mut seen = self.zeros;
-        for &(c, sum) in &self.buckets {
+        for &Bucket { count: c, sum } in &self.buckets {
             seen += c as u64;
             if rank < seen {
                 return sum as f64 / SCALE / c as f64;
@@ -111,6 +239,40 @@ impl Sketch {
         }
         f64::NAN
     }
+}
+
+fn put_u(out: &mut Vec<u8>, mut v: u128) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn put_i(out: &mut Vec<u8>, v: i128) {
+    put_u(out, ((v << 1) ^ (v >> 127)) as u128);
+}
+
+fn get_u(input: &mut &[u8]) -> Result<u128, String> {
+    let mut v: u128 = 0;
+    for shift in (0..128).step_by(7) {
+        let (&byte, rest) = input.split_first().ok_or_else(|| "truncated sketch".to_owned())?;
+        *input = rest;
+        v |= ((byte & 0x7f) as u128) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err("malformed varint".into())
+}
+
+fn get_i(input: &mut &[u8]) -> Result<i128, String> {
+    let u = get_u(input)?;
+    Ok((u >> 1) as i128 ^ -((u & 1) as i128))
 }
 
 /// What a series measures.
@@ -276,26 +438,32 @@ impl Summary {
         }
     }
 
-    fn value(&self, obs: &[f64], k: usize, s: &Series) -> f64 {
-        let row = &obs[k * self.width..(k + 1) * self.width];
-        s.slots.iter().map(|&i| row[i]).sum()
-    }
-
-    /// Add one run's observations (steps × `Layout::len`). Call in run order.
+    /// Add one run's observations (steps × `Layout::len`). Runs may be added in any order
+    /// and split across summaries that are merged later: the result is the same.
     pub fn add_run(&mut self, obs: &[f64]) {
         self.runs += 1;
-        for k in 0..self.dates.len() {
-            for si in 0..self.series.len() {
-                let v = self.value(obs, k, &self.series[si]);
-                self.by_date[k][si].add(v);
+        let width = self.width;
+        for (k, row) in self.by_date.iter_mut().enumerate() {
+            let o = &obs[k * width..(k + 1) * width];
+            for (s, sk) in self.series.iter().zip(row.iter_mut()) {
+                sk.add(slot_sum(o, &s.slots));
             }
         }
-        for (yi, (_, steps)) in self.years.iter().enumerate() {
-            for (si, s) in self.series.iter().enumerate() {
-                let v = annual_value(s.metric, steps.iter().map(|&k| self.value(obs, k, s)), self.dt);
-                self.by_year[yi][si].add(v);
+        for ((_, steps), row) in self.years.iter().zip(self.by_year.iter_mut()) {
+            for (s, sk) in self.series.iter().zip(row.iter_mut()) {
+                let v = annual_of(s.metric, steps.iter().map(|&k| slot_sum(&obs[k * width..(k + 1) * width], &s.slots)), self.dt);
+                sk.add(v);
             }
         }
+    }
+
+    /// Every sketch, by date then by year (the order `encode`/`decode` of a state file use).
+    pub fn sketches(&self) -> impl Iterator<Item = &Sketch> {
+        self.by_date.iter().chain(&self.by_year).flatten()
+    }
+
+    pub fn sketches_mut(&mut self) -> impl Iterator<Item = &mut Sketch> {
+        self.by_date.iter_mut().chain(self.by_year.iter_mut()).flatten()
     }
 
     /// Combine another summary of the same scenario (for example another shard's runs).
@@ -312,6 +480,117 @@ impl Summary {
                 x.merge(y);
             }
         }
+    }
+}
+
+/// The value of a series in one step's observation row: the sum of its slots (in slot order).
+#[inline]
+fn slot_sum(row: &[f64], slots: &[usize]) -> f64 {
+    slots.iter().map(|&i| row[i]).sum()
+}
+
+/// `annual_value` without collecting the values (same additions in the same order).
+#[inline]
+fn annual_of(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 {
+    match metric.annual() {
+        Annual::Sum => values.sum::<f64>() * dt,
+        Annual::Mean => {
+            let (mut sum, mut count) = (0.0, 0usize);
+            for v in values {
+                sum += v;
+                count += 1;
+            }
+            sum / count.max(1) as f64
+        }
+        Annual::Last => values.last().unwrap_or(0.0),
+    }
+}
+
+/// Runs a `BufferedSummary` holds before adding them, sketch by sketch.
+pub const BUFFER_RUNS: usize = 64;
+
+/// A `Summary` that adds runs `BUFFER_RUNS` at a time: each run's values are first written
+/// to a buffer laid out sketch-major, then each sketch takes its buffered values in one go,
+/// so its buckets are fetched from memory once per buffer instead of once per run (the
+/// summary's ~30,000 sketches do not fit in cache; adding run by run was memory-bound).
+/// Sketch adds are exact integer updates, so the result is identical to `Summary::add_run`.
+#[derive(Debug, Clone)]
+pub struct BufferedSummary {
+    summary: Summary,
+    /// Buffered values in tiles of 8 sketches: [sketch / 8][run][sketch % 8], sketches by
+    /// date then by year, so a run writes whole cache lines and a flush reads one tile at
+    /// a time (see `slot`).
+    buf: Vec<f64>,
+    held: usize,
+}
+
+/// Sketches per tile of the buffer (8 f64 = one 64-byte cache line).
+const TILE: usize = 8;
+
+/// Position of (sketch g, run r) in the buffer.
+#[inline]
+fn slot(g: usize, r: usize) -> usize {
+    (g / TILE) * (BUFFER_RUNS * TILE) + r * TILE + g % TILE
+}
+
+impl BufferedSummary {
+    pub fn new(summary: Summary) -> Self {
+        let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
+        BufferedSummary { summary, buf: vec![0.0; sketches.div_ceil(TILE) * TILE * BUFFER_RUNS], held: 0 }
+    }
+
+    /// Add one run's observations (steps × `Layout::len`).
+    pub fn add_run(&mut self, obs: &[f64]) {
+        let s = &self.summary;
+        let (width, ns, r) = (s.width, s.series.len(), self.held);
+        for k in 0..s.dates.len() {
+            let o = &obs[k * width..(k + 1) * width];
+            for (si, series) in s.series.iter().enumerate() {
+                self.buf[slot(k * ns + si, r)] = slot_sum(o, &series.slots);
+            }
+        }
+        let base = s.dates.len() * ns;
+        for (yi, (_, steps)) in s.years.iter().enumerate() {
+            for (si, series) in s.series.iter().enumerate() {
+                let v = annual_of(series.metric, steps.iter().map(|&k| slot_sum(&obs[k * width..(k + 1) * width], &series.slots)), s.dt);
+                self.buf[slot(base + yi * ns + si, r)] = v;
+            }
+        }
+        self.held += 1;
+        if self.held == BUFFER_RUNS {
+            self.flush();
+        }
+    }
+
+    /// Add the buffered runs to the sketches.
+    pub fn flush(&mut self) {
+        let held = self.held;
+        if held == 0 {
+            return;
+        }
+        let s = &mut self.summary;
+        s.runs += held as u64;
+        let mut g = 0;
+        for row in s.by_date.iter_mut().chain(s.by_year.iter_mut()) {
+            for k in 0..row.len() {
+                // fetch the next sketch's buckets while this one's values go in
+                if let Some(next) = row.get(k + 1) {
+                    next.prefetch();
+                }
+                let sk = &mut row[k];
+                for r in 0..held {
+                    sk.add(self.buf[slot(g, r)]);
+                }
+                g += 1;
+            }
+        }
+        self.held = 0;
+    }
+
+    /// The summary of every run added.
+    pub fn finish(mut self) -> Summary {
+        self.flush();
+        self.summary
     }
 }
 
@@ -379,6 +658,106 @@ mod tests {
         assert_eq!(whole.quantile(0.5), b.quantile(0.5));
         assert_eq!(whole.mean(), b.mean());
         assert_eq!(whole.count(), b.count());
+    }
+
+    #[test]
+    fn fast_index_matches_ln() {
+        let exact = |x: f64| (x.ln() / ln_gamma()).ceil() as i32;
+        let mut x = 1.000_000_1e-12;
+        while x < 1e16 {
+            for y in [x, x * 1.000_000_3, x * 0.999_999_7, x * 1.37, x * 1.999_999] {
+                assert_eq!(bucket_index(y), exact(y), "{y}");
+            }
+            x *= 1.013;
+        }
+        // values on and next to bucket boundaries γ^i
+        let g = ((1.0 + ALPHA) / (1.0 - ALPHA)).ln();
+        for i in -2700..3700 {
+            let b = (i as f64 * g).exp();
+            for y in [b, f64::from_bits(b.to_bits() + 1), f64::from_bits(b.to_bits() - 1), b * (1.0 + 1e-9), b * (1.0 - 1e-9)] {
+                assert_eq!(bucket_index(y), exact(y), "{y}");
+            }
+        }
+        // a deterministic pseudo-random sweep
+        let mut state = 0x1234_5678_9abc_def0u64;
+        for _ in 0..200_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let y = 10f64.powf((state >> 11) as f64 / (1u64 << 53) as f64 * 26.0 - 11.0);
+            assert_eq!(bucket_index(y), exact(y), "{y}");
+        }
+    }
+
+    #[test]
+    fn fixed_point_matches_round() {
+        let mut x = 1e-14;
+        while x < 1e20 {
+            for y in [x, x * 1.37, 0.5 / SCALE, 1.5 / SCALE, 2.5 / SCALE, 0.49999999999999994 / SCALE, 2.0e9 + 0.5 / SCALE] {
+                assert_eq!(fixed_point(y), (y * SCALE).round() as i128, "{y}");
+            }
+            x *= 1.7;
+        }
+    }
+
+    #[test]
+    fn encode_decode_round_trips() {
+        let mut sk = Sketch::default();
+        for v in [0.0, 1e-3, 5.0, 5.0, 7.5e12, 2.5e13, 1e20] {
+            sk.add(v);
+        }
+        let mut buf = Vec::new();
+        sk.encode(&mut buf);
+        Sketch::default().encode(&mut buf);
+        let mut input = buf.as_slice();
+        assert_eq!(Sketch::decode(&mut input).unwrap(), sk);
+        assert_eq!(Sketch::decode(&mut input).unwrap(), Sketch::default());
+        assert!(input.is_empty());
+    }
+
+    #[test]
+    fn buffered_summary_equals_run_by_run() {
+        use crate::scenario::{Params, Scenario, Shocks, Step, YearMonth};
+        let init = Init {
+            economies: vec!["A".into(), "B".into()],
+            sectors: vec!["x".into()],
+            base: 2021,
+            gdp: vec![1e12, 2e12],
+            growth: vec![0.0; 2],
+            gdp_volatility: vec![0.0; 2],
+            flows: vec![0.0, 5e9, 7e9, 0.0],
+            tension: vec![0.3],
+            energy_sector: None,
+            energy_base: None,
+            energy_annual: Vec::new(),
+        };
+        let sc = Scenario {
+            name: "t".into(),
+            description: String::new(),
+            base: 2021,
+            start: YearMonth::new(2021, 1),
+            end: YearMonth::new(2022, 12),
+            step: Step::Quarter,
+            runs: 1,
+            seed: 1,
+            shocks: Shocks::default(),
+            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5] },
+            levers: Vec::new(),
+            rules: Vec::new(),
+        };
+        let layout = Layout::new(2, 1, 0);
+        let mut plain = Summary::new(&sc, &init, &layout);
+        let mut buffered = BufferedSummary::new(plain.clone());
+        let mut state = 7u64;
+        for _ in 0..21 {
+            let obs: Vec<f64> = (0..layout.len() * sc.steps())
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (state >> 11) as f64 / (1u64 << 53) as f64 * 1e10
+                })
+                .collect();
+            plain.add_run(&obs);
+            buffered.add_run(&obs);
+        }
+        assert_eq!(buffered.finish(), plain);
     }
 
     #[test]

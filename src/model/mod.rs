@@ -60,6 +60,8 @@ pub struct Prepared {
     pub baseline: Vec<f64>,
     /// Event rate and mean size per pair.
     pub events: Vec<(f64, f64)>,
+    /// Per pair, the distribution of the number of events in one step (None: no events).
+    pub event_count: Vec<Option<Poisson<f64>>>,
     /// Energy price from the data path at each step's midpoint, where the data has it.
     pub energy_data: Vec<Option<f64>>,
     pub energy_base: f64,
@@ -107,6 +109,10 @@ impl Prepared {
         for pe in &sc.shocks.pair_events {
             events[layout.pair(pe.a, pe.b)] = (pe.rate, pe.size);
         }
+        let event_count = events
+            .iter()
+            .map(|&(rate, size)| if rate <= 0.0 || size <= 0.0 { None } else { Poisson::new(rate * dt).ok() })
+            .collect();
         let kt = sc.params.tension_reversion;
         let baseline = (0..layout.pairs())
             .map(|p| {
@@ -162,6 +168,7 @@ impl Prepared {
             d0,
             baseline,
             events,
+            event_count,
             energy_data,
             energy_base,
             levers,
@@ -221,7 +228,17 @@ pub struct Model<'a> {
     pending: Vec<Pending>,
     rule_states: Vec<RuleState>,
     pub fr: Frictions,
+    /// Intensities `fr` was computed for (it is recomputed only when they change).
+    fr_intensity: Vec<f64>,
+    fr_valid: bool,
+    /// τ̂^(1−σ) and (τ̂·(1+κ))^(1−σ) per route, recomputed with `fr`.
+    tau_pow: Vec<f64>,
+    tau_kappa_pow: Vec<f64>,
+    /// Exporter price^(1−σ) per [i][s], this step.
+    price_pow: Vec<f64>,
     // scratch for the allocation
+    demand: Vec<f64>,
+    trend_demand: Vec<f64>,
     target_direct: Vec<f64>,
     target_rerouted: Vec<f64>,
 }
@@ -259,6 +276,13 @@ impl<'a> Model<'a> {
             pending: Vec::new(),
             rule_states: vec![RuleState::default(); sc.rules.len()],
             fr: Frictions::new(n, m, l.pairs()),
+            fr_intensity: Vec::new(),
+            fr_valid: false,
+            tau_pow: vec![1.0; l.routes()],
+            tau_kappa_pow: vec![1.0; l.routes()],
+            price_pow: vec![1.0; n * m],
+            demand: vec![0.0; n * m],
+            trend_demand: vec![0.0; n * m],
             target_direct: vec![0.0; l.routes()],
             target_rerouted: vec![0.0; l.routes()],
         };
@@ -297,7 +321,14 @@ impl<'a> Model<'a> {
         self.governments(k);
         let pre = self.pre;
         let pair = |a, b| pre.layout.pair(a, b);
-        self.fr.compute(&self.levers, &self.intensity, self.pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, pair);
+        // Frictions depend only on the levers in force and their intensities (lever instances
+        // never change once pushed, except `end_step`, which shows in the intensity).
+        if !self.fr_valid || self.fr_intensity != self.intensity {
+            self.fr.compute(&self.levers, &self.intensity, self.pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, pair);
+            self.fr_intensity.clone_from(&self.intensity);
+            self.fr_valid = true;
+            self.friction_powers();
+        }
         self.reprice();
         self.allocate();
         self.adjust();
@@ -325,12 +356,10 @@ impl<'a> Model<'a> {
             }
         }
         self.energy_index = self.log_energy.exp() / self.pre.energy_base;
-        for (p, &(rate, size)) in self.pre.events.iter().enumerate() {
+        for (p, &(_, size)) in self.pre.events.iter().enumerate() {
             self.events_now[p] = 0.0;
-            if rate <= 0.0 || size <= 0.0 {
-                continue;
-            }
-            let count = Poisson::new(rate * dt).map(|d| d.sample(&mut self.rng)).unwrap_or(0.0) as usize;
+            let Some(dist) = &self.pre.event_count[p] else { continue };
+            let count = dist.sample(&mut self.rng) as usize;
             for _ in 0..count {
                 let e: f64 = Exp1.sample(&mut self.rng);
                 self.events_now[p] += e * size;
@@ -340,11 +369,10 @@ impl<'a> Model<'a> {
 
     /// Step 2: scheduled levers switch, rules fire, pending levers arrive.
     fn governments(&mut self, k: usize) {
-        let tension_snapshot: Vec<f64> = self.tension.clone();
-        let layout = self.pre.layout.clone();
-        let t = move |a: usize, b: usize| if a == b { 0.0 } else { tension_snapshot[layout.pair(a, b)] };
-        let view = PolicyView { k, dt: self.pre.dt, step_months: self.pre.step_months, tension: &t };
         self.refresh_intensity(k);
+        let (pre, tension) = (self.pre, &self.tension);
+        let t = |a: usize, b: usize| if a == b { 0.0 } else { tension[pre.layout.pair(a, b)] };
+        let view = PolicyView { k, dt: self.pre.dt, step_months: self.pre.step_months, tension: &t };
         policy::act(
             &self.sc.rules,
             &mut self.rule_states,
@@ -355,14 +383,11 @@ impl<'a> Model<'a> {
             self.pre.n,
             &mut self.rng,
         );
-        let mut i = 0;
-        while i < self.pending.len() {
-            if self.pending[i].at_step <= k {
-                let mut p = self.pending.remove(i);
+        if self.pending.iter().any(|p| p.at_step <= k) {
+            // in pending order, as they were decided
+            for mut p in self.pending.extract_if(.., |p| p.at_step <= k) {
                 p.lever.start_step = p.lever.start_step.max(k);
                 self.levers.push(p.lever);
-            } else {
-                i += 1;
             }
         }
         self.refresh_intensity(k);
@@ -379,6 +404,18 @@ impl<'a> Model<'a> {
                 }
             }
             self.intensity.push(a);
+        }
+    }
+
+    /// The powers of the frictions the CES shares use (they change only with `fr`).
+    fn friction_powers(&mut self) {
+        let (n, m) = (self.pre.n, self.pre.m);
+        for s in 0..m {
+            let one_minus = 1.0 - self.sc.params.sigma[s];
+            for r in s * n * n..(s + 1) * n * n {
+                self.tau_pow[r] = self.fr.tau[r].powf(one_minus);
+                self.tau_kappa_pow[r] = (self.fr.tau[r] * (1.0 + self.fr.kappa[r])).powf(one_minus);
+            }
         }
     }
 
@@ -410,12 +447,22 @@ impl<'a> Model<'a> {
         let (n, m) = (pre.n, pre.m);
         let l = &pre.layout;
         let fr = &self.fr;
-        let mut demand = vec![0.0; n * m];
-        let mut trend_demand = vec![0.0; n * m];
+        let mut demand = std::mem::take(&mut self.demand);
+        let mut trend_demand = std::mem::take(&mut self.trend_demand);
+        demand.fill(0.0);
+        trend_demand.fill(0.0);
+        // (p̂·τ̂)^(1−σ) = p̂^(1−σ)·τ̂^(1−σ): the price power once per exporter and sector, the
+        // friction power only when frictions change (equal up to floating-point rounding).
+        for i in 0..n {
+            for s in 0..m {
+                self.price_pow[i * m + s] = self.price[i * m + s].powf(1.0 - self.sc.params.sigma[s]);
+            }
+        }
         for s in 0..m {
             let sigma = self.sc.params.sigma[s];
             let eta = self.sc.params.eta[s];
             let w = self.world_factor(s);
+            let w_eta = w.powf(-eta);
             let one_minus = 1.0 - sigma;
             for j in 0..n {
                 let yhat = self.gdp[j] / self.init.gdp[j];
@@ -428,18 +475,18 @@ impl<'a> Model<'a> {
                         self.target_rerouted[r] = 0.0;
                         continue;
                     }
-                    let cost = self.price[i * m + s] * fr.tau[r];
+                    let pp = self.price_pow[i * m + s];
                     let c = fr.cover[r];
-                    let direct = pi * (1.0 - c) * cost.powf(one_minus);
+                    let direct = pi * (1.0 - c) * (pp * self.tau_pow[r]);
                     let via = if c > 0.0 && fr.leak[r] > 0.0 {
-                        pi * c * fr.leak[r] * (cost * (1.0 + fr.kappa[r])).powf(one_minus)
+                        pi * c * fr.leak[r] * (pp * self.tau_kappa_pow[r])
                     } else {
                         0.0
                     };
                     self.target_direct[r] = direct;
                     self.target_rerouted[r] = via;
                     denom += direct + via;
-                    trend_demand[i * m + s] += self.pre.e0[s * n + j] * pi * yhat * w.powf(-eta);
+                    trend_demand[i * m + s] += self.pre.e0[s * n + j] * pi * yhat * w_eta;
                 }
                 let e = if denom > 1e-300 {
                     let p_index = denom.powf(1.0 / one_minus).min(1e3);
@@ -471,6 +518,8 @@ impl<'a> Model<'a> {
                 self.demand_ratio[i * m + s] = if cap > 0.0 { demand[i * m + s] / cap } else { 1.0 };
             }
         }
+        self.demand = demand;
+        self.trend_demand = trend_demand;
     }
 
     /// Step 6 and 7: flows move toward their targets by partial adjustment; a newly covered
@@ -517,12 +566,11 @@ impl<'a> Model<'a> {
             let mut revenue = 0.0;
             let mut trend = 0.0;
             for s in 0..m {
-                let w = self.world_factor(s);
-                let eta = self.sc.params.eta[s];
+                let w_eta = self.world_factor(s).powf(1.0 - self.sc.params.eta[s]);
                 for j in 0..n {
                     let r = self.pre.layout.route(s, i, j);
                     revenue += self.direct[r] + self.rerouted[r] / (1.0 + self.fr.kappa[r]);
-                    trend += self.init.flows[r] * (self.gdp[j] / self.init.gdp[j]) * w.powf(1.0 - eta);
+                    trend += self.init.flows[r] * (self.gdp[j] / self.init.gdp[j]) * w_eta;
                 }
             }
             let y = self.log_trend[i].exp();

@@ -3,9 +3,11 @@
 
 pub mod backtest_chart;
 pub mod backtest_out;
+pub mod batch_out;
 pub mod charts;
 pub mod csv_out;
 pub mod report;
+pub mod state;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

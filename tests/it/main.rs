@@ -1,5 +1,7 @@
-//! The one integration-test crate (see STYLE.md): modules by topic.
+//! The one integration-test crate (see STYLE.md; matklad, "Delete Cargo integration tests"):
+//! modules by topic.
 
+mod batch;
 mod charts;
 mod cli;
 mod common;
@@ -7,4 +9,3 @@ mod hand;
 mod library;
 mod rules;
 mod stylised;
-

@@ -1,0 +1,470 @@
+//! `tradesim batch` and `tradesim merge`: load a batch, validate every variant before
+//! anything runs, run this shard's units of work variant by variant (per-thread partial
+//! summaries merged exactly), keep each finished variant's state, and write the result
+//! files from the states, so a sharded batch merges into the same bytes as an unsharded one.
+
+use super::{hex, load_calibration, BadInput, Interrupted};
+use crate::batch::Workers;
+use crate::calibration::Calibration;
+use crate::cli::{BatchArgs, MergeArgs};
+use crate::experiment::{self, Batch, Variant};
+use crate::indicators::Indicators;
+use crate::model::Prepared;
+use crate::output::batch_out::{summary_header, write_indicator_rows, write_summary_rows, BatchManifest, CsvFile, INDICATOR_HEADER};
+use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
+use crate::rng::variant_seed;
+use crate::scenario::{parse_scenario, Scenario};
+use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Set by Ctrl-C; polled between rounds of runs.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// A batch with every variant validated.
+struct Loaded {
+    plan: Plan,
+    batch: Batch,
+    variants: Vec<Variant>,
+    /// Per variant, with its seed and runs set.
+    scenarios: Vec<Scenario>,
+    /// Per variant: the same with all levers and rules removed, if the entry asks for it.
+    counterfactuals: Vec<Option<Scenario>>,
+    runs: Vec<u32>,
+}
+
+/// Read the batch file and its scenarios into a plan.
+fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
+    let path = &args.batch;
+    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
+    let batch = experiment::parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut scenarios = Vec::new();
+    for e in &batch.entries {
+        let p = dir.join(&e.path);
+        let t = std::fs::read_to_string(&p)
+            .map_err(|err| BadInput(format!("{}: scenario `{}`: cannot read {}: {err} (paths are relative to the batch file)", path.display(), e.path, p.display())))?;
+        scenarios.push((e.path.clone(), t));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "batch".into());
+    let stem = stem.strip_suffix(".batch").unwrap_or(&stem).to_owned();
+    let data = args.data.data.as_ref().map(|d| d.display().to_string());
+    let fingerprint = hex(&Sha256::digest(serde_json::to_vec(&(&text, &scenarios, args.runs, args.seed, &data))?));
+    Ok(Plan {
+        format: 1,
+        fingerprint,
+        batch_file: path.display().to_string(),
+        stem,
+        batch_text: text,
+        scenarios,
+        runs_override: args.runs,
+        seed_override: args.seed,
+        data,
+        shard,
+    })
+}
+
+/// A variant document → validated scenario; problems name the variant (line numbers would
+/// point into the generated document, so they are left out).
+fn to_scenario(doc: &toml::Value, label: &str, uni: &crate::scenario::Universe) -> Result<Scenario, String> {
+    let text = toml::to_string(doc).map_err(|e| format!("{label}: {e}"))?;
+    parse_scenario(&text, label, uni).map_err(|mut e| {
+        for p in &mut e.problems {
+            p.line_col = None;
+        }
+        e.to_string()
+    })
+}
+
+/// Parse the batch, apply every design point and validate every variant.
+fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
+    let batch = experiment::parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
+    let uni = cal.universe();
+    let seed = plan.seed_override.unwrap_or(batch.seed);
+    let paths: Vec<&str> = batch.vary.iter().map(|v| v.path.as_str()).collect();
+    let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    for (p, text) in &plan.scenarios {
+        let doc: toml::Value = toml::from_str(text).map_err(|e| BadInput(format!("{p}: {}", e.message().trim())))?;
+        if let Err(e) = experiment::check_paths(&doc, &uni, &paths, p) {
+            problems.push(e);
+        }
+        docs.push(doc);
+    }
+    if !problems.is_empty() {
+        return Err(BadInput(format!("{}: {}", plan.batch_file, problems.join("\n"))).into());
+    }
+    let variants = batch.variants();
+    let (mut scenarios, mut counterfactuals, mut runs) = (Vec::new(), Vec::new(), Vec::new());
+    for v in &variants {
+        let entry = &batch.entries[v.entry];
+        let mut doc = docs[v.entry].clone();
+        for (vary, value) in batch.vary.iter().zip(&v.values) {
+            experiment::apply(&mut doc, &vary.path, value).map_err(BadInput)?;
+        }
+        let assigned: Vec<String> = batch.vary.iter().zip(&v.values).map(|(x, val)| format!("{} = {}", x.path, experiment::show(val))).collect();
+        let label = format!("variant {} ({}{}{})", v.id, entry.path, if assigned.is_empty() { "" } else { ": " }, assigned.join(", "));
+        let sc = match to_scenario(&doc, &label, &uni) {
+            Ok(sc) => sc,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let n = plan.runs_override.or(batch.runs).unwrap_or(sc.runs);
+        let s = variant_seed(seed, v.id as u64);
+        let with = |mut sc: Scenario| {
+            sc.runs = n;
+            sc.seed = s;
+            sc
+        };
+        let cf = if entry.counterfactual {
+            match to_scenario(&experiment::without_levers(&doc), &format!("{label} counterfactual"), &uni) {
+                Ok(c) => Some(with(c)),
+                Err(e) => {
+                    problems.push(e);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        scenarios.push(with(sc));
+        counterfactuals.push(cf);
+        runs.push(n);
+    }
+    if !problems.is_empty() {
+        return Err(BadInput(format!("{}: a variant is not a valid scenario; nothing was run\n{}", plan.batch_file, problems.join("\n"))).into());
+    }
+    Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs })
+}
+
+fn block_range(block: u32, b: u32, runs: u32) -> std::ops::Range<u64> {
+    let start = b as u64 * block as u64;
+    start..((b as u64 + 1) * block as u64).min(runs as u64)
+}
+
+/// Run one variant's blocks; None if stopped (nothing of it is kept).
+fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Calibration, mut progress: impl FnMut(u64)) -> Result<Option<(StateHeader, Vec<u8>)>> {
+    let sc = &l.scenarios[v];
+    let init = cal.init(sc.base);
+    let pre = Prepared::new(sc, &init);
+    let empty = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
+    let mut states: Vec<(BufferedSummary, Indicators)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.0.clone()), empty.1.clone())).collect();
+    let cf = l.counterfactuals[v].as_ref().map(|c| {
+        let ci = cal.init(c.base);
+        let cp = Prepared::new(c, &ci);
+        (c, ci, cp)
+    });
+    let stop = || STOP.load(Ordering::Relaxed);
+    let (mut done, mut cf_runs) = (0u64, 0u64);
+    for &b in blocks {
+        let range = block_range(l.batch.block, b, sc.runs);
+        let want = range.end - range.start;
+        let got = workers.accumulate(
+            sc,
+            &init,
+            &pre,
+            sc.seed,
+            range.clone(),
+            &mut states,
+            |(s, i), _, obs| {
+                s.add_run(obs);
+                i.add_run(obs);
+            },
+            |_, d| progress(done + d),
+            stop,
+        );
+        if got < want {
+            return Ok(None);
+        }
+        done += got;
+        if let Some((c, ci, cp)) = &cf {
+            let got = workers.accumulate(c, ci, cp, c.seed, range, &mut states, |(_, i), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop);
+            if got < want {
+                return Ok(None);
+            }
+            done += got;
+            cf_runs += got;
+        }
+    }
+    let mut parts = states.into_iter().map(|(s, i)| (s.finish(), i));
+    let (mut summary, mut ind) = parts.next().unwrap_or(empty);
+    for (s, i) in parts {
+        summary.merge(&s);
+        ind.merge(&i);
+    }
+    let mut body = Vec::new();
+    let mut count = 0;
+    for sk in summary.sketches().chain(ind.sketches()) {
+        sk.encode(&mut body);
+        count += 1;
+    }
+    let header = StateHeader {
+        fingerprint: l.plan.fingerprint.clone(),
+        variant: v,
+        blocks: blocks.to_vec(),
+        runs: summary.runs,
+        counterfactual_runs: cf_runs,
+        sketches: count,
+    };
+    Ok(Some((header, body)))
+}
+
+fn threads_arg(t: Option<usize>) -> Result<usize> {
+    match t {
+        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) => Ok(t),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+pub fn batch(args: &BatchArgs) -> Result<()> {
+    let started = Instant::now();
+    let shard = match &args.shard {
+        Some(s) => experiment::parse_shard(s).map_err(BadInput)?,
+        None => (0, 1),
+    };
+    if args.runs == Some(0) {
+        return Err(BadInput("--runs must be at least 1".into()).into());
+    }
+    let threads = threads_arg(args.threads)?;
+    let cal = load_calibration(&args.data)?;
+    let plan = make_plan(args, shard)?;
+    let l = load(&plan, &cal)?;
+    let dest = args.out.clone().unwrap_or_else(|| {
+        let base = PathBuf::from("output").join(&plan.stem);
+        if shard.1 > 1 {
+            base.join(format!("shard-{}-of-{}", shard.0, shard.1))
+        } else {
+            base
+        }
+    });
+
+    // The work area: kept on --resume if it holds the same batch and shard.
+    let sdir = state_dir(&dest);
+    if args.resume {
+        if let Ok(old) = read_plan(&dest) {
+            if old.fingerprint != plan.fingerprint || old.shard != plan.shard {
+                return Err(BadInput(format!(
+                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed or --shard changed); run without --resume to start afresh",
+                    dest.display()
+                ))
+                .into());
+            }
+        }
+    } else if sdir.exists() {
+        std::fs::remove_dir_all(&sdir).with_context(|| format!("cannot clear {}", sdir.display()))?;
+    }
+    write_plan(&dest, &plan)?;
+    // Ctrl-C: finish nothing half-way, keep what is finished (a second handler in the
+    // same process is refused; the first one sets the same flag).
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+
+    let mut mine: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (u, &(v, b)) in l.batch.units(&l.runs).iter().enumerate() {
+        if experiment::in_shard(u, shard.0, shard.1) {
+            mine.entry(v).or_default().push(b);
+        }
+    }
+    let weight = |v: usize, blocks: &[u32]| -> u64 {
+        let r: u64 = blocks.iter().map(|&b| block_range(l.batch.block, b, l.runs[v]).count() as u64).sum();
+        r * if l.counterfactuals[v].is_some() { 2 } else { 1 }
+    };
+    let total: u64 = mine.iter().map(|(&v, b)| weight(v, b)).sum();
+    let workers = Workers::new(threads).context("cannot start worker threads")?;
+    let bar = progress_bar(total, args.quiet);
+    let (mut done_runs, mut done_variants, mut resumed, mut resumed_runs) = (0u64, 0usize, 0usize, 0u64);
+    let sim_started = Instant::now();
+    for (&v, blocks) in &mine {
+        if STOP.load(Ordering::Relaxed) {
+            break;
+        }
+        let path = state_path(&dest, v, shard);
+        if args.resume {
+            if let Ok((h, _)) = read_state(&path) {
+                if h.fingerprint == plan.fingerprint && h.blocks == *blocks {
+                    done_runs += weight(v, blocks);
+                    resumed_runs += weight(v, blocks);
+                    done_variants += 1;
+                    resumed += 1;
+                    continue;
+                }
+            }
+        }
+        if let Some(b) = &bar {
+            b.set_message(format!("variant {}/{}", done_variants + 1, mine.len()));
+        }
+        let result = run_variant(&l, v, blocks, &workers, &cal, |d| {
+            if let Some(b) = &bar {
+                b.set_position(done_runs + d);
+            }
+        })?;
+        let Some((header, body)) = result else { break };
+        write_state(&path, &header, &body)?;
+        done_runs += weight(v, blocks);
+        done_variants += 1;
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if done_variants < mine.len() {
+        return Err(Interrupted(format!(
+            "stopped: {done_variants} of {} variants finished and kept in {}; run the same command with --resume to continue",
+            mine.len(),
+            sdir.display()
+        ))
+        .into());
+    }
+    let sim_seconds = sim_started.elapsed().as_secs_f64();
+    let new_runs = done_runs - resumed_runs;
+    if shard.1 == 1 {
+        write_results(&l, std::slice::from_ref(&dest), &dest, &cal)?;
+        if !args.keep_state {
+            std::fs::remove_dir_all(&sdir).with_context(|| format!("cannot remove the work area {}", sdir.display()))?;
+        }
+    }
+    if !args.quiet {
+        println!(
+            "{}: {} variants{} ({} runs incl. counterfactuals{}) on {} threads in {:.2} s ({:.0} runs/s) -> {}",
+            l.batch.name,
+            mine.len(),
+            if shard.1 > 1 { format!(" of shard {}/{}", shard.0, shard.1) } else { String::new() },
+            new_runs,
+            if resumed > 0 { format!(", {resumed} variants kept from before") } else { String::new() },
+            threads,
+            started.elapsed().as_secs_f64(),
+            new_runs as f64 / sim_seconds.max(1e-9),
+            dest.display()
+        );
+        if shard.1 > 1 {
+            println!("combine all {} shards with: tradesim merge DIR... --out DIR", shard.1);
+        }
+    }
+    Ok(())
+}
+
+pub fn merge(args: &MergeArgs) -> Result<()> {
+    let cal = load_calibration(&args.data)?;
+    let mut plans = Vec::new();
+    for d in &args.dirs {
+        plans.push(read_plan(d).map_err(|e| BadInput(format!("{e:#}")))?);
+    }
+    let plan = plans[0].clone();
+    for (d, p) in args.dirs.iter().zip(&plans) {
+        if p.fingerprint != plan.fingerprint {
+            return Err(BadInput(format!("{} holds a different batch than {} (plans differ); merge shards of one batch only", d.display(), args.dirs[0].display())).into());
+        }
+    }
+    let l = load(&plan, &cal)?;
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&plan.stem));
+    write_results(&l, &args.dirs, &out, &cal)?;
+    println!("{}: merged {} directories -> {}", l.batch.name, args.dirs.len(), out.display());
+    Ok(())
+}
+
+/// Merge every state in `dirs` per variant (checking that each variant's blocks are all
+/// there, once) and write the result files into `out`, one variant at a time.
+fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) -> Result<()> {
+    let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
+    for d in dirs {
+        for p in list_states(d)? {
+            let (h, _) = read_state(&p)?;
+            if h.fingerprint != l.plan.fingerprint {
+                return Err(BadInput(format!("{} belongs to a different batch", p.display())).into());
+            }
+            by_variant.entry(h.variant).or_default().push((p, h.blocks));
+        }
+    }
+    let mut missing = Vec::new();
+    for v in &l.variants {
+        let mut got: Vec<u32> = by_variant.get(&v.id).map(|s| s.iter().flat_map(|(_, b)| b.clone()).collect()).unwrap_or_default();
+        got.sort_unstable();
+        let want: Vec<u32> = (0..l.runs[v.id].div_ceil(l.batch.block)).collect();
+        if got != want {
+            missing.push(format!("variant {}: blocks {:?} present, {:?} expected", v.id, got, want));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(BadInput(format!(
+            "cannot merge: some work is missing or present twice (give every shard's directory once; finish interrupted shards with --resume)\n{}",
+            missing.join("\n")
+        ))
+        .into());
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+
+    let vary: Vec<&str> = l.batch.vary.iter().map(|v| v.path.as_str()).collect();
+    let mut variants_csv = CsvFile::create(&out.join("variants.csv"), &[&["variant", "scenario", "seed", "runs", "counterfactual"][..], &vary].concat())?;
+    let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
+    let mut annual_csv = CsvFile::create(&out.join("annual.csv"), &summary_header())?;
+    let mut indicators_csv = CsvFile::create(&out.join("indicators.csv"), &INDICATOR_HEADER)?;
+    for v in &l.variants {
+        let sc = &l.scenarios[v.id];
+        let init = cal.init(sc.base);
+        let pre = Prepared::new(sc, &init);
+        let (mut summary, mut ind) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
+        for (p, _) in &by_variant[&v.id] {
+            let (h, body) = read_state(p)?;
+            let (mut s, mut i) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
+            let mut input = body.as_slice();
+            let mut count = 0;
+            for sk in s.sketches_mut().chain(i.sketches_mut()) {
+                *sk = Sketch::decode(&mut input).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                count += 1;
+            }
+            if count != h.sketches || !input.is_empty() {
+                anyhow::bail!("{}: holds {} sketches, the variant needs {count}", p.display(), h.sketches);
+            }
+            s.runs = h.runs;
+            summary.merge(&s);
+            ind.merge(&i);
+        }
+        let cf = l.counterfactuals[v.id].is_some();
+        let mut rec = vec![v.id.to_string(), l.batch.entries[v.entry].path.clone(), sc.seed.to_string(), sc.runs.to_string(), cf.to_string()];
+        rec.extend(v.values.iter().map(experiment::show));
+        variants_csv.row(rec)?;
+        write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
+        write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
+    }
+    for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
+        f.finish()?;
+    }
+    let manifest = BatchManifest {
+        batch: l.batch.name.clone(),
+        description: l.batch.description.clone(),
+        batch_file: l.plan.batch_file.clone(),
+        fingerprint: l.plan.fingerprint.clone(),
+        seed: l.plan.seed_override.unwrap_or(l.batch.seed),
+        design: format!("{:?}", l.batch.design).to_lowercase(),
+        variants: l.variants.len(),
+        runs_per_variant: l.runs.clone(),
+        block: l.batch.block,
+        quantile_relative_error: ALPHA,
+        seeds: "variant seed = rng::variant_seed(batch seed, variant) (SplitMix64); run r of a variant uses rng::run_rng(variant seed, r)".into(),
+        indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
+        tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
+        files: ["variants.csv", "summary.csv", "annual.csv", "indicators.csv", "manifest.json"].map(String::from).to_vec(),
+    };
+    write_atomic(&out.join("manifest.json"), (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes())?;
+    Ok(())
+}
+
+fn progress_bar(len: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} runs  {rate}  eta {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} runs/s", s.per_sec());
+        });
+    bar.set_style(style);
+    Some(bar)
+}

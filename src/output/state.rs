@@ -1,0 +1,114 @@
+//! A batch's work area (`<out>/state/`): the plan (`plan.json`: the batch and scenario texts,
+//! so `merge` needs nothing else) and one mergeable state file per finished variant and shard.
+//! Files are written to a temporary name and renamed, so a stop never leaves a partial one.
+//!
+//! State file format (version 1): the bytes `TRADESIM-STATE 1\n`, a little-endian u32 length,
+//! that many bytes of JSON (`StateHeader`), then `StateHeader::sketches` sketches, each as
+//! `Sketch::encode` writes it (LEB128 varints: zeros, n, sum, offset, bucket count, then each
+//! bucket's count and fixed-point sum; signed values zigzag-coded). The sketches are the
+//! variant's summary (by date, then by year, series in output order) followed by its
+//! indicators (see `Indicators::sketches`).
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8] = b"TRADESIM-STATE 1\n";
+
+/// Everything a batch's results depend on, recorded once per output directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plan {
+    pub format: u32,
+    /// SHA-256 of everything below except `shard` (shards of one batch share it).
+    pub fingerprint: String,
+    pub batch_file: String,
+    /// Name of the default output directory (the batch file's stem without `.batch`).
+    pub stem: String,
+    pub batch_text: String,
+    /// (path as written in the batch file, file contents), in batch order.
+    pub scenarios: Vec<(String, String)>,
+    pub runs_override: Option<u32>,
+    pub seed_override: Option<u64>,
+    /// `--data` directory, if the calibration was not the built-in one.
+    pub data: Option<String>,
+    /// (K, N): this directory holds shard K (0-based) of N.
+    pub shard: (usize, usize),
+}
+
+/// The header of one state file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StateHeader {
+    pub fingerprint: String,
+    pub variant: usize,
+    /// Blocks of runs (see `Batch::units`) folded into this state.
+    pub blocks: Vec<u32>,
+    pub runs: u64,
+    pub counterfactual_runs: u64,
+    pub sketches: usize,
+}
+
+pub fn state_dir(out: &Path) -> PathBuf {
+    out.join("state")
+}
+
+/// Write `bytes` to `path` through a temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+}
+
+pub fn write_plan(out: &Path, plan: &Plan) -> Result<()> {
+    let dir = state_dir(out);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_atomic(&dir.join("plan.json"), (serde_json::to_string_pretty(plan)? + "\n").as_bytes())
+}
+
+pub fn read_plan(out: &Path) -> Result<Plan> {
+    let p = state_dir(out).join("plan.json");
+    let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {} (is {} a batch output directory?)", p.display(), out.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a tradesim batch plan", p.display()))
+}
+
+/// Path of the state file of one variant in one shard.
+pub fn state_path(out: &Path, variant: usize, shard: (usize, usize)) -> PathBuf {
+    state_dir(out).join(format!("v{variant:06}-shard{}of{}.state", shard.0, shard.1))
+}
+
+pub fn write_state(path: &Path, header: &StateHeader, body: &[u8]) -> Result<()> {
+    let json = serde_json::to_vec(header)?;
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + json.len() + body.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&json);
+    bytes.extend_from_slice(body);
+    write_atomic(path, &bytes)
+}
+
+/// Read a state file: its header and the encoded sketches.
+pub fn read_state(path: &Path) -> Result<(StateHeader, Vec<u8>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 4 {
+        bail!("{} is not a tradesim state file", path.display());
+    }
+    let rest = &bytes[MAGIC.len()..];
+    let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    let rest = &rest[4..];
+    if rest.len() < len {
+        bail!("{} is truncated", path.display());
+    }
+    let header: StateHeader = serde_json::from_slice(&rest[..len]).with_context(|| format!("{}: bad header", path.display()))?;
+    Ok((header, rest[len..].to_vec()))
+}
+
+/// Every state file in an output directory, sorted by name.
+pub fn list_states(out: &Path) -> Result<Vec<PathBuf>> {
+    let dir = state_dir(out);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "state"))
+        .collect();
+    v.sort();
+    Ok(v)
+}
