@@ -641,10 +641,6 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Levers in force now with their intensity (for tests and diagnostics).
-    pub fn intensities(&self) -> &[f64] {
-        &self.intensity
-    }
 }
 
 /// The generator-free part of a run: prepare once, then `run` per run index.

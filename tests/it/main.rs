@@ -8,4 +8,5 @@ mod common;
 mod hand;
 mod library;
 mod rules;
+mod stability;
 mod stylised;
