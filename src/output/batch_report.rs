@@ -175,7 +175,7 @@ h1 {{ margin-bottom: 0.2em; }} .meta {{ color: #666; font-size: 0.9em; }}
 table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.band {{ color: #777; font-size: 0.9em; }}
+.band {{ color: #777; font-size: 0.9em; }} .wide {{ overflow-x: auto; }}
 figure {{ margin: 1.5em 0; }} figure img {{ max-width: 100%; border: 1px solid #eee; }}
 figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
 </style></head><body>
@@ -188,29 +188,31 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
         meta = esc(meta),
     );
 
+    // The variants (variants.csv), then the headline indicators per variant (with the varied
+    // values again, so each table reads on its own); wide tables scroll, the page does not.
     let headline = data.headline();
     let year = data.year().unwrap_or("the end year");
-    let _ = writeln!(h, "<h2>Variants and headline indicators ({})</h2>", esc(year));
-    h.push_str("<table><tr><th>variant</th><th>scenario</th><th>runs</th>");
-    for p in &data.params {
-        let _ = write!(h, "<th>{}</th>", esc(p));
+    let params_th: String = data.params.iter().map(|p| format!("<th>{}</th>", esc(p))).collect();
+    let params_td = |v: &VariantRow| -> String { v.values.iter().map(|x| format!("<td class=num>{}</td>", esc(x))).collect() };
+    let _ = writeln!(h, "<h2>Variants</h2>\n<div class=wide><table><tr><th>variant</th><th>scenario</th><th>runs</th>{params_th}</tr>");
+    for v in &data.variants {
+        let _ = writeln!(h, "<tr><td class=num>{}</td><td>{}</td><td class=num>{}</td>{}</tr>", v.id, esc(&v.scenario), esc(&v.runs), params_td(v));
     }
+    h.push_str("</table></div>\n");
+    let _ = writeln!(h, "<h2>Headline indicators ({})</h2>\n<div class=wide><table><tr><th>variant</th>{params_th}", esc(year));
     for (i, s) in &headline {
         let _ = write!(h, "<th>{}</th>", esc(&heading(i, s)));
     }
     h.push_str("</tr>\n");
     for v in &data.variants {
-        let _ = write!(h, "<tr><td class=num>{}</td><td>{}</td><td class=num>{}</td>", v.id, esc(&v.scenario), esc(&v.runs));
-        for val in &v.values {
-            let _ = write!(h, "<td class=num>{}</td>", esc(val));
-        }
+        let _ = write!(h, "<tr><td class=num>{}</td>{}", v.id, params_td(v));
         for (i, s) in &headline {
             let _ = write!(h, "<td class=num>{}</td>", cell(data.row(v.id, i, s)));
         }
         h.push_str("</tr>\n");
     }
     h.push_str(
-        "</table>\n<p class=note>Trade: US→RU plus RU→US recorded trade in the year, median and [90% band p05 – p95] over the variant's runs, USD bn. \
+        "</table></div>\n<p class=note>Trade: US→RU plus RU→US recorded trade in the year, median and [90% band p05 – p95] over the variant's runs, USD bn. \
          <i>fired</i>: share of runs in which the policy rule fired by the end. RU GDP / counterfactual: median of Russia's GDP over the median of the same \
          variant with all levers and rules removed (a ratio of medians). Every indicator, with all quantiles: indicators.csv; the variants: variants.csv.</p>\n",
     );

@@ -18,6 +18,9 @@ use std::sync::Once;
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static FONT_ONCE: Once = Once::new();
 const SANS: &str = "sans-serif";
+// Text sizes are even: plotters' ab_glyph backend truncates half the size plus each glyph's
+// top, so at odd sizes small glyphs (periods, commas) sit a pixel higher than the letters and a
+// period in `params.gamma` reads as a middle dot.
 
 /// Register the shipped font as "sans-serif" (once per process; no system fonts are used).
 pub fn init_font() {
@@ -256,7 +259,7 @@ fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) 
     let rest = if let Some(f) = &fig.footnote {
         let h = rest.dim_in_pixel().1;
         let (body, foot) = rest.split_vertically(h - FOOT_HEIGHT);
-        ctx(foot.draw(&Text::new(f.clone(), (16, 4), (SANS, 13).into_font().color(&RGBColor(90, 90, 90)))))?;
+        ctx(foot.draw(&Text::new(f.clone(), (16, 4), (SANS, 14).into_font().color(&RGBColor(90, 90, 90)))))?;
         body
     } else {
         rest
@@ -399,7 +402,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         XAxis::Number(_) => format!("{x:.x_decimals$}"),
     };
     let mut chart = ctx(ChartBuilder::on(&plot_area)
-        .caption(panel.title.clone(), (SANS, 19))
+        .caption(panel.title.clone(), (SANS, 20))
         .margin_left(12)
         .margin_right(18)
         .margin_top(6)
@@ -415,7 +418,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         .x_label_formatter(&x_label)
         .y_label_formatter(&|y| ylab(y))
         .y_labels(8)
-        .axis_desc_style((SANS, 15))
+        .axis_desc_style((SANS, 16))
         .label_style((SANS, 14))
         .bold_line_style(RGBColor(235, 235, 235))
         .light_line_style(TRANSPARENT)
@@ -445,7 +448,8 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
 
     match &panel.body {
         Body::Lines(lines) => {
-            for l in lines.iter().filter(|l| l.bands != Bands::None && l.marks != Marks::DotsOnly && !l.points.is_empty()) {
+            let barred = barred(lines);
+            for (l, _) in lines.iter().zip(&barred).filter(|(l, b)| l.bands != Bands::None && !**b && !l.points.is_empty()) {
                 for (alpha, inner) in [(ALPHA_90, false), (ALPHA_50, true)] {
                     if inner && l.bands != Bands::Both {
                         continue;
@@ -454,6 +458,22 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                     let mut poly: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, bounds(q).1)).collect();
                     poly.extend(l.points.iter().rev().map(|q| (q.x, bounds(q).0)));
                     ctx(chart.draw_series(std::iter::once(Polygon::new(poly, l.colour.mix(alpha).filled()))))?;
+                }
+            }
+            // Bars: each point's 90% band as a vertical bar with caps, side by side (8 px apart)
+            // when several lines share an x, under the lines and dots.
+            let nb = barred.iter().filter(|b| **b).count() as i32;
+            for (j, l) in lines.iter().zip(&barred).filter(|(_, b)| **b).map(|(l, _)| l).enumerate() {
+                let dx = if l.marks == Marks::DotsOnly { 0 } else { (2 * j as i32 - (nb - 1)) * 4 };
+                let style = ShapeStyle { color: l.colour.mix(0.55), filled: false, stroke_width: 3 };
+                for q in l.points.iter().filter(|q| q.p05.is_finite() && q.p95.is_finite()) {
+                    let (px, top) = to_area(chart.backend_coord(&(q.x, q.p95)));
+                    let (_, bottom) = to_area(chart.backend_coord(&(q.x, q.p05)));
+                    let x = px + dx;
+                    ctx(plot_area.draw(&PathElement::new(vec![(x, top), (x, bottom)], style)))?;
+                    for y in [top, bottom] {
+                        ctx(plot_area.draw(&PathElement::new(vec![(x - 3, y), (x + 3, y)], ShapeStyle { stroke_width: 2, ..style })))?;
+                    }
                 }
             }
             // Lines without bands (shares of runs) often coincide: earlier ones are drawn wider
@@ -469,12 +489,6 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                 };
                 let pts: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, q.p50)).collect();
                 if l.marks == Marks::DotsOnly {
-                    // A scatter: each point's 90% band as a vertical bar under its dot.
-                    if l.bands != Bands::None {
-                        for q in &l.points {
-                            ctx(chart.draw_series(std::iter::once(PathElement::new(vec![(q.x, q.p05), (q.x, q.p95)], ShapeStyle { color: l.colour.mix(0.45), filled: false, stroke_width: 3 }))))?;
-                        }
-                    }
                     ctx(chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, l.colour.filled()))))?;
                     continue;
                 }
@@ -511,7 +525,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     if let Some(p) = panel.points.iter().max_by(|a, b| a.y.total_cmp(&b.y)) {
         // Labelled once, at the highest point, on a white box so bands do not hide it.
         let (px, py) = to_area(chart.backend_coord(&(p.x, p.y)));
-        let font = (SANS, 13).into_font().color(&BLACK);
+        let font = (SANS, 14).into_font().color(&BLACK);
         let (w, h) = ctx(plot_area.estimate_text_size(&p.label, &font))?;
         let (tx, ty) = (px + 10, py - h as i32 - 12);
         ctx(plot_area.draw(&Rectangle::new([(tx - 3, ty - 2), (tx + w as i32 + 3, ty + h as i32 + 4)], WHITE.mix(0.85).filled())))?;
@@ -522,6 +536,13 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         ctx(plot_area.draw(&Text::new(note.clone(), (px, py), (SANS, 16).into_font().color(&grey))))?;
     }
     draw_legend(&legend_area, panel)
+}
+
+/// Which lines draw their bands as vertical bars, not as a shaded area: a scatter's, and those
+/// of several lines with dots (a sweep), whose shaded bands would overlap into one muddy area.
+fn barred(lines: &[Line]) -> Vec<bool> {
+    let dotted = lines.iter().filter(|l| l.marks == Marks::Dots && l.bands != Bands::None).count();
+    lines.iter().map(|l| l.bands != Bands::None && (l.marks == Marks::DotsOnly || (l.marks == Marks::Dots && dotted > 1))).collect()
 }
 
 fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<()> {
@@ -543,7 +564,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
     let (mut outer, mut inner, mut bars) = (false, false, false);
     match &panel.body {
         Body::Lines(lines) => {
-            for l in lines {
+            for (l, barred) in lines.iter().zip(barred(lines)) {
                 if l.marks != Marks::DotsOnly {
                     sample(y, l.colour, l.dash)?;
                 }
@@ -560,9 +581,9 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
                     ctx(area.draw(&Text::new(text, (x + 36, y - 8), font.clone())))?;
                 }
                 y += step;
-                outer |= l.bands != Bands::None && l.marks != Marks::DotsOnly;
-                inner |= l.bands == Bands::Both;
-                bars |= l.bands != Bands::None && l.marks == Marks::DotsOnly;
+                outer |= l.bands != Bands::None && !barred;
+                inner |= l.bands == Bands::Both && !barred;
+                bars |= barred;
             }
         }
         Body::Stacked(layers) => {
@@ -574,7 +595,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         }
     }
     y += 6;
-    let note = (SANS, 13).into_font().color(&RGBColor(70, 70, 70));
+    let note = (SANS, 12).into_font().color(&RGBColor(70, 70, 70));
     let g = RGBColor(90, 90, 90);
     if inner {
         ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_50).filled())))?;
@@ -587,7 +608,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         y += step;
     }
     if bars {
-        ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y + 9)], ShapeStyle { color: g.mix(0.45), filled: false, stroke_width: 3 })))?;
+        ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y + 9)], ShapeStyle { color: g.mix(0.55), filled: false, stroke_width: 3 })))?;
         ctx(area.draw(&Text::new("bar: 90% band (p05–p95)", (x + 36, y - 8), note.clone())))?;
         y += step;
     }
