@@ -10,6 +10,8 @@ use crate::cli::{BatchArgs, MergeArgs};
 use crate::experiment::{self, Batch, Variant};
 use crate::indicators::Indicators;
 use crate::model::Prepared;
+use crate::output::batch_report::{self, BatchData};
+use crate::output::charts::{self, Format};
 use crate::output::batch_out::{summary_header, write_indicator_rows, write_summary_rows, BatchManifest, CsvFile, INDICATOR_HEADER};
 use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
@@ -435,13 +437,43 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
     for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
         f.finish()?;
     }
+
+    // Charts and the page, drawn from the files just written (as `run` does), into
+    // charts.partial/ and then moved over any earlier charts/ (no stale charts are left).
+    let seed = l.plan.seed_override.unwrap_or(l.batch.seed);
+    let design = format!("{:?}", l.batch.design).to_lowercase();
+    let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
+    let (tmp, charts_dir) = (out.join("charts.partial"), out.join("charts"));
+    for d in [&tmp, &charts_dir] {
+        if d.exists() {
+            std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
+        }
+    }
+    let drawn = charts::draw_sweep(&data, &tmp, Format::Png)?;
+    if tmp.exists() {
+        std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
+    }
+    let runs: std::collections::BTreeSet<u32> = l.runs.iter().copied().collect();
+    let runs: Vec<String> = runs.iter().map(u32::to_string).collect();
+    let meta = format!(
+        "{design} design, {} variants, {} runs per variant{}, seed {seed}; tradesim {}. Batch file {}.",
+        l.variants.len(),
+        runs.join(" or "),
+        if l.counterfactuals.iter().any(Option::is_some) { " (plus as many counterfactual runs)" } else { "" },
+        env!("CARGO_PKG_VERSION"),
+        l.plan.batch_file
+    );
+    batch_report::write_index(out, &l.batch.name, &l.batch.description, &meta, &data, &drawn)?;
+    let mut files: Vec<String> = ["variants.csv", "summary.csv", "annual.csv", "indicators.csv", "manifest.json"].map(String::from).to_vec();
+    files.extend(drawn.into_iter().map(|c| c.file));
+    files.push("index.html".into());
     let manifest = BatchManifest {
         batch: l.batch.name.clone(),
         description: l.batch.description.clone(),
         batch_file: l.plan.batch_file.clone(),
         fingerprint: l.plan.fingerprint.clone(),
-        seed: l.plan.seed_override.unwrap_or(l.batch.seed),
-        design: format!("{:?}", l.batch.design).to_lowercase(),
+        seed,
+        design,
         variants: l.variants.len(),
         runs_per_variant: l.runs.clone(),
         block: l.batch.block,
@@ -449,7 +481,7 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
         seeds: "variant seed = rng::variant_seed(batch seed, variant) (SplitMix64); run r of a variant uses rng::run_rng(variant seed, r)".into(),
         indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
-        files: ["variants.csv", "summary.csv", "annual.csv", "indicators.csv", "manifest.json"].map(String::from).to_vec(),
+        files,
     };
     write_atomic(&out.join("manifest.json"), (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes())?;
     Ok(())

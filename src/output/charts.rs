@@ -3,6 +3,7 @@
 //! assets/. Reads nothing but the parsed summaries of `report`; the only files it writes are
 //! images.
 
+use crate::output::batch_report::{BatchData, IndicatorRow};
 use crate::output::report::{RunData, Table};
 use anyhow::{anyhow, Context, Result};
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
@@ -17,6 +18,9 @@ use std::sync::Once;
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static FONT_ONCE: Once = Once::new();
 const SANS: &str = "sans-serif";
+// Text sizes are even: plotters' ab_glyph backend truncates half the size plus each glyph's
+// top, so at odd sizes small glyphs (periods, commas) sit a pixel higher than the letters and a
+// period in `params.gamma` reads as a middle dot.
 
 /// Register the shipped font as "sans-serif" (once per process; no system fonts are used).
 pub fn init_font() {
@@ -126,6 +130,17 @@ pub enum Dash {
     Dotted,
 }
 
+/// Dots at a line's points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    /// A plain line (time series).
+    None,
+    /// The line with a dot at every point (a sweep over a grid of parameter values).
+    Dots,
+    /// Dots only, no line, bands as vertical bars (a scatter of designs without a grid).
+    DotsOnly,
+}
+
 /// A median line with its bands.
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -133,6 +148,7 @@ pub struct Line {
     pub colour: RGBColor,
     pub dash: Dash,
     pub bands: Bands,
+    pub marks: Marks,
     pub points: Vec<Quantiles>,
 }
 
@@ -174,12 +190,22 @@ pub enum YFormat {
     Percent,
 }
 
+/// What the x axis shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XAxis {
+    /// Fractional years, ticked and labelled at whole years.
+    Year,
+    /// Plain numbers (a swept parameter), with this axis label.
+    Number(String),
+}
+
 /// One plot with its own axes and legend.
 #[derive(Debug, Clone)]
 pub struct Panel {
     pub title: String,
     pub y_label: String,
     pub y_format: YFormat,
+    pub x_axis: XAxis,
     pub x_range: (f64, f64),
     /// Fixed y range; default 0 to 8% above the highest value drawn.
     pub y_range: Option<(f64, f64)>,
@@ -233,7 +259,7 @@ fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) 
     let rest = if let Some(f) = &fig.footnote {
         let h = rest.dim_in_pixel().1;
         let (body, foot) = rest.split_vertically(h - FOOT_HEIGHT);
-        ctx(foot.draw(&Text::new(f.clone(), (16, 4), (SANS, 13).into_font().color(&RGBColor(90, 90, 90)))))?;
+        ctx(foot.draw(&Text::new(f.clone(), (16, 4), (SANS, 14).into_font().color(&RGBColor(90, 90, 90)))))?;
         body
     } else {
         rest
@@ -259,7 +285,28 @@ fn year_ticks(x0: f64, x1: f64) -> Vec<f64> {
     (first..=last).filter(|y| (y - first) % step == 0).map(|y| y as f64).collect()
 }
 
-/// The time axis: fractional years, ticks only at whole years (labelled "2024").
+/// Round ticks (1, 2, 2.5 or 5 times a power of ten) inside [x0, x1], about eight of them, and
+/// the decimals their labels need.
+pub fn number_ticks(x0: f64, x1: f64) -> (Vec<f64>, usize) {
+    let span = x1 - x0;
+    if !(span > 0.0) || !span.is_finite() {
+        return (vec![x0], 2);
+    }
+    let raw = span / 8.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|k| k * mag).find(|s| *s >= raw * 0.999).unwrap_or(10.0 * mag);
+    let decimals = (0..=6).find(|d| {
+        let v = step * 10f64.powi(*d);
+        (v - v.round()).abs() < 1e-6
+    });
+    let first = (x0 / step).ceil() as i64;
+    let last = (x1 / step + 1e-9).floor() as i64;
+    // `+ 0.0` turns -0 into 0 (no "-0" label).
+    let ticks = (first..=last).map(|k| k as f64 * step + 0.0).collect();
+    (ticks, decimals.unwrap_or(6) as usize)
+}
+
+/// The x axis: ticks only where asked (whole years, or round numbers).
 struct YearAxis {
     lo: f64,
     hi: f64,
@@ -342,9 +389,20 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         let m = max_value(panel);
         (0.0, if m > 0.0 { m * 1.08 } else { 1.0 })
     });
-    let ticks = year_ticks(x0, x1);
+    let (ticks, x_decimals) = match &panel.x_axis {
+        XAxis::Year => (year_ticks(x0, x1), 0),
+        XAxis::Number(_) => number_ticks(x0, x1),
+    };
+    let x_desc = match &panel.x_axis {
+        XAxis::Year => "year".to_owned(),
+        XAxis::Number(label) => label.clone(),
+    };
+    let x_label = |x: &f64| match panel.x_axis {
+        XAxis::Year => year_label(*x),
+        XAxis::Number(_) => format!("{x:.x_decimals$}"),
+    };
     let mut chart = ctx(ChartBuilder::on(&plot_area)
-        .caption(panel.title.clone(), (SANS, 19))
+        .caption(panel.title.clone(), (SANS, 20))
         .margin_left(12)
         .margin_right(18)
         .margin_top(6)
@@ -355,12 +413,12 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     let ylab = y_labeller(panel.y_format, y1);
     ctx(chart
         .configure_mesh()
-        .x_desc("year")
+        .x_desc(x_desc)
         .y_desc(panel.y_label.clone())
-        .x_label_formatter(&|x| year_label(*x))
+        .x_label_formatter(&x_label)
         .y_label_formatter(&|y| ylab(y))
         .y_labels(8)
-        .axis_desc_style((SANS, 15))
+        .axis_desc_style((SANS, 16))
         .label_style((SANS, 14))
         .bold_line_style(RGBColor(235, 235, 235))
         .light_line_style(TRANSPARENT)
@@ -390,7 +448,8 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
 
     match &panel.body {
         Body::Lines(lines) => {
-            for l in lines.iter().filter(|l| l.bands != Bands::None && !l.points.is_empty()) {
+            let barred = barred(lines);
+            for (l, _) in lines.iter().zip(&barred).filter(|(l, b)| l.bands != Bands::None && !**b && !l.points.is_empty()) {
                 for (alpha, inner) in [(ALPHA_90, false), (ALPHA_50, true)] {
                     if inner && l.bands != Bands::Both {
                         continue;
@@ -399,6 +458,22 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                     let mut poly: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, bounds(q).1)).collect();
                     poly.extend(l.points.iter().rev().map(|q| (q.x, bounds(q).0)));
                     ctx(chart.draw_series(std::iter::once(Polygon::new(poly, l.colour.mix(alpha).filled()))))?;
+                }
+            }
+            // Bars: each point's 90% band as a vertical bar with caps, side by side (8 px apart)
+            // when several lines share an x, under the lines and dots.
+            let nb = barred.iter().filter(|b| **b).count() as i32;
+            for (j, l) in lines.iter().zip(&barred).filter(|(_, b)| **b).map(|(l, _)| l).enumerate() {
+                let dx = if l.marks == Marks::DotsOnly { 0 } else { (2 * j as i32 - (nb - 1)) * 4 };
+                let style = ShapeStyle { color: l.colour.mix(0.55), filled: false, stroke_width: 3 };
+                for q in l.points.iter().filter(|q| q.p05.is_finite() && q.p95.is_finite()) {
+                    let (px, top) = to_area(chart.backend_coord(&(q.x, q.p95)));
+                    let (_, bottom) = to_area(chart.backend_coord(&(q.x, q.p05)));
+                    let x = px + dx;
+                    ctx(plot_area.draw(&PathElement::new(vec![(x, top), (x, bottom)], style)))?;
+                    for y in [top, bottom] {
+                        ctx(plot_area.draw(&PathElement::new(vec![(x - 3, y), (x + 3, y)], ShapeStyle { stroke_width: 2, ..style })))?;
+                    }
                 }
             }
             // Lines without bands (shares of runs) often coincide: earlier ones are drawn wider
@@ -413,11 +488,19 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                     2 + 3 * (plain - k)
                 };
                 let pts: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, q.p50)).collect();
+                if l.marks == Marks::DotsOnly {
+                    ctx(chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, l.colour.filled()))))?;
+                    continue;
+                }
                 match l.dash {
-                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(pts, stroke(l.colour, w))))?,
-                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(pts, 10, 6, stroke(l.colour, w))))?,
-                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(pts, 3, 4, stroke(l.colour, w))))?,
+                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(pts.clone(), stroke(l.colour, w))))?,
+                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(pts.clone(), 10, 6, stroke(l.colour, w))))?,
+                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(pts.clone(), 3, 4, stroke(l.colour, w))))?,
                 };
+                if l.marks == Marks::Dots {
+                    let r = (w / 2 + 3) as i32;
+                    ctx(chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, l.colour.filled()))))?;
+                }
             }
         }
         Body::Stacked(layers) => {
@@ -442,7 +525,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     if let Some(p) = panel.points.iter().max_by(|a, b| a.y.total_cmp(&b.y)) {
         // Labelled once, at the highest point, on a white box so bands do not hide it.
         let (px, py) = to_area(chart.backend_coord(&(p.x, p.y)));
-        let font = (SANS, 13).into_font().color(&BLACK);
+        let font = (SANS, 14).into_font().color(&BLACK);
         let (w, h) = ctx(plot_area.estimate_text_size(&p.label, &font))?;
         let (tx, ty) = (px + 10, py - h as i32 - 12);
         ctx(plot_area.draw(&Rectangle::new([(tx - 3, ty - 2), (tx + w as i32 + 3, ty + h as i32 + 4)], WHITE.mix(0.85).filled())))?;
@@ -453,6 +536,13 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         ctx(plot_area.draw(&Text::new(note.clone(), (px, py), (SANS, 16).into_font().color(&grey))))?;
     }
     draw_legend(&legend_area, panel)
+}
+
+/// Which lines draw their bands as vertical bars, not as a shaded area: a scatter's, and those
+/// of several lines with dots (a sweep), whose shaded bands would overlap into one muddy area.
+fn barred(lines: &[Line]) -> Vec<bool> {
+    let dotted = lines.iter().filter(|l| l.marks == Marks::Dots && l.bands != Bands::None).count();
+    lines.iter().map(|l| l.bands != Bands::None && (l.marks == Marks::DotsOnly || (l.marks == Marks::Dots && dotted > 1))).collect()
 }
 
 fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<()> {
@@ -471,15 +561,29 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         }
         Ok(())
     };
-    let (mut outer, mut inner) = (false, false);
+    let (mut outer, mut inner, mut bars) = (false, false, false);
     match &panel.body {
         Body::Lines(lines) => {
-            for l in lines {
-                sample(y, l.colour, l.dash)?;
-                ctx(area.draw(&Text::new(l.label.clone(), (x + 36, y - 8), font.clone())))?;
+            for (l, barred) in lines.iter().zip(barred(lines)) {
+                if l.marks != Marks::DotsOnly {
+                    sample(y, l.colour, l.dash)?;
+                }
+                if l.marks != Marks::None {
+                    ctx(area.draw(&Circle::new((x + 14, y), 5, l.colour.filled())))?;
+                }
+                // Wrapped only if it would overflow the strip.
+                let fits = area.estimate_text_size(&l.label, &font).map_or(true, |(w, _)| w as i32 <= LEGEND_WIDTH as i32 - x - 40);
+                let texts = if fits { vec![l.label.clone()] } else { wrap(&l.label, 28) };
+                for (k, text) in texts.into_iter().enumerate() {
+                    if k > 0 {
+                        y += 17;
+                    }
+                    ctx(area.draw(&Text::new(text, (x + 36, y - 8), font.clone())))?;
+                }
                 y += step;
-                outer |= l.bands != Bands::None;
-                inner |= l.bands == Bands::Both;
+                outer |= l.bands != Bands::None && !barred;
+                inner |= l.bands == Bands::Both && !barred;
+                bars |= barred;
             }
         }
         Body::Stacked(layers) => {
@@ -491,7 +595,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         }
     }
     y += 6;
-    let note = (SANS, 13).into_font().color(&RGBColor(70, 70, 70));
+    let note = (SANS, 12).into_font().color(&RGBColor(70, 70, 70));
     let g = RGBColor(90, 90, 90);
     if inner {
         ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_50).filled())))?;
@@ -501,6 +605,11 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
     if outer {
         ctx(area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], g.mix(ALPHA_90).filled())))?;
         ctx(area.draw(&Text::new("90% band (p05–p95)", (x + 36, y - 8), note.clone())))?;
+        y += step;
+    }
+    if bars {
+        ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y + 9)], ShapeStyle { color: g.mix(0.55), filled: false, stroke_width: 3 })))?;
+        ctx(area.draw(&Text::new("bar: 90% band (p05–p95)", (x + 36, y - 8), note.clone())))?;
         y += step;
     }
     if let Some(p) = panel.points.first() {
@@ -565,6 +674,7 @@ pub fn line_with_bands(path: &Path, fmt: Format, title: &str, y_label: &str, x_r
             title: String::new(),
             y_label: y_label.to_owned(),
             y_format: YFormat::Number,
+            x_axis: XAxis::Year,
             x_range,
             y_range: None,
             body: Body::Lines(lines),
@@ -603,7 +713,7 @@ pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
 }
 
 fn line(label: impl Into<String>, colour: RGBColor, points: Vec<Quantiles>) -> Line {
-    Line { label: label.into(), colour, dash: Dash::Solid, bands: Bands::Both, points }
+    Line { label: label.into(), colour, dash: Dash::Solid, bands: Bands::Both, marks: Marks::None, points }
 }
 
 /// Markers for the levers' starts and ends, one per date (levers starting together share one).
@@ -652,6 +762,7 @@ fn panel(title: impl Into<String>, y_label: &str, run: &RunData, body: Body) -> 
         title: title.into(),
         y_label: y_label.to_owned(),
         y_format: YFormat::Number,
+        x_axis: XAxis::Year,
         x_range: run.x_range(),
         y_range: None,
         body,
@@ -734,7 +845,7 @@ pub fn tension_figure(run: &RunData, focus: &[&str]) -> Figure {
             let k = seen.entry(by.clone()).or_insert(0);
             let dash = [Dash::Solid, Dash::Dashed, Dash::Dotted][*k % 3];
             *k += 1;
-            Line { label: format!("{id} ({by}→{targets})"), colour: economy_colour(&by), dash, bands: Bands::None, points }
+            Line { label: format!("{id} ({by}→{targets})"), colour: economy_colour(&by), dash, bands: Bands::None, marks: Marks::None, points }
         })
         .collect();
     let empty = rules.is_empty();
@@ -833,6 +944,7 @@ pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Pat
             title: "median and 90% band (p05–p95) per scenario".into(),
             y_label: USD_BN.into(),
             y_format: YFormat::Number,
+            x_axis: XAxis::Year,
             x_range: (x0, x1),
             y_range: None,
             body: Body::Lines(lines),
@@ -849,6 +961,189 @@ pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Pat
     Ok(path.to_path_buf())
 }
 
+// ---- the charts of a batch -----------------------------------------------------------------
+
+/// A varied value as a number on the x axis: a number, or a "YYYY-MM" date as a fractional year.
+fn param_x(v: &str) -> Option<f64> {
+    v.parse::<f64>().ok().filter(|x| x.is_finite()).or_else(|| Table::month_x(v))
+}
+
+/// A file name part: lower case, anything but [a-z0-9_-] becomes `_`.
+pub fn sanitise(s: &str) -> String {
+    s.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect()
+}
+
+/// One headline indicator against the first varied parameter: one line per value of the second
+/// (and per scenario, if the batch has several), dots at the variants; a scatter when the
+/// variants do not form a grid (Latin hypercube, points, a third parameter). None when nothing
+/// varies or the first parameter is not numeric.
+pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<Figure> {
+    let p1 = data.params.first()?;
+    let p2 = data.params.get(1);
+    let share = indicator == "rule_fired_share";
+    let ratio = indicator.contains("ratio");
+    let scale = if indicator.ends_with("_usd") { BN } else { 1.0 };
+    let scenarios: Vec<&str> = data.variants.iter().fold(Vec::new(), |mut v, r| {
+        if !v.contains(&r.scenario.as_str()) {
+            v.push(r.scenario.as_str());
+        }
+        v
+    });
+    let several = scenarios.len() > 1;
+    // Per group (scenario, second value): (x, row) in variant order.
+    let mut groups: Vec<((String, String), Vec<(f64, &IndicatorRow)>)> = Vec::new();
+    let mut xs_all = Vec::new();
+    for v in &data.variants {
+        let x = param_x(v.values.first()?)?;
+        xs_all.push(x);
+        let Some(row) = data.row(v.id, indicator, subject) else { continue };
+        let key = (v.scenario.clone(), v.values.get(1).cloned().unwrap_or_default());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, pts)) => pts.push((x, row)),
+            None => groups.push((key, vec![(x, row)])),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    // A grid: per scenario every (x, second value) pair once, and every pair present.
+    let grid = scenarios.iter().all(|s| {
+        let mut xs: Vec<f64> = Vec::new();
+        let mut pairs = 0;
+        let mut seconds = 0;
+        for ((sc, _), pts) in &groups {
+            if sc != s {
+                continue;
+            }
+            seconds += 1;
+            pairs += pts.len();
+            let mut own: Vec<f64> = pts.iter().map(|p| p.0).collect();
+            own.sort_by(f64::total_cmp);
+            if own.windows(2).any(|w| w[0] == w[1]) {
+                return false;
+            }
+            for x in own {
+                if !xs.contains(&x) {
+                    xs.push(x);
+                }
+            }
+        }
+        xs.len() >= 2 && pairs == xs.len() * seconds && seconds <= 10
+    });
+    if !grid && groups.len() > 6 {
+        // Too many colours to tell apart: one colour for all.
+        let all: Vec<(f64, &IndicatorRow)> = groups.drain(..).flat_map(|(_, p)| p).collect();
+        groups.push(((String::new(), String::new()), all));
+    }
+    let banded = !share && groups.iter().flat_map(|(_, p)| p).all(|(_, r)| r.p05().is_finite() && r.p95().is_finite()) && groups.iter().flat_map(|(_, p)| p).any(|(_, r)| r.p05() != r.p50() || r.p95() != r.p50());
+    let single = groups.len() == 1;
+    let lines: Vec<Line> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(k, ((sc, second), mut pts))| {
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let points = pts
+                .iter()
+                .map(|(x, r)| {
+                    if share {
+                        let m = r.mean();
+                        Quantiles { x: *x, p05: m, p25: m, p50: m, p75: m, p95: m }
+                    } else {
+                        Quantiles { x: *x, p05: r.q[1], p25: r.q[2], p50: r.q[3], p75: r.q[4], p95: r.q[5] }.scale(scale)
+                    }
+                })
+                .collect();
+            let mut label = match (p2, several) {
+                (Some(p), _) if !second.is_empty() => format!("{p} = {second}"),
+                _ if single => if share { "share of runs".to_owned() } else { "median".to_owned() },
+                _ => "variants".to_owned(),
+            };
+            if several && !sc.is_empty() {
+                label = if p2.is_some() && !second.is_empty() { format!("{sc}: {label}") } else { sc };
+            }
+            Line {
+                label,
+                colour: scenario_colour(k),
+                dash: [Dash::Solid, Dash::Dashed, Dash::Dotted][(k / 6) % 3],
+                bands: if banded { Bands::Outer } else { Bands::None },
+                marks: if grid { Marks::Dots } else { Marks::DotsOnly },
+                points,
+            }
+        })
+        .collect();
+    let year = data.year().unwrap_or("the end year");
+    let (title, y_label) = match indicator {
+        "us_ru_trade_usd" => (format!("US–Russia trade in {year} (both directions) against {p1}"), format!("USD bn in {year}")),
+        "rule_fired_share" => (format!("Share of runs in which rule {subject} fired by the end of {year}"), "share of runs".to_owned()),
+        "ru_gdp_ratio_of_medians_to_counterfactual" => (format!("Russia's {year} GDP over its no-lever counterfactual (ratio of medians)"), "ratio".to_owned()),
+        _ if scale == BN => (format!("{indicator} ({subject}) in {year}"), format!("USD bn in {year}")),
+        _ => (format!("{indicator} ({subject}) in {year}"), indicator.to_owned()),
+    };
+    let what = if share {
+        "mean over runs (the share)".to_owned()
+    } else if banded {
+        "median and 90% band (p05–p95)".to_owned()
+    } else {
+        "median".to_owned()
+    };
+    let per = match (p2, grid) {
+        (Some(p), true) => format!("; one line per {p}"),
+        (_, false) => "; no grid: one dot per variant".to_owned(),
+        _ => String::new(),
+    };
+    let xs = xs_all;
+    let (lo, hi) = (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    let pad = if hi > lo { (hi - lo) * 0.04 } else { 0.5 };
+    let y_range = if share {
+        Some((0.0, 1.05))
+    } else if ratio {
+        // Around the values and 1 (no difference), not from 0: the differences are small.
+        let vals = lines.iter().flat_map(|l| l.points.iter().flat_map(|q| [q.p05, q.p50, q.p95])).filter(|v| v.is_finite());
+        let (a, b) = vals.fold((1.0f64, 1.0f64), |(a, b), v| (a.min(v), b.max(v)));
+        let m = ((b - a) * 0.15).max(0.01);
+        Some((a - m, b + m))
+    } else {
+        None
+    };
+    let runs: Vec<&str> = data.variants.iter().map(|v| v.runs.as_str()).fold(Vec::new(), |mut v, r| {
+        if !v.contains(&r) {
+            v.push(r);
+        }
+        v
+    });
+    Some(Figure {
+        title,
+        panels: vec![Panel {
+            title: format!("{what} per variant{per}"),
+            y_label,
+            y_format: if share { YFormat::Percent } else { YFormat::Number },
+            x_axis: XAxis::Number(p1.clone()),
+            x_range: (lo - pad, hi + pad),
+            y_range,
+            body: Body::Lines(lines),
+            markers: Vec::new(),
+            points: Vec::new(),
+            empty_note: None,
+        }],
+        footnote: Some(format!("Each dot is one variant ({} runs each); indicators.csv rows {indicator} / {subject}, x from variants.csv.", runs.join(", "))),
+    })
+}
+
+/// Draw every headline indicator (`batch_report::HEADLINE`) of a batch against its swept
+/// parameters into `dir` as `<indicator>_<subject>.<ext>`; returns what was written, with file
+/// names relative to the batch directory (`charts/...`).
+pub fn draw_sweep(data: &BatchData, dir: &Path, fmt: Format) -> Result<Vec<ChartFile>> {
+    let mut files = Vec::new();
+    for (indicator, subject) in data.headline() {
+        let Some(fig) = sweep_figure(data, &indicator, &subject) else { continue };
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let file = format!("{}_{}.{}", sanitise(&indicator), sanitise(&subject), fmt.ext());
+        save(&fig, &dir.join(&file), fmt)?;
+        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone() });
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -861,6 +1156,18 @@ mod tests {
         assert_eq!(t.first(), Some(&2021.0));
         assert!(t.iter().all(|x| x.fract() == 0.0));
         assert!(year_ticks(1990.0, 2050.0).len() <= 12);
+    }
+
+    #[test]
+    fn number_ticks_are_round_and_labelled_with_the_decimals_they_need() {
+        assert_eq!(number_ticks(-0.16, 4.16), (vec![0.0, 1.0, 2.0, 3.0, 4.0], 0));
+        assert_eq!(number_ticks(0.0, 2.0), (vec![0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0], 2));
+        let (t, d) = number_ticks(0.48, 1.02);
+        assert_eq!((t.first().copied(), d), (Some(0.5), 1));
+        assert!(t.len() >= 5 && t.len() <= 10, "{t:?}");
+        assert_eq!(number_ticks(0.0, 100.0).1, 0);
+        assert_eq!(sanitise("US+RU"), "us_ru");
+        assert_eq!(sanitise("eu_normalizes-2"), "eu_normalizes-2");
     }
 
     #[test]

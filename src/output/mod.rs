@@ -4,6 +4,7 @@
 pub mod backtest_chart;
 pub mod backtest_out;
 pub mod batch_out;
+pub mod batch_report;
 pub mod charts;
 pub mod csv_out;
 pub mod report;

@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 /// A short scenario (three years) with levers, alignment and a normalize rule.
-const SCENARIO: &str = r#"
+pub const SCENARIO: &str = r#"
 name = "short"
 base = "2021"
 start = "2021-01"

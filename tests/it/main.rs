@@ -2,6 +2,7 @@
 //! modules by topic.
 
 mod batch;
+mod batch_charts;
 mod charts;
 mod cli;
 mod common;

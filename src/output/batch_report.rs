@@ -1,0 +1,256 @@
+//! A batch's directory read back (variants.csv, indicators.csv) for its charts, and its
+//! one-page report, index.html: the variants, the headline indicators per variant and every
+//! batch chart.
+
+use crate::output::charts::{ChartFile, BN};
+use crate::output::report::esc;
+use crate::output::state::write_atomic;
+use anyhow::Result;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The indicators drawn against the swept parameters and shown in the page's table, in this
+/// order (each with every subject it has).
+pub const HEADLINE: [&str; 3] = ["us_ru_trade_usd", "rule_fired_share", "ru_gdp_ratio_of_medians_to_counterfactual"];
+
+/// One row of variants.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantRow {
+    pub id: usize,
+    pub scenario: String,
+    pub runs: String,
+    /// The varied values as written, one per varied path.
+    pub values: Vec<String>,
+}
+
+/// One row of indicators.csv: mean, p05, p25, p50, p75, p95 (NaN where empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorRow {
+    pub variant: usize,
+    pub indicator: String,
+    pub year: String,
+    pub subject: String,
+    pub q: [f64; 6],
+}
+
+impl IndicatorRow {
+    pub fn mean(&self) -> f64 {
+        self.q[0]
+    }
+    pub fn p05(&self) -> f64 {
+        self.q[1]
+    }
+    pub fn p50(&self) -> f64 {
+        self.q[3]
+    }
+    pub fn p95(&self) -> f64 {
+        self.q[5]
+    }
+}
+
+/// variants.csv and indicators.csv of a batch directory.
+#[derive(Debug, Clone, Default)]
+pub struct BatchData {
+    /// The varied dotted paths, in `[[vary]]` order.
+    pub params: Vec<String>,
+    pub variants: Vec<VariantRow>,
+    pub rows: Vec<IndicatorRow>,
+}
+
+const VARIANT_COLUMNS: [&str; 5] = ["variant", "scenario", "seed", "runs", "counterfactual"];
+
+fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>, String> {
+    csv::Reader::from_path(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+impl BatchData {
+    /// Read `dir`'s variants.csv and indicators.csv. Every error names the file and line.
+    pub fn load(dir: &Path) -> Result<Self, String> {
+        let mut d = BatchData::default();
+        let path = dir.join("variants.csv");
+        let mut r = reader(&path)?;
+        let header: Vec<String> = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(str::to_owned).collect();
+        if header.len() < VARIANT_COLUMNS.len() || header[..VARIANT_COLUMNS.len()] != VARIANT_COLUMNS {
+            return Err(format!("{}: not a tradesim batch variants file (header should start with {})", path.display(), VARIANT_COLUMNS.join(",")));
+        }
+        d.params = header[VARIANT_COLUMNS.len()..].to_vec();
+        for (line, rec) in r.records().enumerate() {
+            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+            let id = rec[0].parse().map_err(|_| format!("{}: line {}: variant {:?} is not a number", path.display(), line + 2, &rec[0]))?;
+            d.variants.push(VariantRow { id, scenario: rec[1].to_owned(), runs: rec[3].to_owned(), values: rec.iter().skip(VARIANT_COLUMNS.len()).map(str::to_owned).collect() });
+        }
+        let path = dir.join("indicators.csv");
+        let mut r = reader(&path)?;
+        let header = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
+        if header.iter().collect::<Vec<_>>() != crate::output::batch_out::INDICATOR_HEADER {
+            return Err(format!("{}: not a tradesim indicators file (header should be {})", path.display(), crate::output::batch_out::INDICATOR_HEADER.join(",")));
+        }
+        for (line, rec) in r.records().enumerate() {
+            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+            let bad = |what: &str| format!("{}: line {}: {what}", path.display(), line + 2);
+            let variant = rec[0].parse().map_err(|_| bad(&format!("variant {:?} is not a number", &rec[0])))?;
+            let mut q = [f64::NAN; 6];
+            for (k, slot) in q.iter_mut().enumerate() {
+                let s = &rec[4 + k];
+                if !s.is_empty() {
+                    *slot = s.parse().map_err(|_| bad(&format!("{} is not a number: {s:?}", crate::output::batch_out::INDICATOR_HEADER[4 + k])))?;
+                }
+            }
+            d.rows.push(IndicatorRow { variant, indicator: rec[1].to_owned(), year: rec[2].to_owned(), subject: rec[3].to_owned(), q });
+        }
+        Ok(d)
+    }
+
+    /// The (indicator, subject) pairs of the headline indicators present, in `HEADLINE` order
+    /// and then file order.
+    pub fn headline(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for ind in HEADLINE {
+            for r in self.rows.iter().filter(|r| r.indicator == ind) {
+                if !out.iter().any(|(i, s)| *i == r.indicator && *s == r.subject) {
+                    out.push((r.indicator.clone(), r.subject.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn row(&self, variant: usize, indicator: &str, subject: &str) -> Option<&IndicatorRow> {
+        self.rows.iter().find(|r| r.variant == variant && r.indicator == indicator && r.subject == subject)
+    }
+
+    /// The indicators' year (the last full calendar year), if any row has one.
+    pub fn year(&self) -> Option<&str> {
+        self.rows.first().map(|r| r.year.as_str())
+    }
+}
+
+/// A short column heading for an indicator and subject.
+pub fn heading(indicator: &str, subject: &str) -> String {
+    match indicator {
+        "us_ru_trade_usd" => "US–RU trade, USD bn".to_owned(),
+        "rule_fired_share" => format!("{subject} fired"),
+        "ru_gdp_ratio_of_medians_to_counterfactual" => "RU GDP / counterfactual".to_owned(),
+        _ => format!("{indicator} {subject}"),
+    }
+}
+
+fn num(v: f64, scale: f64) -> String {
+    let v = v * scale;
+    if !v.is_finite() {
+        "–".into()
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// One table cell: a share as a percentage; else the median and its 90% band (if it has one).
+fn cell(r: Option<&IndicatorRow>) -> String {
+    let Some(r) = r else { return "–".into() };
+    if r.indicator == "rule_fired_share" {
+        return format!("{:.1}%", r.mean() * 100.0);
+    }
+    let scale = if r.indicator.ends_with("_usd") { BN } else { 1.0 };
+    if r.p05().is_finite() && r.p95().is_finite() {
+        format!("{} <span class=band>[{} – {}]</span>", num(r.p50(), scale), num(r.p05(), scale), num(r.p95(), scale))
+    } else {
+        num(r.p50(), scale)
+    }
+}
+
+/// Write `<dir>/index.html`: the batch's name, description and `meta` line, the variants, the
+/// headline indicators per variant and every chart. Image paths are relative, so the page
+/// opens from disk and moves with the directory.
+pub fn write_index(dir: &Path, name: &str, description: &str, meta: &str, data: &BatchData, charts: &[ChartFile]) -> Result<()> {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{name} — tradesim batch</title>
+<style>
+body {{ font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }}
+h1 {{ margin-bottom: 0.2em; }} .meta {{ color: #666; font-size: 0.9em; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.band {{ color: #777; font-size: 0.9em; }} .wide {{ overflow-x: auto; }}
+figure {{ margin: 1.5em 0; }} figure img {{ max-width: 100%; border: 1px solid #eee; }}
+figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
+</style></head><body>
+<h1>{name}</h1>
+<p>{desc}</p>
+<p class="meta">{meta}</p>
+"#,
+        name = esc(name),
+        desc = esc(description),
+        meta = esc(meta),
+    );
+
+    // The variants (variants.csv), then the headline indicators per variant (with the varied
+    // values again, so each table reads on its own); wide tables scroll, the page does not.
+    let headline = data.headline();
+    let year = data.year().unwrap_or("the end year");
+    let params_th: String = data.params.iter().map(|p| format!("<th>{}</th>", esc(p))).collect();
+    let params_td = |v: &VariantRow| -> String { v.values.iter().map(|x| format!("<td class=num>{}</td>", esc(x))).collect() };
+    let _ = writeln!(h, "<h2>Variants</h2>\n<div class=wide><table><tr><th>variant</th><th>scenario</th><th>runs</th>{params_th}</tr>");
+    for v in &data.variants {
+        let _ = writeln!(h, "<tr><td class=num>{}</td><td>{}</td><td class=num>{}</td>{}</tr>", v.id, esc(&v.scenario), esc(&v.runs), params_td(v));
+    }
+    h.push_str("</table></div>\n");
+    let _ = writeln!(h, "<h2>Headline indicators ({})</h2>\n<div class=wide><table><tr><th>variant</th>{params_th}", esc(year));
+    for (i, s) in &headline {
+        let _ = write!(h, "<th>{}</th>", esc(&heading(i, s)));
+    }
+    h.push_str("</tr>\n");
+    for v in &data.variants {
+        let _ = write!(h, "<tr><td class=num>{}</td>{}", v.id, params_td(v));
+        for (i, s) in &headline {
+            let _ = write!(h, "<td class=num>{}</td>", cell(data.row(v.id, i, s)));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str(
+        "</table></div>\n<p class=note>Trade: US→RU plus RU→US recorded trade in the year, median and [90% band p05 – p95] over the variant's runs, USD bn. \
+         <i>fired</i>: share of runs in which the policy rule fired by the end. RU GDP / counterfactual: median of Russia's GDP over the median of the same \
+         variant with all levers and rules removed (a ratio of medians). Every indicator, with all quantiles: indicators.csv; the variants: variants.csv.</p>\n",
+    );
+
+    h.push_str("<h2>Charts</h2>\n");
+    if charts.is_empty() {
+        h.push_str("<p>No charts: the batch varies no numeric parameter.</p>\n");
+    }
+    for c in charts {
+        let _ = writeln!(h, "<figure><img src=\"{f}\" alt=\"{t}\"><figcaption>{t} (<a href=\"{f}\">{f}</a>)</figcaption></figure>", f = esc(&c.file), t = esc(&c.title));
+    }
+    h.push_str("<p class=note>Data: <a href=\"variants.csv\">variants.csv</a>, <a href=\"indicators.csv\">indicators.csv</a>, <a href=\"summary.csv\">summary.csv</a>, <a href=\"annual.csv\">annual.csv</a>, <a href=\"manifest.json\">manifest.json</a>.</p>\n</body></html>\n");
+    write_atomic(&dir.join("index.html"), h.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_hand_made_batch_and_formats_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("variants.csv"), "variant,scenario,seed,runs,counterfactual,params.gamma\n0,a.toml,5,10,true,0.5\n1,a.toml,6,10,true,1\n").unwrap();
+        std::fs::write(
+            dir.path().join("indicators.csv"),
+            "variant,indicator,year,subject,mean,p05,p25,p50,p75,p95\n\
+             0,us_ru_trade_usd,2030,US+RU,2e9,1e9,1.5e9,2e9,2.5e9,3e9\n\
+             0,rule_fired_share,2030,r1,0.25,0,0,0,1,1\n\
+             0,ru_gdp_ratio_of_medians_to_counterfactual,2030,RU,,,,0.98,,\n",
+        )
+        .unwrap();
+        let d = BatchData::load(dir.path()).unwrap();
+        assert_eq!(d.params, vec!["params.gamma"]);
+        assert_eq!(d.variants[1].values, vec!["1"]);
+        assert_eq!(d.headline().len(), 3);
+        assert_eq!(cell(d.row(0, "rule_fired_share", "r1")), "25.0%");
+        assert_eq!(cell(d.row(0, "us_ru_trade_usd", "US+RU")), "2.00 <span class=band>[1.00 – 3.00]</span>");
+        assert_eq!(cell(d.row(0, "ru_gdp_ratio_of_medians_to_counterfactual", "RU")), "0.98");
+        assert_eq!(cell(d.row(1, "rule_fired_share", "r1")), "–");
+    }
+}

@@ -1,0 +1,112 @@
+//! The charts and the page of `tradesim batch` through the real binary: one chart per headline
+//! indicator with the lines' colours in the plot area, an index.html whose every link resolves,
+//! the same bytes from `merge`, and a scatter for a design without a grid.
+
+use super::batch::SCENARIO;
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tradesim::output::charts::scenario_colour;
+use tradesim::output::report::referenced_files;
+
+const GRID: &str = r#"
+name = "tiny"
+description = "two gammas by two alignment probabilities"
+seed = 5
+runs = 6
+[[scenario]]
+path = "short.toml"
+counterfactual = true
+[[vary]]
+path = "params.gamma"
+values = [0.2, 3.0]
+[[vary]]
+path = "rule.eu_aligns.probability"
+values = [0.5, 1.0]
+"#;
+
+const CHARTS: [&str; 4] = [
+    "us_ru_trade_usd_us_ru.png",
+    "rule_fired_share_eu_aligns.png",
+    "rule_fired_share_us_normalizes.png",
+    "ru_gdp_ratio_of_medians_to_counterfactual_ru.png",
+];
+
+fn setup(body: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("short.toml"), SCENARIO).unwrap();
+    let batch = dir.path().join("tiny.batch.toml");
+    std::fs::write(&batch, body).unwrap();
+    (dir, batch)
+}
+
+fn tradesim() -> Command {
+    Command::cargo_bin("tradesim").unwrap()
+}
+
+/// Pixels within 2 of `c` inside the plot area (left of the legend strip, between the title
+/// and the x axis labels).
+fn count(img: &image::RgbImage, c: plotters::style::RGBColor) -> usize {
+    let (w, h) = img.dimensions();
+    img.enumerate_pixels()
+        .filter(|(x, y, _)| *x > 100 && *x < w - 300 && *y > 90 && *y < h - 90)
+        .filter(|(_, _, p)| (p[0] as i32 - c.0 as i32).abs() <= 2 && (p[1] as i32 - c.1 as i32).abs() <= 2 && (p[2] as i32 - c.2 as i32).abs() <= 2)
+        .count()
+}
+
+/// Every file index.html references exists, and every chart is referenced.
+fn check_page(out: &Path) -> String {
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let refs = referenced_files(&html);
+    for f in &refs {
+        assert!(out.join(f).is_file(), "index.html references {f}, which does not exist");
+    }
+    for e in std::fs::read_dir(out.join("charts")).unwrap() {
+        let name = format!("charts/{}", e.unwrap().file_name().to_string_lossy());
+        assert!(refs.contains(&name), "{name} is not on the page");
+    }
+    html
+}
+
+#[test]
+fn batch_draws_a_chart_per_headline_indicator_and_a_page() {
+    let (dir, b) = setup(GRID);
+    let out = dir.path().join("out");
+    tradesim().arg("batch").arg(&b).arg("--out").arg(&out).args(["--quiet", "--keep-state"]).assert().success();
+    for c in CHARTS {
+        assert!(out.join("charts").join(c).is_file(), "{c} missing");
+    }
+    // One line per alignment probability, each in its colour, inside the plot.
+    let img = image::open(out.join("charts/us_ru_trade_usd_us_ru.png")).unwrap().to_rgb8();
+    for k in 0..2 {
+        let n = count(&img, scenario_colour(k));
+        assert!(n > 400, "line {k} ({:?}): {n} pixels", scenario_colour(k));
+    }
+    let html = check_page(&out);
+    for needle in ["<h1>tiny</h1>", "two gammas by two alignment probabilities", "<th>params.gamma</th>", "<th>rule.eu_aligns.probability</th>", "us_normalizes fired", "%</td>"] {
+        assert!(html.contains(needle), "{needle} missing from index.html");
+    }
+    for c in CHARTS {
+        assert!(html.contains(&format!("charts/{c}")), "{c} not on the page");
+    }
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("charts/rule_fired_share_us_normalizes.png") && manifest.contains("index.html"));
+
+    // merge writes the same charts and page, byte for byte
+    let merged = dir.path().join("merged");
+    tradesim().arg("merge").arg(&out).arg("--out").arg(&merged).assert().success();
+    for f in CHARTS.iter().map(|c| format!("charts/{c}")).chain(["index.html".to_owned()]) {
+        assert!(std::fs::read(out.join(&f)).unwrap() == std::fs::read(merged.join(&f)).unwrap(), "{f} differs after merge");
+    }
+}
+
+#[test]
+fn a_design_without_a_grid_is_drawn_as_a_scatter() {
+    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.energy\"\nmin = 5.0\nmax = 12.0\n");
+    let out = dir.path().join("lhs");
+    tradesim().arg("batch").arg(&b).arg("--out").arg(&out).arg("--quiet").assert().success();
+    let img = image::open(out.join("charts/us_ru_trade_usd_us_ru.png")).unwrap().to_rgb8();
+    // Three dots of radius 5 (about 80 pixels each), in as many colours, and no lines.
+    let n: usize = (0..3).map(|k| count(&img, scenario_colour(k))).sum();
+    assert!((150..1000).contains(&n), "dot pixels: {n}");
+    check_page(&out);
+}
