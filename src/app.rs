@@ -147,7 +147,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     // and written after each round.
     type Rows = Vec<(i32, usize, usize, f64)>;
     let mut states: Vec<(BufferedSummary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), Vec::new())).collect();
-    let bar = progress_bar(sc.runs as u64, args.quiet);
+    let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
     let sim_started = Instant::now();
     workers.accumulate(
@@ -254,14 +254,19 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn progress_bar(len: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
+/// A progress bar on a terminal (none when quiet or when stderr is not a terminal).
+/// `prefix` goes before the bar (e.g. "{msg} " for a message the caller sets).
+fn progress_bar(len: u64, quiet: bool, prefix: &str) -> Option<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let style = indicatif::ProgressStyle::with_template(&format!("{prefix}{{bar:40}} {{pos}}/{{len}} runs  {{rate}}  eta {{eta}}"))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} runs/s", s.per_sec());
+        });
+    bar.set_style(style);
     Some(bar)
 }
 

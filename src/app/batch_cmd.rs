@@ -20,7 +20,6 @@ use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -280,7 +279,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     };
     let total: u64 = mine.iter().map(|(&v, b)| weight(v, b)).sum();
     let workers = Workers::new(threads).context("cannot start worker threads")?;
-    let bar = progress_bar(total, args.quiet);
+    let bar = super::progress_bar(total, args.quiet, "{msg} ");
     let (mut done_runs, mut done_variants, mut resumed, mut resumed_runs) = (0u64, 0usize, 0usize, 0u64);
     let sim_started = Instant::now();
     for (&v, blocks) in &mine {
@@ -487,16 +486,3 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
     Ok(())
 }
 
-fn progress_bar(len: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} runs  {rate}  eta {eta}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-            let _ = write!(w, "{:.0} runs/s", s.per_sec());
-        });
-    bar.set_style(style);
-    Some(bar)
-}
