@@ -640,7 +640,6 @@ impl<'a> Model<'a> {
             out[l.rule_fired() + r] = if st.fired { 1.0 } else { 0.0 };
         }
     }
-
 }
 
 /// The generator-free part of a run: prepare once, then `run` per run index.
