@@ -12,7 +12,8 @@ pub enum Origin {
     Rule(usize),
 }
 
-/// One lever acting from `by` on one `target`.
+/// One lever acting from `by` on one `target`. Times are months since the scenario's start,
+/// so a lever that starts inside a step acts for the share of the step it is in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActiveLever {
     pub kind: LeverKind,
@@ -20,9 +21,14 @@ pub struct ActiveLever {
     pub target: usize,
     /// Bit s set: sector s covered.
     pub sectors: u64,
-    pub start_step: usize,
-    pub end_step: Option<usize>,
-    pub phase_steps: usize,
+    /// First month in force.
+    pub start_month: i64,
+    /// First month no longer in force.
+    pub end_month: Option<i64>,
+    /// Months of the linear ramp to full effect (0: full at once).
+    pub phase_months: u32,
+    /// Months per model step.
+    pub step_months: u32,
     pub tension: f64,
     /// An aligned copy stays in force only while the lever it copies does.
     pub follows: Option<usize>,
@@ -30,27 +36,46 @@ pub struct ActiveLever {
 }
 
 impl ActiveLever {
+    /// A rule's lever, in force from the start of step `start`.
     pub fn from_template(t: &LeverTemplate, by: usize, target: usize, start: usize, step_months: u32, origin: Origin) -> Self {
+        let start_month = start as i64 * step_months as i64;
         ActiveLever {
             kind: t.kind.clone(),
             by,
             target,
             sectors: mask(&t.sectors),
-            start_step: start,
-            end_step: t.duration_months.map(|d| start + steps_for(d, step_months).max(1)),
-            phase_steps: steps_for(t.phase_in_months, step_months).max(1),
+            start_month,
+            end_month: t.duration_months.map(|d| start_month + d.max(1) as i64),
+            phase_months: t.phase_in_months,
+            step_months,
             tension: t.tension,
             follows: None,
             origin,
         }
     }
 
-    /// Share of the lever's full effect in force at step k, before any `follows` link.
-    pub fn own_intensity(&self, k: usize) -> f64 {
-        if k < self.start_step || self.end_step.is_some_and(|e| k >= e) {
+    /// Share of the lever's full effect in force in month t (months since the start).
+    fn monthly(&self, t: i64) -> f64 {
+        if t < self.start_month || self.end_month.is_some_and(|e| t >= e) {
             return 0.0;
         }
-        ((k - self.start_step + 1) as f64 / self.phase_steps as f64).min(1.0)
+        ((t - self.start_month + 1) as f64 / self.phase_months.max(1) as f64).min(1.0)
+    }
+
+    /// Share of the lever's full effect in force over step k (the mean of its months), before
+    /// any `follows` link.
+    pub fn own_intensity(&self, k: usize) -> f64 {
+        let m = self.step_months as i64;
+        let first = k as i64 * m;
+        if first + m <= self.start_month || self.end_month.is_some_and(|e| first >= e) {
+            return 0.0;
+        }
+        (first..first + m).map(|t| self.monthly(t)).sum::<f64>() / m as f64
+    }
+
+    /// Has the lever started by the end of step k?
+    pub fn started_by(&self, k: usize) -> bool {
+        self.start_month < (k as i64 + 1) * self.step_months as i64
     }
 
     pub fn covers(&self, s: usize) -> bool {

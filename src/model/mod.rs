@@ -7,7 +7,7 @@ pub mod obs;
 pub mod policy;
 
 use crate::scenario::{EnergyPricePath, Scenario};
-use levers::{mask, steps_for, ActiveLever, Frictions, Origin};
+use levers::{mask, ActiveLever, Frictions, Origin};
 pub use obs::Layout;
 use policy::{Pending, PolicyView, RuleState};
 use rand_chacha::ChaCha8Rng;
@@ -137,15 +137,15 @@ impl Prepared {
         let mut levers = Vec::new();
         for (li, l) in sc.levers.iter().enumerate() {
             for &t in &l.on {
-                let start_step = sc.step_of(l.start);
                 levers.push(ActiveLever {
                     kind: l.kind.clone(),
                     by: l.by,
                     target: t,
                     sectors: mask(&l.sectors),
-                    start_step,
-                    end_step: l.end.map(|e| sc.step_of(e).max(start_step + 1)),
-                    phase_steps: steps_for(l.phase_in_months, step_months).max(1),
+                    start_month: l.start.months_since(sc.start),
+                    end_month: l.end.map(|e| e.months_since(sc.start)),
+                    phase_months: l.phase_in_months,
+                    step_months,
                     tension: l.tension,
                     follows: None,
                     origin: Origin::Scheduled(li),
@@ -322,7 +322,7 @@ impl<'a> Model<'a> {
         let pre = self.pre;
         let pair = |a, b| pre.layout.pair(a, b);
         // Frictions depend only on the levers in force and their intensities (lever instances
-        // never change once pushed, except `end_step`, which shows in the intensity).
+        // never change once pushed, except `end_month`, which shows in the intensity).
         if !self.fr_valid || self.fr_intensity != self.intensity {
             self.fr.compute(&self.levers, &self.intensity, self.pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, pair);
             self.fr_intensity.clone_from(&self.intensity);
@@ -386,7 +386,7 @@ impl<'a> Model<'a> {
         if self.pending.iter().any(|p| p.at_step <= k) {
             // in pending order, as they were decided
             for mut p in self.pending.extract_if(.., |p| p.at_step <= k) {
-                p.lever.start_step = p.lever.start_step.max(k);
+                p.lever.start_month = p.lever.start_month.max(k as i64 * self.pre.step_months as i64);
                 self.levers.push(p.lever);
             }
         }
@@ -399,7 +399,7 @@ impl<'a> Model<'a> {
             let mut a = l.own_intensity(k);
             if let Some(f) = l.follows {
                 let leader = &self.levers[f];
-                if k >= leader.start_step && leader.own_intensity(k) <= 0.0 {
+                if leader.started_by(k) && leader.own_intensity(k) <= 0.0 {
                     a = 0.0;
                 }
             }

@@ -92,8 +92,8 @@ pub fn act<R: Rng>(
                         st.fired = true;
                         let mut copy = l.clone();
                         copy.by = rule.by;
-                        copy.start_step = k + lag;
-                        copy.end_step = None;
+                        copy.start_month = ((k + lag) * view.step_months as usize) as i64;
+                        copy.end_month = None;
                         copy.follows = Some(li);
                         copy.origin = Origin::Rule(r);
                         pending.push(Pending { at_step: k + lag, lever: copy });
@@ -117,6 +117,12 @@ pub fn act<R: Rng>(
                     if st.done_for[o] {
                         continue;
                     }
+                    // Only a government with sanctions in force on `o` has something to lift.
+                    let sanctioning = levers.iter().any(|l| l.by == rule.by && l.target == o && l.kind.is_sanction() && l.own_intensity(k) > 0.0);
+                    if !sanctioning {
+                        st.calm_steps[o] = 0;
+                        continue;
+                    }
                     if (view.tension)(rule.by, o) < *threshold {
                         st.calm_steps[o] += 1;
                     } else {
@@ -129,10 +135,10 @@ pub fn act<R: Rng>(
                     if rng.random::<f64>() < rule.probability {
                         st.done_for[o] = true;
                         st.fired = true;
-                        let lift_at = k + lag;
+                        let lift_at = ((k + lag) * view.step_months as usize) as i64;
                         for l in levers.iter_mut() {
-                            if l.by == rule.by && l.target == o && l.kind.is_sanction() && l.start_step <= lift_at {
-                                l.end_step = Some(l.end_step.map_or(lift_at, |e| e.min(lift_at)));
+                            if l.by == rule.by && l.target == o && l.kind.is_sanction() && l.start_month <= lift_at {
+                                l.end_month = Some(l.end_month.map_or(lift_at, |e| e.min(lift_at)));
                             }
                         }
                         pending.retain(|p| !(p.lever.by == rule.by && p.lever.target == o && p.lever.kind.is_sanction()));

@@ -79,7 +79,8 @@ fn batch_draws_a_chart_per_headline_indicator_and_a_page() {
     let img = image::open(out.join("charts/us_ru_trade_usd_us_ru.png")).unwrap().to_rgb8();
     for k in 0..2 {
         let n = count(&img, scenario_colour(k));
-        assert!(n > 400, "line {k} ({:?}): {n} pixels", scenario_colour(k));
+        // Lines that coincide hide each other but for the lower one's wider border.
+        assert!(n > 150, "line {k} ({:?}): {n} pixels", scenario_colour(k));
     }
     let html = check_page(&out);
     for needle in ["<h1>tiny</h1>", "two gammas by two alignment probabilities", "<th>params.gamma</th>", "<th>rule.eu_aligns.probability</th>", "us_normalizes fired", "%</td>"] {

@@ -101,15 +101,29 @@ fn full_ban_goes_to_the_leakage_share_and_moves_demand_in_proportion() {
 #[test]
 fn ban_coverage_and_phase_in_cut_the_route_in_steps() {
     let uni = universe(&ABC, 5.0, 1e-3, 0.5);
-    // λ tiny: targets barely pull, so the cut itself is visible: coverage 0.5 over two quarters.
+    // λ tiny: targets barely pull, so the cut itself is visible. Coverage 0.5 ramped over six
+    // months: monthly intensities 1/6 … 6/6, so the quarters' means are 1/3, 5/6, then 1.
     let text = quiet("", "[[lever]]\nkind = \"import_ban\"\nby = \"B\"\non = \"A\"\nstart = \"2000-01\"\ncoverage = 0.5\nleakage = 0\nphase_in = 6\n");
     let sc = scenario(&text, &uni);
     let traj = trajectory(&sc, &abc(), 1, |m| flow(m, 0, 1));
     // The covered share goes at once; B's expenditure rises with its price index, E ∝ D^(-1/8)
     // with D = (60·(1 − c) + 41)/101, and flows follow expenditure.
     let e = |c: f64| ((60.0 * (1.0 - c) + 41.0) / 101.0f64).powf(-0.125);
-    assert!(close(traj[0], 60.0 * 0.75 * e(0.25), 1e-3), "{}", traj[0]);
-    assert!(close(traj[1], 60.0 * 0.5 * e(0.5), 1e-3), "{}", traj[1]);
+    for (k, c) in [(0, 0.5 / 3.0), (1, 0.5 * 5.0 / 6.0), (2, 0.5)] {
+        assert!(close(traj[k], 60.0 * (1.0 - c) * e(c), 1e-3), "step {k}: {}", traj[k]);
+    }
+}
+
+#[test]
+fn a_lever_starting_inside_a_step_acts_for_its_share_of_the_step() {
+    let uni = universe(&ABC, 5.0, 1e-3, 0.5);
+    // A full ban from March: one month of the first quarter's three.
+    let text = quiet("", "[[lever]]\nkind = \"import_ban\"\nby = \"B\"\non = \"A\"\nstart = \"2000-03\"\nleakage = 0\n");
+    let sc = scenario(&text, &uni);
+    let traj = trajectory(&sc, &abc(), 1, |m| flow(m, 0, 1));
+    let e = |c: f64| ((60.0 * (1.0 - c) + 41.0) / 101.0f64).powf(-0.125);
+    assert!(close(traj[0], 60.0 * (2.0 / 3.0) * e(1.0 / 3.0), 1e-3), "{}", traj[0]);
+    assert_eq!(traj[1], 0.0);
 }
 
 fn long_run(lever: &str, params: &str) -> (f64, f64, f64, f64) {

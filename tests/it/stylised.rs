@@ -138,10 +138,10 @@ fn larger_gamma_makes_normalisation_more_frequent() {
     };
     let share = |gamma: f64| {
         let (sc, init) = real(&text(gamma));
-        (0..300u64).filter(|&seed| run_to_end(&sc, &init, seed, |m| m.levers.iter().any(|l| l.end_step.is_some()))).count() as f64 / 300.0
+        (0..300u64).filter(|&seed| run_to_end(&sc, &init, seed, |m| m.levers.iter().any(|l| l.end_month.is_some()))).count() as f64 / 300.0
     };
-    let (lo, hi) = (share(0.0), share(1.0));
-    assert!(hi > lo + 0.1, "normalised share: γ=0 {lo}, γ=1 {hi}");
+    let (lo, mid, hi) = (share(0.0), share(1.0), share(2.0));
+    assert!(lo <= mid && mid <= hi && hi > lo + 0.1, "normalised share: γ=0 {lo}, γ=1 {mid}, γ=2 {hi}");
 }
 
 #[test]
