@@ -288,10 +288,10 @@ impl<'a> Model<'a> {
         };
         // The base-year equilibrium, grown to the start: no levers, base shares.
         for s in 0..m {
-            let w = model.world_factor(s);
+            let w_eta = model.world_power(s, 1.0 - sc.params.eta[s]);
             for j in 0..n {
                 let yhat = model.gdp[j] / init.gdp[j];
-                let scale = yhat * w.powf(1.0 - sc.params.eta[s]);
+                let scale = yhat * w_eta;
                 model.expenditure[s * n + j] = pre.e0[s * n + j] * scale;
                 for i in 0..n {
                     let r = l.route(s, i, j);
@@ -305,6 +305,16 @@ impl<'a> Model<'a> {
     fn world_factor(&self, s: usize) -> f64 {
         if Some(s) == self.init.energy_sector {
             self.energy_index
+        } else {
+            1.0
+        }
+    }
+
+    /// The world price index of sector s raised to `exponent` (1 for sectors without a world
+    /// price, with no `powf`).
+    fn world_power(&self, s: usize, exponent: f64) -> f64 {
+        if Some(s) == self.init.energy_sector {
+            self.energy_index.powf(exponent)
         } else {
             1.0
         }
@@ -462,7 +472,7 @@ impl<'a> Model<'a> {
             let sigma = self.sc.params.sigma[s];
             let eta = self.sc.params.eta[s];
             let w = self.world_factor(s);
-            let w_eta = w.powf(-eta);
+            let w_eta = self.world_power(s, -eta);
             let one_minus = 1.0 - sigma;
             for j in 0..n {
                 let yhat = self.gdp[j] / self.init.gdp[j];
@@ -566,7 +576,7 @@ impl<'a> Model<'a> {
             let mut revenue = 0.0;
             let mut trend = 0.0;
             for s in 0..m {
-                let w_eta = self.world_factor(s).powf(1.0 - self.sc.params.eta[s]);
+                let w_eta = self.world_power(s, 1.0 - self.sc.params.eta[s]);
                 for j in 0..n {
                     let r = self.pre.layout.route(s, i, j);
                     revenue += self.direct[r] + self.rerouted[r] / (1.0 + self.fr.kappa[r]);
