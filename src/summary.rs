@@ -489,7 +489,8 @@ fn slot_sum(row: &[f64], slots: &[usize]) -> f64 {
     slots.iter().map(|&i| row[i]).sum()
 }
 
-/// `annual_value` without collecting the values (same additions in the same order).
+/// A year's value of a series from its steps' values (annual rates): flows add up over the
+/// year, levels are averaged, rule flags take the year's last value.
 #[inline]
 fn annual_of(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 {
     match metric.annual() {
@@ -591,16 +592,6 @@ impl BufferedSummary {
     pub fn finish(mut self) -> Summary {
         self.flush();
         self.summary
-    }
-}
-
-/// A year's value of a series from its steps' values (annual rates).
-pub fn annual_value(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 {
-    let v: Vec<f64> = values.collect();
-    match metric.annual() {
-        Annual::Sum => v.iter().sum::<f64>() * dt,
-        Annual::Mean => v.iter().sum::<f64>() / v.len().max(1) as f64,
-        Annual::Last => v.last().copied().unwrap_or(0.0),
     }
 }
 
