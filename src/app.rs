@@ -325,25 +325,20 @@ fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
 
 /// The `trade`/`all` rows of an annual.csv as simulated distributions.
 fn read_annual_trade(path: &Path) -> Result<Vec<crate::backtest::Simulated>> {
-    let num = |r: &csv::StringRecord, i: usize| -> Result<f64> {
-        r.get(i).unwrap_or("").parse::<f64>().with_context(|| format!("{}: bad number in {:?}", path.display(), r))
-    };
-    let mut out = Vec::new();
-    // columns as csv_out::HEADER: date, exporter, importer, sector, metric, mean, p05, p25, p50, p75, p95
-    for r in crate::output::csv_out::read_rows(path)? {
-        if r.get(4) != Some("trade") || r.get(3) != Some("all") {
-            continue;
-        }
-        out.push(crate::backtest::Simulated {
-            year: r.get(0).unwrap_or("").parse().with_context(|| format!("{}: bad year in {:?}", path.display(), r))?,
-            exporter: r.get(1).unwrap_or("").to_owned(),
-            importer: r.get(2).unwrap_or("").to_owned(),
-            p05: num(&r, 6)?,
-            p50: num(&r, 8)?,
-            p95: num(&r, 10)?,
-        });
-    }
-    Ok(out)
+    let table = report::Table::read(path, 12).map_err(anyhow::Error::msg)?;
+    table
+        .rows("trade", "all")
+        .map(|(year, exporter, importer, v)| {
+            Ok(crate::backtest::Simulated {
+                year: year.parse().with_context(|| format!("{}: bad year {year:?}", path.display()))?,
+                exporter: exporter.to_owned(),
+                importer: importer.to_owned(),
+                p05: v[1],
+                p50: v[3],
+                p95: v[5],
+            })
+        })
+        .collect()
 }
 
 /// Base-year data flows by (exporter, importer, sector or "all"), USD per year.

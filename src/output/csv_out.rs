@@ -77,9 +77,3 @@ impl RunsWriter {
     }
 }
 
-/// Read back a summary CSV as records (for tests and for tools that redraw charts).
-pub fn read_rows(path: &Path) -> Result<Vec<csv::StringRecord>> {
-    let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(r.records().collect::<Result<_, _>>()?)
-}
-

@@ -77,6 +77,14 @@ impl Table {
         Ok(t)
     }
 
+    /// Every row of one metric and sector: (date label, exporter, importer,
+    /// [mean, p05, p25, p50, p75, p95]), series by series in file order.
+    pub fn rows<'a>(&'a self, metric: &'a str, sector: &'a str) -> impl Iterator<Item = (&'a str, &'a str, &'a str, [f64; 6])> + 'a {
+        self.order.iter().filter(move |k| k.0 == metric && k.3 == sector).flat_map(move |k| {
+            self.series[k].iter().map(move |(&di, &v)| (self.dates[di].as_str(), k.1.as_str(), k.2.as_str(), v))
+        })
+    }
+
     /// A series on every date of the table, if the file has it at all. Dates without a row
     /// count as zero (transit rows are written only where nonzero).
     pub fn series_opt(&self, metric: &str, exporter: &str, importer: &str, sector: &str) -> Option<Vec<Quantiles>> {
