@@ -1,7 +1,7 @@
 //! `tradesim batch`, `tradesim merge` and the parallel `run` through the real binary: byte-identical
 //! results whatever the thread count or sharding, resume after a stop, and bad input (exit 2).
 
-use assert_cmd::Command;
+use crate::common::tradesim;
 use std::path::{Path, PathBuf};
 
 /// A short scenario (three years) with levers, alignment and a normalize rule.
@@ -53,7 +53,7 @@ from = "2022-03"
 const FILES: [&str; 5] = ["variants.csv", "summary.csv", "annual.csv", "indicators.csv", "manifest.json"];
 
 /// A temporary directory with the scenario and a batch file around `body`.
-fn setup(body: &str) -> (tempfile::TempDir, PathBuf) {
+pub fn setup(body: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("short.toml"), SCENARIO).unwrap();
     let batch = dir.path().join("exp.batch.toml");
@@ -76,9 +76,6 @@ path = "rule.eu_aligns.probability"
 values = [0.5, 1.0]
 "#;
 
-fn tradesim() -> Command {
-    Command::cargo_bin("tradesim").unwrap()
-}
 
 fn batch(batch: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     tradesim().arg("batch").arg(batch).arg("--out").arg(out).args(["--quiet"]).args(extra).assert()

@@ -2,9 +2,9 @@
 //! indicator with the lines' colours in the plot area, an index.html whose every link resolves,
 //! the same bytes from `merge`, and a scatter for a design without a grid.
 
-use super::batch::SCENARIO;
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use crate::common::tradesim;
+use super::batch::setup;
+use std::path::Path;
 use tradesim::output::charts::scenario_colour;
 use tradesim::output::report::referenced_files;
 
@@ -30,18 +30,6 @@ const CHARTS: [&str; 4] = [
     "rule_fired_share_us_normalizes.png",
     "ru_gdp_ratio_of_medians_to_counterfactual_ru.png",
 ];
-
-fn setup(body: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("short.toml"), SCENARIO).unwrap();
-    let batch = dir.path().join("tiny.batch.toml");
-    std::fs::write(&batch, body).unwrap();
-    (dir, batch)
-}
-
-fn tradesim() -> Command {
-    Command::cargo_bin("tradesim").unwrap()
-}
 
 /// Pixels within 2 of `c` inside the plot area (left of the legend strip, between the title
 /// and the x axis labels).

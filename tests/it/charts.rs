@@ -1,16 +1,12 @@
 //! Charts and the report page, through the real binary: pixels of median lines and bands in
 //! the PNGs, legend text in the SVGs, and an index.html whose every link resolves.
 
+use crate::common::tradesim;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use tradesim::output::charts::{economy_colour, ALPHA_50, ALPHA_90, RUN_CHARTS, TOTAL_COLOUR};
 use tradesim::output::report::referenced_files;
 
-fn tradesim() -> Command {
-    let mut c = Command::cargo_bin("tradesim").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 /// Run a scenario with 20 runs into `<tmp>/<name>`.
 fn run(tmp: &Path, scenario: &str, name: &str, extra: &[&str]) -> PathBuf {

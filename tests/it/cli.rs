@@ -2,12 +2,9 @@
 //! file, line, key, value and what is allowed, nothing written), and byte-identical output
 //! across thread counts.
 
-use assert_cmd::Command;
+use crate::common::tradesim;
 use std::path::{Path, PathBuf};
 
-fn tradesim() -> Command {
-    Command::cargo_bin("tradesim").expect("binary builds")
-}
 
 fn shipped_scenarios() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir("scenarios")

@@ -1,5 +1,6 @@
 //! Shared test fixtures: small hand-built economies and a quiet (noise-free) scenario header.
 
+use assert_cmd::Command;
 use tradesim::calibration::Calibration;
 use tradesim::model::{Init, Layout, Model, Prepared};
 use tradesim::rng::run_rng;
@@ -127,3 +128,10 @@ pub fn flow(m: &tradesim::model::Model, i: usize, j: usize) -> f64 {
     m.direct[tradesim::model::Layout::new(4, 1, 0).route(0, i, j)]
 }
 
+
+/// The real binary, run from the repository root (scenario paths are relative to it).
+pub fn tradesim() -> Command {
+    let mut c = Command::cargo_bin("tradesim").expect("binary builds");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}

@@ -98,6 +98,12 @@ fn full_ban_goes_to_the_leakage_share_and_moves_demand_in_proportion() {
     assert!(traj[3].1 < 0.7 * expect[0], "rerouting builds up gradually, not at once");
 }
 
+/// Growth of B's expenditure when a share c of its imports from A (60 of 101) is banned:
+/// B's price index rises, E ∝ D^((1−η)/(1−σ)) = D^(-1/8) with D = (60·(1 − c) + 41)/101.
+fn expenditure_growth(c: f64) -> f64 {
+    ((60.0 * (1.0 - c) + 41.0) / 101.0f64).powf(-0.125)
+}
+
 #[test]
 fn ban_coverage_and_phase_in_cut_the_route_in_steps() {
     let uni = universe(&ABC, 5.0, 1e-3, 0.5);
@@ -106,9 +112,8 @@ fn ban_coverage_and_phase_in_cut_the_route_in_steps() {
     let text = quiet("", "[[lever]]\nkind = \"import_ban\"\nby = \"B\"\non = \"A\"\nstart = \"2000-01\"\ncoverage = 0.5\nleakage = 0\nphase_in = 6\n");
     let sc = scenario(&text, &uni);
     let traj = trajectory(&sc, &abc(), 1, |m| flow(m, 0, 1));
-    // The covered share goes at once; B's expenditure rises with its price index, E ∝ D^(-1/8)
-    // with D = (60·(1 − c) + 41)/101, and flows follow expenditure.
-    let e = |c: f64| ((60.0 * (1.0 - c) + 41.0) / 101.0f64).powf(-0.125);
+    // The covered share goes at once, and flows follow B's expenditure (`expenditure_growth`).
+    let e = expenditure_growth;
     for (k, c) in [(0, 0.5 / 3.0), (1, 0.5 * 5.0 / 6.0), (2, 0.5)] {
         assert!(close(traj[k], 60.0 * (1.0 - c) * e(c), 1e-3), "step {k}: {}", traj[k]);
     }
@@ -121,7 +126,7 @@ fn a_lever_starting_inside_a_step_acts_for_its_share_of_the_step() {
     let text = quiet("", "[[lever]]\nkind = \"import_ban\"\nby = \"B\"\non = \"A\"\nstart = \"2000-03\"\nleakage = 0\n");
     let sc = scenario(&text, &uni);
     let traj = trajectory(&sc, &abc(), 1, |m| flow(m, 0, 1));
-    let e = |c: f64| ((60.0 * (1.0 - c) + 41.0) / 101.0f64).powf(-0.125);
+    let e = expenditure_growth;
     assert!(close(traj[0], 60.0 * (2.0 / 3.0) * e(1.0 / 3.0), 1e-3), "{}", traj[0]);
     assert_eq!(traj[1], 0.0);
 }

@@ -1,6 +1,6 @@
 //! The scenario library and the `backtest` command, through the real binary.
 
-use assert_cmd::Command;
+use crate::common::tradesim;
 use std::path::{Path, PathBuf};
 
 const LIBRARY: [&str; 6] = [
@@ -16,9 +16,6 @@ fn scenario(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"))
 }
 
-fn tradesim() -> Command {
-    Command::cargo_bin("tradesim").unwrap()
-}
 
 /// `trade`/`all` rows of an annual.csv: (year, exporter, importer, p50 as written).
 fn annual_medians(path: &Path) -> Vec<(String, String, String, String)> {
