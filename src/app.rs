@@ -107,6 +107,15 @@ fn list(data: &DataArg) -> Result<()> {
     Ok(())
 }
 
+/// `--threads`: at least 1; by default all cores.
+fn threads_arg(t: Option<usize>) -> Result<usize> {
+    match t {
+        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) => Ok(t),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
 /// Where `run` writes by default: output/<scenario-file-stem>.
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
@@ -127,11 +136,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if let Some(s) = args.seed {
         sc.seed = s;
     }
-    let threads = match args.threads {
-        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = threads_arg(args.threads)?;
     let dest = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
     let out = OutputDir::create(&dest)?;
 
@@ -234,7 +239,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         // Drawn from the files just written (as `plot` does), before the commit, so a failed
         // chart leaves no partial result.
         let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-        data.base_trade = base_trade(&init, &pre.layout);
+        data.base_trade = base_trade(&init);
         let drawn = charts::draw_run(&data, &out.path("charts"), fmt)?;
         report::write_index(&out.path(""), &data, &drawn)?;
     }
@@ -342,7 +347,8 @@ fn read_annual_trade(path: &Path) -> Result<Vec<crate::backtest::Simulated>> {
 }
 
 /// Base-year data flows by (exporter, importer, sector or "all"), USD per year.
-fn base_trade(init: &Init, layout: &Layout) -> BTreeMap<(String, String, String), f64> {
+fn base_trade(init: &Init) -> BTreeMap<(String, String, String), f64> {
+    let layout = Layout::new(init.economies.len(), init.sectors.len(), 0);
     let mut out = BTreeMap::new();
     for (i, e) in init.economies.iter().enumerate() {
         for (j, m) in init.economies.iter().enumerate() {
@@ -366,8 +372,7 @@ fn load_result(dir: &Path, data: &DataArg) -> Result<RunData> {
     if cal.bases.contains_key(&run.manifest.base) {
         let init = cal.init(run.manifest.base);
         if init.economies == run.manifest.economies && init.sectors == run.manifest.sectors {
-            let layout = Layout { n: init.economies.len(), m: init.sectors.len(), rules: 0 };
-            run.base_trade = base_trade(&init, &layout);
+            run.base_trade = base_trade(&init);
         }
     }
     Ok(run)

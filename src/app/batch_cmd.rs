@@ -217,14 +217,6 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
     Ok(Some((header, body)))
 }
 
-fn threads_arg(t: Option<usize>) -> Result<usize> {
-    match t {
-        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
-        Some(t) => Ok(t),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
-    }
-}
-
 pub fn batch(args: &BatchArgs) -> Result<()> {
     let started = Instant::now();
     let shard = match &args.shard {
@@ -234,7 +226,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     if args.runs == Some(0) {
         return Err(BadInput("--runs must be at least 1".into()).into());
     }
-    let threads = threads_arg(args.threads)?;
+    let threads = super::threads_arg(args.threads)?;
     let cal = load_calibration(&args.data)?;
     let plan = make_plan(args, shard)?;
     let l = load(&plan, &cal)?;
