@@ -13,4 +13,5 @@ pub mod model;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod sketch;
 pub mod summary;

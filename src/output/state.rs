@@ -2,10 +2,10 @@
 //! so `merge` needs nothing else) and one mergeable state file per finished variant and shard.
 //! Files are written to a temporary name and renamed, so a stop never leaves a partial one.
 //!
-//! State file format (version 1): the bytes `TRADESIM-STATE 1\n`, a little-endian u32 length,
+//! State file format (version 2): the bytes `TRADESIM-STATE 2\n`, a little-endian u32 length,
 //! that many bytes of JSON (`StateHeader`), then `StateHeader::sketches` sketches, each as
-//! `Sketch::encode` writes it (LEB128 varints: zeros, n, sum, offset, bucket count, then each
-//! bucket's count and fixed-point sum; signed values zigzag-coded). The sketches are the
+//! `Sketch::encode` writes it (LEB128 varints: zeros, n, fixed-point sum (zigzag-coded), the
+//! bits of the minimum and maximum, bucket offset, bucket count, then each bucket's count). The sketches are the
 //! variant's summary (by date, then by year, series in output order) followed by its
 //! indicators (see `Indicators::sketches`).
 
@@ -13,7 +13,9 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"TRADESIM-STATE 1\n";
+const MAGIC: &[u8] = b"TRADESIM-STATE 2\n";
+/// What every version of the format starts with.
+const MAGIC_ANY: &[u8] = b"TRADESIM-STATE ";
 
 /// Everything a batch's results depend on, recorded once per output directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -88,6 +90,9 @@ pub fn write_state(path: &Path, header: &StateHeader, body: &[u8]) -> Result<()>
 /// Read a state file: its header and the encoded sketches.
 pub fn read_state(path: &Path) -> Result<(StateHeader, Vec<u8>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.starts_with(MAGIC_ANY) && !bytes.starts_with(MAGIC) {
+        bail!("{} was written by another version of tradesim (state format {}, this one reads {}); run the batch again without --resume", path.display(), String::from_utf8_lossy(&bytes[MAGIC_ANY.len()..MAGIC_ANY.len() + 1]), String::from_utf8_lossy(&MAGIC[MAGIC_ANY.len()..MAGIC.len() - 1]));
+    }
     if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 4 {
         bail!("{} is not a tradesim state file", path.display());
     }

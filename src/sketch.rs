@@ -1,0 +1,381 @@
+//! A mergeable quantile sketch with exact means: values fall in buckets read straight off
+//! their floating-point bits (the exponent and the top `BITS` bits of the mantissa), each
+//! bucket keeps a count, and the sketch keeps the exact fixed-point sum, the minimum and the
+//! maximum. Adding is a shift and an increment; merging adds integers, so any split of the
+//! values into sketches merges into exactly the same sketch, whatever the order.
+
+/// Mantissa bits that pick a bucket: 2^BITS buckets per power of two.
+const BITS: u32 = 7;
+const SHIFT: u32 = 52 - BITS;
+
+/// Relative accuracy of a reported quantile: a bucket [lo, hi) has hi/lo ≤ 1 + 2^-BITS and
+/// reports 2·lo·hi/(lo+hi), within (hi−lo)/(hi+lo) ≤ 1/(2^(BITS+1)+1) = 0.39% of any value in
+/// it.
+pub const ALPHA: f64 = 1.0 / ((1u64 << (BITS + 1)) + 1) as f64;
+/// Values at or below this count as zero.
+const TINY: f64 = 1e-12;
+/// Fixed-point scale of exact sums (2^32).
+const SCALE: f64 = 4294967296.0;
+
+/// Counts values in buckets [lo, hi) of relative width at most 2^-BITS; keeps the exact
+/// fixed-point sum of all values, and the smallest and largest positive value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sketch {
+    zeros: u64,
+    n: u64,
+    sum: i128,
+    /// Smallest and largest value above `TINY` (+∞ and 0 while there is none).
+    min: f64,
+    max: f64,
+    /// Bucket of `counts[0]`.
+    offset: u32,
+    counts: Vec<u32>,
+}
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch { zeros: 0, n: 0, sum: 0, min: f64::INFINITY, max: 0.0, offset: 0, counts: Vec::new() }
+    }
+}
+
+/// The bucket of a value above `TINY`: its bits without the low mantissa bits (for positive
+/// floats the bits are in the same order as the values).
+#[inline]
+fn bucket(x: f64) -> u32 {
+    (x.to_bits() >> SHIFT) as u32
+}
+
+/// The value a bucket reports: 2·lo·hi/(lo+hi), the point of least relative error.
+fn representative(b: u32) -> f64 {
+    let lo = f64::from_bits((b as u64) << SHIFT);
+    let hi = f64::from_bits((b as u64 + 1) << SHIFT);
+    2.0 * lo * hi / (lo + hi)
+}
+
+/// `(x · SCALE).round() as i128` (round half away from zero) for x ≥ 0, through a 64-bit
+/// integer when the value fits (the common case; no software rounding or i128 conversion).
+#[inline]
+fn fixed_point(x: f64) -> i128 {
+    let v = x * SCALE;
+    if v < 9.0e18 {
+        let t = v as i64;
+        let frac = v - t as f64;
+        (if frac >= 0.5 { t + 1 } else { t }) as i128
+    } else if v < 1.0e38 {
+        // v ≥ 2^53 is a whole number: its mantissa shifted by its exponent, exactly
+        let bits = v.to_bits();
+        let shift = ((bits >> 52) & 0x7ff) as i32 - 1075;
+        let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        (mantissa as i128) << shift
+    } else {
+        v.round() as i128
+    }
+}
+
+impl Sketch {
+    pub fn add(&mut self, x: f64) {
+        self.add_all(std::iter::once(x));
+    }
+
+    /// Add several values (the summaries' hot loop: the sum, minimum and maximum stay in
+    /// registers).
+    #[inline]
+    pub fn add_all(&mut self, values: impl Iterator<Item = f64>) {
+        let (mut sum, mut min, mut max, mut n, mut zeros) = (0i128, self.min, self.max, 0u64, 0u64);
+        for x in values {
+            n += 1;
+            // zero, negative, NaN and infinite values count as zeros (their fixed-point value,
+            // like that of anything up to TINY, is 0)
+            if !(x > TINY && x < f64::INFINITY) {
+                zeros += 1;
+                continue;
+            }
+            sum += fixed_point(x);
+            if x < min {
+                min = x;
+            }
+            if x > max {
+                max = x;
+            }
+            let k = bucket(x).wrapping_sub(self.offset) as usize;
+            match self.counts.get_mut(k) {
+                Some(c) => *c += 1,
+                None => self.place(bucket(x), 1),
+            }
+        }
+        self.n += n;
+        self.zeros += zeros;
+        self.sum += sum;
+        self.min = min;
+        self.max = max;
+    }
+
+    /// Hint the processor to load the bucket array (no effect on results).
+    #[inline]
+    pub fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let bytes = std::mem::size_of_val(self.counts.as_slice());
+            let p = self.counts.as_ptr() as *const i8;
+            for off in (0..bytes.min(16 * 64)).step_by(64) {
+                // SAFETY: prefetching is a hint; the address is inside the bucket array.
+                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.add(off)) };
+            }
+        }
+    }
+
+    /// Add another sketch's contents (exact: counts and sums add).
+    pub fn merge(&mut self, other: &Sketch) {
+        self.zeros += other.zeros;
+        self.n += other.n;
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        for (k, &c) in other.counts.iter().enumerate() {
+            if c > 0 {
+                self.place(other.offset + k as u32, c);
+            }
+        }
+    }
+
+    /// Count `c` values in bucket `b`, widening the window as needed.
+    fn place(&mut self, b: u32, c: u32) {
+        if self.counts.is_empty() {
+            self.offset = b;
+            self.counts.push(0);
+        } else if b < self.offset {
+            let grow = (self.offset - b) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = b;
+        } else if b >= self.offset + self.counts.len() as u32 {
+            self.counts.resize((b - self.offset + 1) as usize, 0);
+        }
+        self.counts[(b - self.offset) as usize] += c;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Append the sketch's exact state to `out` (LEB128 varints, signed ones zigzag-coded):
+    /// zeros, n, sum, the bits of min and max, offset, bucket count, then each bucket's count.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put_u(out, self.zeros as u128);
+        put_u(out, self.n as u128);
+        put_i(out, self.sum);
+        put_u(out, self.min.to_bits() as u128);
+        put_u(out, self.max.to_bits() as u128);
+        put_u(out, self.offset as u128);
+        put_u(out, self.counts.len() as u128);
+        for &c in &self.counts {
+            put_u(out, c as u128);
+        }
+    }
+
+    /// Read a sketch written by `encode` from the front of `input`, advancing it.
+    pub fn decode(input: &mut &[u8]) -> Result<Sketch, String> {
+        let zeros = get_u(input)? as u64;
+        let n = get_u(input)? as u64;
+        let sum = get_i(input)?;
+        let min = f64::from_bits(get_u(input)? as u64);
+        let max = f64::from_bits(get_u(input)? as u64);
+        let offset = u32::try_from(get_u(input)?).map_err(|_| "bucket offset out of range".to_owned())?;
+        let len = get_u(input)? as usize;
+        if len > input.len() {
+            return Err("truncated sketch".into());
+        }
+        let counts = (0..len)
+            .map(|_| u32::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned()))
+            .collect::<Result<_, _>>()?;
+        Ok(Sketch { zeros, n, sum, min, max, offset, counts })
+    }
+
+    /// True if every value added was zero.
+    pub fn all_zero(&self) -> bool {
+        self.zeros == self.n
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        self.sum as f64 / SCALE / self.n as f64
+    }
+
+    /// The value of rank ⌊q·(n−1)⌋ (0-based, ascending), within relative error `ALPHA`:
+    /// its bucket's representative, kept within the smallest and largest value (so the
+    /// extremes, and every quantile of equal values, are exact).
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.n - 1) as f64).floor() as u64;
+        if rank < self.zeros {
+            return 0.0;
+        }
+        if rank == self.zeros {
+            return self.min;
+        }
+        if rank == self.n - 1 {
+            return self.max;
+        }
+        let mut seen = self.zeros;
+        for (k, &c) in self.counts.iter().enumerate() {
+            seen += c as u64;
+            if rank < seen {
+                return representative(self.offset + k as u32).clamp(self.min, self.max);
+            }
+        }
+        f64::NAN
+    }
+}
+
+fn put_u(out: &mut Vec<u8>, mut v: u128) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn put_i(out: &mut Vec<u8>, v: i128) {
+    put_u(out, ((v << 1) ^ (v >> 127)) as u128);
+}
+
+fn get_u(input: &mut &[u8]) -> Result<u128, String> {
+    let mut v: u128 = 0;
+    for shift in (0..128).step_by(7) {
+        let (&byte, rest) = input.split_first().ok_or_else(|| "truncated sketch".to_owned())?;
+        *input = rest;
+        v |= ((byte & 0x7f) as u128) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err("malformed varint".into())
+}
+
+fn get_i(input: &mut &[u8]) -> Result<i128, String> {
+    let u = get_u(input)?;
+    Ok((u >> 1) as i128 ^ -((u & 1) as i128))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exact value of rank ⌊q·(n−1)⌋.
+    fn exact(sorted: &[f64], q: f64) -> f64 {
+        sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+    }
+
+    #[test]
+    fn quantiles_are_within_alpha_of_exact() {
+        let mut values: Vec<f64> = (1..=1001).map(|i| (i as f64) * 1.37e6).collect();
+        // a pseudo-random spread over many powers of two as well
+        let mut state = 0x1234_5678_9abc_def0u64;
+        values.extend((0..5000).map(|_| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            10f64.powf((state >> 11) as f64 / (1u64 << 53) as f64 * 20.0 - 8.0)
+        }));
+        let mut sk = Sketch::default();
+        values.iter().for_each(|&v| sk.add(v));
+        values.sort_by(f64::total_cmp);
+        for i in 0..=200 {
+            let q = i as f64 / 200.0;
+            let (got, want) = (sk.quantile(q), exact(&values, q));
+            assert!((got / want - 1.0).abs() <= ALPHA * (1.0 + 1e-12), "q={q}: {got} vs {want}");
+        }
+        assert_eq!(sk.quantile(0.0), values[0]);
+        assert_eq!(sk.quantile(1.0), values[values.len() - 1]);
+        let mean: f64 = values.iter().sum::<f64>() / values.len() as f64;
+        assert!((sk.mean() / mean - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn alpha_is_the_worst_case_error() {
+        // the worst values of a bucket [lo, hi) of the widest kind (mantissa 1.0) are lo and
+        // just under hi; each is ALPHA away from the representative
+        let lo = 1.0f64;
+        let b = bucket(lo);
+        let hi = f64::from_bits(((b as u64) + 1) << SHIFT);
+        assert_eq!(hi, 1.0 + 1.0 / 128.0);
+        let r = representative(b);
+        assert!(((r - lo) / lo - ALPHA).abs() < 1e-15);
+        assert!(((hi - r) / hi - ALPHA).abs() < 1e-15);
+        assert!((ALPHA - 1.0 / 257.0).abs() < 1e-18);
+    }
+
+    #[test]
+    fn buckets_follow_the_order_of_values() {
+        let mut x = 1.1e-12;
+        while x < 1e16 {
+            assert!(bucket(x) <= bucket(x * 1.001));
+            let r = representative(bucket(x));
+            assert!((r / x - 1.0).abs() <= ALPHA, "{x}");
+            x *= 1.07;
+        }
+    }
+
+    #[test]
+    fn merge_equals_adding_everything_in_any_split() {
+        let vals: Vec<f64> = (0..500).map(|i| ((i * 7919) % 1000) as f64 * 0.01).collect();
+        let mut whole = Sketch::default();
+        vals.iter().for_each(|&v| whole.add(v));
+        for cut in [0, 1, 123, 499, 500] {
+            let (mut a, mut b) = (Sketch::default(), Sketch::default());
+            a.add_all(vals[..cut].iter().copied());
+            b.add_all(vals[cut..].iter().copied().rev());
+            b.merge(&a);
+            assert_eq!(b, whole, "cut at {cut}");
+        }
+        assert_eq!(whole.count(), 500);
+    }
+
+    #[test]
+    fn fixed_point_matches_round() {
+        let mut x = 1e-14;
+        while x < 1e20 {
+            for y in [x, x * 1.37, 0.5 / SCALE, 1.5 / SCALE, 2.5 / SCALE, 0.49999999999999994 / SCALE, 2.0e9 + 0.5 / SCALE] {
+                assert_eq!(fixed_point(y), (y * SCALE).round() as i128, "{y}");
+            }
+            x *= 1.7;
+        }
+    }
+
+    #[test]
+    fn encode_decode_round_trips() {
+        let mut sk = Sketch::default();
+        for v in [0.0, 1e-3, 5.0, 5.0, 7.5e12, 2.5e13, 1e20] {
+            sk.add(v);
+        }
+        let mut buf = Vec::new();
+        sk.encode(&mut buf);
+        Sketch::default().encode(&mut buf);
+        let mut input = buf.as_slice();
+        assert_eq!(Sketch::decode(&mut input).unwrap(), sk);
+        assert_eq!(Sketch::decode(&mut input).unwrap(), Sketch::default());
+        assert!(input.is_empty());
+    }
+
+    #[test]
+    fn zeros_and_extremes_are_exact() {
+        let mut sk = Sketch::default();
+        for _ in 0..10 {
+            sk.add(0.0);
+        }
+        sk.add(5.0);
+        assert_eq!(sk.quantile(0.5), 0.0);
+        assert_eq!(sk.quantile(1.0), 5.0);
+        assert!(!sk.all_zero());
+        let mut same = Sketch::default();
+        (0..7).for_each(|_| same.add(3.3e9));
+        for q in [0.05, 0.5, 0.95] {
+            assert_eq!(same.quantile(q), 3.3e9, "equal values are reported exactly");
+        }
+    }
+}
