@@ -257,6 +257,8 @@ pub struct BufferedSummary {
     /// date then by year, so a run writes whole cache lines and a flush reads one tile at
     /// a time (see `slot`).
     buf: Vec<f64>,
+    /// Scratch: one run's values, sketch by sketch.
+    vals: Vec<f64>,
     held: usize,
 }
 
@@ -272,25 +274,29 @@ fn slot(g: usize, r: usize) -> usize {
 impl BufferedSummary {
     pub fn new(summary: Summary) -> Self {
         let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
-        BufferedSummary { summary, buf: vec![0.0; sketches.div_ceil(TILE) * TILE * BUFFER_RUNS], held: 0 }
+        BufferedSummary { summary, buf: vec![0.0; sketches.div_ceil(TILE) * TILE * BUFFER_RUNS], vals: vec![0.0; sketches], held: 0 }
     }
 
     /// Add one run's observations (steps × `Layout::len`).
     pub fn add_run(&mut self, obs: &[f64]) {
-        let s = &self.summary;
-        let (width, ns, r) = (s.width, s.series.len(), self.held);
-        for k in 0..s.dates.len() {
+        let BufferedSummary { summary: s, buf, vals, held } = self;
+        let (width, ns, dates) = (s.width, s.series.len(), s.dates.len());
+        // this run's value of every sketch, by date then by year; a year's value comes from
+        // its dates' values (the same sums, in the same order, as `Summary::add_run`)
+        for k in 0..dates {
             let o = &obs[k * width..(k + 1) * width];
-            for (si, series) in s.series.iter().enumerate() {
-                self.buf[slot(k * ns + si, r)] = slot_sum(o, &series.slots);
+            for (v, series) in vals[k * ns..(k + 1) * ns].iter_mut().zip(&s.series) {
+                *v = slot_sum(o, &series.slots);
             }
         }
-        let base = s.dates.len() * ns;
         for (yi, (_, steps)) in s.years.iter().enumerate() {
             for (si, series) in s.series.iter().enumerate() {
-                let v = annual_of(series.metric, steps.iter().map(|&k| slot_sum(&obs[k * width..(k + 1) * width], &series.slots)), s.dt);
-                self.buf[slot(base + yi * ns + si, r)] = v;
+                vals[(dates + yi) * ns + si] = annual_of(series.metric, steps.iter().map(|&k| vals[k * ns + si]), s.dt);
             }
+        }
+        for (t, tile) in vals.chunks(TILE).enumerate() {
+            let at = slot(t * TILE, *held);
+            buf[at..at + tile.len()].copy_from_slice(tile);
         }
         self.held += 1;
         if self.held == BUFFER_RUNS {

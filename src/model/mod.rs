@@ -3,11 +3,13 @@
 //! printing: a `Model` owns its generator and writes observations into slices it is given.
 
 pub mod levers;
+pub mod math;
 pub mod obs;
 pub mod policy;
 
 use crate::scenario::{EnergyPricePath, Scenario};
 use levers::{mask, ActiveLever, Frictions, Origin};
+use math::{exp, ln, pow};
 pub use obs::Layout;
 use policy::{Pending, PolicyView, RuleState};
 use rand_chacha::ChaCha8Rng;
@@ -65,6 +67,7 @@ pub struct Prepared {
     /// Energy price from the data path at each step's midpoint, where the data has it.
     pub energy_data: Vec<Option<f64>>,
     pub energy_base: f64,
+    pub ln_energy_base: f64,
     /// Scheduled levers, expanded to one instance per target.
     pub levers: Vec<ActiveLever>,
     /// First step at which each rule may act.
@@ -171,12 +174,16 @@ impl Prepared {
             event_count,
             energy_data,
             energy_base,
+            ln_energy_base: ln(energy_base),
             levers,
             rule_first_step,
             t0_offset,
         }
     }
 }
+
+/// ln 1000: the cap on a price index (relative to base).
+const LN_PRICE_CAP: f64 = 6.907755278982137;
 
 /// Linear interpolation of annual averages placed at mid-year; None outside the data.
 fn interpolate_annual(data: &[(i32, f64)], t: f64) -> Option<f64> {
@@ -208,9 +215,17 @@ pub struct Model<'a> {
     gdp_factor: Vec<f64>,
     pub gdp: Vec<f64>,
     log_energy: f64,
+    /// ln of the world energy price relative to base.
+    ln_world: f64,
     energy_index: f64,
-    /// Exporter price relative to base, [i][s].
+    /// GDP on trend (before the export-shortfall factor), and GDP relative to base, per economy.
+    trend_gdp: Vec<f64>,
+    yhat: Vec<f64>,
+    /// Exporter price relative to base, and its logarithm, [i][s].
     pub price: Vec<f64>,
+    log_price: Vec<f64>,
+    /// 1 / (price · world price), [i][s], this step.
+    inv_unit: Vec<f64>,
     /// Notional demand over capacity from the last allocation, [i][s].
     demand_ratio: Vec<f64>,
     /// Direct flows [s][i][j], USD per year.
@@ -231,9 +246,11 @@ pub struct Model<'a> {
     /// Intensities `fr` was computed for (it is recomputed only when they change).
     fr_intensity: Vec<f64>,
     fr_valid: bool,
-    /// τ̂^(1−σ) and (τ̂·(1+κ))^(1−σ) per route, recomputed with `fr`.
+    /// τ̂^(1−σ), (τ̂·(1+κ))^(1−σ), 1/τ̂ and 1/(1+κ) per route, recomputed with `fr`.
     tau_pow: Vec<f64>,
     tau_kappa_pow: Vec<f64>,
+    inv_tau: Vec<f64>,
+    inv_kappa: Vec<f64>,
     /// Exporter price^(1−σ) per [i][s], this step.
     price_pow: Vec<f64>,
     // scratch for the allocation
@@ -247,10 +264,12 @@ impl<'a> Model<'a> {
     pub fn new(sc: &'a Scenario, init: &'a Init, pre: &'a Prepared, rng: ChaCha8Rng) -> Self {
         let (n, m) = (pre.n, pre.m);
         let l = &pre.layout;
-        let log_trend: Vec<f64> = (0..n).map(|i| init.gdp[i].ln() + init.growth[i] * (pre.t0_offset - pre.dt)).collect();
-        let gdp: Vec<f64> = log_trend.iter().map(|x| x.exp()).collect();
+        let log_trend: Vec<f64> = (0..n).map(|i| ln(init.gdp[i]) + init.growth[i] * (pre.t0_offset - pre.dt)).collect();
+        let gdp: Vec<f64> = log_trend.iter().map(|&x| exp(x)).collect();
         let p0 = pre.energy_data.first().copied().flatten().unwrap_or(pre.energy_base);
-        let energy_index = p0 / pre.energy_base;
+        let ln_world = ln(p0) - pre.ln_energy_base;
+        let yhat = (0..n).map(|i| gdp[i] / init.gdp[i]).collect();
+        let trend_gdp = gdp.clone();
         let mut model = Model {
             sc,
             init,
@@ -260,9 +279,14 @@ impl<'a> Model<'a> {
             log_trend,
             gdp_factor: vec![1.0; n],
             gdp,
-            log_energy: p0.ln(),
-            energy_index,
+            log_energy: ln(p0),
+            ln_world,
+            energy_index: exp(ln_world),
+            yhat,
+            trend_gdp,
             price: vec![1.0; n * m],
+            log_price: vec![0.0; n * m],
+            inv_unit: vec![1.0; n * m],
             demand_ratio: vec![1.0; n * m],
             direct: vec![0.0; l.routes()],
             rerouted: vec![0.0; l.routes()],
@@ -280,6 +304,8 @@ impl<'a> Model<'a> {
             fr_valid: false,
             tau_pow: vec![1.0; l.routes()],
             tau_kappa_pow: vec![1.0; l.routes()],
+            inv_tau: vec![1.0; l.routes()],
+            inv_kappa: vec![1.0; l.routes()],
             price_pow: vec![1.0; n * m],
             demand: vec![0.0; n * m],
             trend_demand: vec![0.0; n * m],
@@ -290,8 +316,7 @@ impl<'a> Model<'a> {
         for s in 0..m {
             let w_eta = model.world_power(s, 1.0 - sc.params.eta[s]);
             for j in 0..n {
-                let yhat = model.gdp[j] / init.gdp[j];
-                let scale = yhat * w_eta;
+                let scale = model.yhat[j] * w_eta;
                 model.expenditure[s * n + j] = pre.e0[s * n + j] * scale;
                 for i in 0..n {
                     let r = l.route(s, i, j);
@@ -311,12 +336,21 @@ impl<'a> Model<'a> {
     }
 
     /// The world price index of sector s raised to `exponent` (1 for sectors without a world
-    /// price, with no `powf`).
+    /// price).
     fn world_power(&self, s: usize, exponent: f64) -> f64 {
         if Some(s) == self.init.energy_sector {
-            self.energy_index.powf(exponent)
+            exp(exponent * self.ln_world)
         } else {
             1.0
+        }
+    }
+
+    /// ln of the world price index of sector s (0 for sectors without a world price).
+    fn ln_world(&self, s: usize) -> f64 {
+        if Some(s) == self.init.energy_sector {
+            self.ln_world
+        } else {
+            0.0
         }
     }
 
@@ -353,19 +387,22 @@ impl<'a> Model<'a> {
         for i in 0..self.pre.n {
             let z: f64 = StandardNormal.sample(&mut self.rng);
             self.log_trend[i] += self.init.growth[i] * dt + self.init.gdp_volatility[i] * vol_scale * dt.sqrt() * z;
-            self.gdp[i] = self.log_trend[i].exp() * self.gdp_factor[i];
+            self.trend_gdp[i] = exp(self.log_trend[i]);
+            self.gdp[i] = self.trend_gdp[i] * self.gdp_factor[i];
+            self.yhat[i] = self.gdp[i] / self.init.gdp[i];
         }
         let sh = &self.sc.shocks;
         match (sh.energy_price, self.pre.energy_data[k]) {
-            (EnergyPricePath::Flat, _) => self.log_energy = self.pre.energy_base.ln(),
-            (_, Some(p)) => self.log_energy = p.ln(),
+            (EnergyPricePath::Flat, _) => self.log_energy = self.pre.ln_energy_base,
+            (_, Some(p)) => self.log_energy = ln(p),
             _ => {
-                let mean = sh.energy_price_mean.unwrap_or(self.pre.energy_base).ln();
+                let mean = sh.energy_price_mean.map_or(self.pre.ln_energy_base, ln);
                 let z: f64 = StandardNormal.sample(&mut self.rng);
                 self.log_energy += sh.energy_price_reversion * (mean - self.log_energy) * dt + sh.energy_price_volatility * dt.sqrt() * z;
             }
         }
-        self.energy_index = self.log_energy.exp() / self.pre.energy_base;
+        self.ln_world = self.log_energy - self.pre.ln_energy_base;
+        self.energy_index = exp(self.ln_world);
         for (p, &(_, size)) in self.pre.events.iter().enumerate() {
             self.events_now[p] = 0.0;
             let Some(dist) = &self.pre.event_count[p] else { continue };
@@ -423,8 +460,12 @@ impl<'a> Model<'a> {
         for s in 0..m {
             let one_minus = 1.0 - self.sc.params.sigma[s];
             for r in s * n * n..(s + 1) * n * n {
-                self.tau_pow[r] = self.fr.tau[r].powf(one_minus);
-                self.tau_kappa_pow[r] = (self.fr.tau[r] * (1.0 + self.fr.kappa[r])).powf(one_minus);
+                let (tau, kappa) = (self.fr.tau[r], self.fr.kappa[r]);
+                // 1^(1−σ) is 1; the rerouted power is used only where a ban leaks
+                self.tau_pow[r] = if tau == 1.0 { 1.0 } else { pow(tau, one_minus) };
+                self.tau_kappa_pow[r] = if self.fr.cover[r] > 0.0 && self.fr.leak[r] > 0.0 { pow(tau * (1.0 + kappa), one_minus) } else { 0.0 };
+                self.inv_tau[r] = 1.0 / tau;
+                self.inv_kappa[r] = 1.0 / (1.0 + kappa);
             }
         }
     }
@@ -444,8 +485,9 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let sigma = self.sc.params.sigma[s];
-                let step = phi_dt * r.clamp(1e-3, 1e3).ln() / (1.0 + phi_dt * sigma);
-                self.price[i * m + s] *= step.exp();
+                let step = phi_dt * ln(r.clamp(1e-3, 1e3)) / (1.0 + phi_dt * sigma);
+                self.log_price[i * m + s] += step;
+                self.price[i * m + s] = exp(self.log_price[i * m + s]);
             }
         }
     }
@@ -455,7 +497,7 @@ impl<'a> Model<'a> {
     fn allocate(&mut self) {
         let pre = self.pre;
         let (n, m) = (pre.n, pre.m);
-        let l = &pre.layout;
+        let sigma = &self.sc.params.sigma;
         let fr = &self.fr;
         let mut demand = std::mem::take(&mut self.demand);
         let mut trend_demand = std::mem::take(&mut self.trend_demand);
@@ -465,21 +507,25 @@ impl<'a> Model<'a> {
         // friction power only when frictions change (equal up to floating-point rounding).
         for i in 0..n {
             for s in 0..m {
-                self.price_pow[i * m + s] = self.price[i * m + s].powf(1.0 - self.sc.params.sigma[s]);
+                let x = i * m + s;
+                self.price_pow[x] = exp((1.0 - sigma[s]) * self.log_price[x]);
+                self.inv_unit[x] = 1.0 / (self.price[x] * self.world_factor(s));
             }
         }
         for s in 0..m {
-            let sigma = self.sc.params.sigma[s];
+            let one_minus = 1.0 - sigma[s];
             let eta = self.sc.params.eta[s];
-            let w = self.world_factor(s);
+            let ln_w = self.ln_world(s);
             let w_eta = self.world_power(s, -eta);
-            let one_minus = 1.0 - sigma;
+            let block = s * n * n;
             for j in 0..n {
-                let yhat = self.gdp[j] / self.init.gdp[j];
+                let yhat = self.yhat[j];
+                let e0 = pre.e0[s * n + j];
+                let trend = e0 * yhat * w_eta;
                 let mut denom = 0.0;
                 for i in 0..n {
-                    let r = l.route(s, i, j);
-                    let pi = self.pre.pi0[r];
+                    let r = block + i * n + j;
+                    let pi = pre.pi0[r];
                     if pi <= 0.0 {
                         self.target_direct[r] = 0.0;
                         self.target_rerouted[r] = 0.0;
@@ -488,45 +534,30 @@ impl<'a> Model<'a> {
                     let pp = self.price_pow[i * m + s];
                     let c = fr.cover[r];
                     let direct = pi * (1.0 - c) * (pp * self.tau_pow[r]);
-                    let via = if c > 0.0 && fr.leak[r] > 0.0 {
-                        pi * c * fr.leak[r] * (pp * self.tau_kappa_pow[r])
-                    } else {
-                        0.0
-                    };
+                    let via = if c > 0.0 && fr.leak[r] > 0.0 { pi * c * fr.leak[r] * (pp * self.tau_kappa_pow[r]) } else { 0.0 };
                     self.target_direct[r] = direct;
                     self.target_rerouted[r] = via;
                     denom += direct + via;
-                    trend_demand[i * m + s] += self.pre.e0[s * n + j] * pi * yhat * w_eta;
+                    trend_demand[i * m + s] += trend * pi;
                 }
-                let e = if denom > 1e-300 {
-                    let p_index = denom.powf(1.0 / one_minus).min(1e3);
-                    self.pre.e0[s * n + j] * yhat * (w * p_index).powf(1.0 - eta)
-                } else {
-                    0.0
-                };
+                // E = E0·ŷ·(ŵ·P̂)^(1−η), P̂ = denom^(1/(1−σ)) capped at 1000
+                let e = if denom > 1e-300 { e0 * yhat * exp((1.0 - eta) * (ln_w + (ln(denom) / one_minus).min(LN_PRICE_CAP))) } else { 0.0 };
                 let prev = self.expenditure[s * n + j];
                 self.growth[s * n + j] = if prev > 0.0 { e / prev } else { 1.0 };
                 self.expenditure[s * n + j] = e;
+                let per_denom = if denom > 1e-300 { e / denom } else { 0.0 };
                 for i in 0..n {
-                    let r = l.route(s, i, j);
-                    if self.pre.pi0[r] <= 0.0 || denom <= 1e-300 {
-                        self.target_direct[r] = 0.0;
-                        self.target_rerouted[r] = 0.0;
-                        continue;
-                    }
-                    let tau = fr.tau[r];
-                    self.target_direct[r] *= e / denom / tau;
-                    self.target_rerouted[r] *= e / denom / tau;
-                    let unit = self.price[i * m + s] * w;
-                    demand[i * m + s] += (self.target_direct[r] + self.target_rerouted[r] / (1.0 + fr.kappa[r])) / unit;
+                    let r = block + i * n + j;
+                    let f = per_denom * self.inv_tau[r];
+                    self.target_direct[r] *= f;
+                    self.target_rerouted[r] *= f;
+                    demand[i * m + s] += (self.target_direct[r] + self.target_rerouted[r] * self.inv_kappa[r]) * self.inv_unit[i * m + s];
                 }
             }
         }
-        for i in 0..n {
-            for s in 0..m {
-                let cap = trend_demand[i * m + s] * fr.capacity[i * m + s];
-                self.demand_ratio[i * m + s] = if cap > 0.0 { demand[i * m + s] / cap } else { 1.0 };
-            }
+        for x in 0..n * m {
+            let cap = trend_demand[x] * fr.capacity[x];
+            self.demand_ratio[x] = if cap > 0.0 { demand[x] / cap } else { 1.0 };
         }
         self.demand = demand;
         self.trend_demand = trend_demand;
@@ -542,7 +573,7 @@ impl<'a> Model<'a> {
             let lam = self.pre.adjust[s];
             for i in 0..n {
                 for j in 0..n {
-                    let r = self.pre.layout.route(s, i, j);
+                    let r = (s * n + i) * n + j;
                     if self.pre.pi0[r] <= 0.0 {
                         continue;
                     }
@@ -556,7 +587,7 @@ impl<'a> Model<'a> {
                     x += lam * (self.target_direct[r] - x);
                     if nu > 0.0 {
                         let z: f64 = StandardNormal.sample(&mut self.rng);
-                        x *= (nu * z + drift).exp();
+                        x *= exp(nu * z + drift);
                     }
                     self.direct[r] = x.max(0.0);
                     self.cover_prev[r] = c_now;
@@ -564,7 +595,7 @@ impl<'a> Model<'a> {
                     v += lam * (self.target_rerouted[r] - v);
                     if nu > 0.0 && v > 0.0 {
                         let z: f64 = StandardNormal.sample(&mut self.rng);
-                        v *= (nu * z + drift).exp();
+                        v *= exp(nu * z + drift);
                     }
                     self.rerouted[r] = if v > 1e-9 { v } else { 0.0 };
                 }
@@ -577,14 +608,15 @@ impl<'a> Model<'a> {
             let mut trend = 0.0;
             for s in 0..m {
                 let w_eta = self.world_power(s, 1.0 - self.sc.params.eta[s]);
+                let mut base = 0.0;
                 for j in 0..n {
-                    let r = self.pre.layout.route(s, i, j);
-                    revenue += self.direct[r] + self.rerouted[r] / (1.0 + self.fr.kappa[r]);
-                    trend += self.init.flows[r] * (self.gdp[j] / self.init.gdp[j]) * w_eta;
+                    let r = (s * n + i) * n + j;
+                    revenue += self.direct[r] + self.rerouted[r] * self.inv_kappa[r];
+                    base += self.init.flows[r] * self.yhat[j];
                 }
+                trend += base * w_eta;
             }
-            let y = self.log_trend[i].exp();
-            self.gdp_factor[i] = (1.0 + mu * (revenue - trend) / y).clamp(0.2, 2.0);
+            self.gdp_factor[i] = (1.0 + mu * (revenue - trend) / self.trend_gdp[i]).clamp(0.2, 2.0);
         }
     }
 
@@ -645,7 +677,7 @@ impl<'a> Model<'a> {
                 out[l.price() + i * m + s] = self.price[i * m + s];
             }
         }
-        out[l.energy_price()] = self.log_energy.exp();
+        out[l.energy_price()] = exp(self.log_energy);
         for (r, st) in self.rule_states.iter().enumerate() {
             out[l.rule_fired() + r] = if st.fired { 1.0 } else { 0.0 };
         }
