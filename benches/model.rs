@@ -1,13 +1,13 @@
 //! Criterion benchmarks of the model on `scenarios/sanctions_2022.toml` (quarterly, 2021 to
-//! 2030): one model step, one whole run, and one run folded into a summary (what a batch
-//! does per run). Run with `cargo bench --bench model`; see docs/performance.md.
+//! 2030): one model step, one whole run, and one run folded into a buffered summary (what a
+//! worker thread does per run). Run with `cargo bench --bench model`; see docs/performance.md.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use tradesim::calibration::Calibration;
 use tradesim::model::{run_to_end, Model, Prepared};
 use tradesim::rng::run_rng;
 use tradesim::scenario::parse_scenario;
-use tradesim::summary::Summary;
+use tradesim::summary::{BufferedSummary, Summary};
 
 fn bench(c: &mut Criterion) {
     let cal = Calibration::embedded().expect("built-in calibration");
@@ -45,7 +45,9 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    let mut summary = Summary::new(&sc, &init, &pre.layout);
+    // What a worker thread does with each finished run (buffered: every 64th call adds the
+    // buffer to the sketches, so the time per call is the average over a flush cycle).
+    let mut summary = BufferedSummary::new(Summary::new(&sc, &init, &pre.layout));
     c.bench_function("summary_add_run_sanctions_2022", |b| {
         b.iter(|| {
             summary.add_run(black_box(&obs));

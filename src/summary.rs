@@ -256,8 +256,8 @@ pub struct BufferedSummary {
     /// Buffered values in tiles of 8 sketches: [sketch / 8][run][sketch % 8], sketches by
     /// date then by year, so a run writes whole cache lines and a flush reads one tile at
     /// a time (see `slot`).
-    buf: Vec<f64>,
-    /// Scratch: one run's values, sketch by sketch.
+    buf: Vec<Line>,
+    /// Scratch: one run's values, sketch by sketch (padded to whole tiles).
     vals: Vec<f64>,
     held: usize,
 }
@@ -265,16 +265,37 @@ pub struct BufferedSummary {
 /// Sketches per tile of the buffer (8 f64 = one 64-byte cache line).
 const TILE: usize = 8;
 
-/// Position of (sketch g, run r) in the buffer.
-#[inline]
-fn slot(g: usize, r: usize) -> usize {
-    (g / TILE) * (BUFFER_RUNS * TILE) + r * TILE + g % TILE
+/// One cache line of the buffer: one run's values of `TILE` consecutive sketches.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Line([f64; TILE]);
+
+impl Line {
+    /// Write the line with streaming stores (x86-64: they bypass the cache, so the buffer,
+    /// far larger than the caches, is not read from memory before being overwritten).
+    #[inline]
+    fn store(&mut self, v: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_loadu_pd, _mm_stream_pd};
+            assert_eq!(v.len(), TILE);
+            let p = self.0.as_mut_ptr();
+            for k in (0..TILE).step_by(2) {
+                // SAFETY: `p.add(k)` is 16-byte aligned (the line is 64-byte aligned, k even)
+                // and inside the line; `v` has TILE values.
+                unsafe { _mm_stream_pd(p.add(k), _mm_loadu_pd(v.as_ptr().add(k))) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        self.0.copy_from_slice(v);
+    }
 }
 
 impl BufferedSummary {
     pub fn new(summary: Summary) -> Self {
         let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
-        BufferedSummary { summary, buf: vec![0.0; sketches.div_ceil(TILE) * TILE * BUFFER_RUNS], vals: vec![0.0; sketches], held: 0 }
+        let padded = sketches.div_ceil(TILE) * TILE;
+        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * BUFFER_RUNS], vals: vec![0.0; padded], held: 0 }
     }
 
     /// Add one run's observations (steps × `Layout::len`).
@@ -294,10 +315,15 @@ impl BufferedSummary {
                 vals[(dates + yi) * ns + si] = annual_of(series.metric, steps.iter().map(|&k| vals[k * ns + si]), s.dt);
             }
         }
-        for (t, tile) in vals.chunks(TILE).enumerate() {
-            let at = slot(t * TILE, *held);
-            buf[at..at + tile.len()].copy_from_slice(tile);
+        for (t, tile) in vals.chunks_exact(TILE).enumerate() {
+            buf[t * BUFFER_RUNS + *held].store(tile);
         }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a fence has no preconditions; it orders the streaming stores above before
+        // anything this thread (or a thread that synchronises with it) does next.
+        unsafe {
+            std::arch::x86_64::_mm_sfence()
+        };
         self.held += 1;
         if self.held == BUFFER_RUNS {
             self.flush();
@@ -320,7 +346,7 @@ impl BufferedSummary {
                     next.prefetch();
                 }
                 let buf = &self.buf;
-                row[k].add_all((0..held).map(|r| buf[slot(g, r)]));
+                row[k].add_all((0..held).map(|r| buf[(g / TILE) * BUFFER_RUNS + r].0[g % TILE]));
                 g += 1;
             }
         }

@@ -93,14 +93,15 @@ pub fn ln(x: f64) -> f64 {
     let half = (bits >> 51) & 1;
     let e = ((bits >> 52) as i64 - 1023 + half as i64) as f64;
     let m = f64::from_bits((bits & ((1u64 << 52) - 1)) | ((1023 - half) << 52));
-    // the nearest cell centre c = k/64; m − c is exact and |r| ≤ 1/96
-    let k = (m * 64.0 + 0.5) as usize;
-    let r = (m - k as f64 * (1.0 / 64.0)) * INV_CELL[k - 48];
+    // the nearest cell centre c = k/64 (k rounded as in `exp`); m − c is exact, |r| ≤ 1/96
+    let kd = m * 64.0 + ROUND;
+    let k = (kd.to_bits().wrapping_sub(ROUND.to_bits()) as usize).wrapping_sub(48).min(48);
+    let r = (m - (kd - ROUND) * (1.0 / 64.0)) * INV_CELL[k];
     // ln(1 + r), degree 8 (the next term is below 2e-19), in Estrin's scheme
     let r2 = r * r;
     let r4 = r2 * r2;
     let p = (r + r2 * (-0.5 + r * (1.0 / 3.0))) + r4 * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6.0 + r * (1.0 / 7.0)) + r4 * (-0.125));
-    (e * LN2_HI + f64::from_bits(LN_CELL[k - 48])) + (e * LN2_LO + p)
+    (e * LN2_HI + f64::from_bits(LN_CELL[k])) + (e * LN2_LO + p)
 }
 
 /// 64/k, k = 48..=96: the reciprocal of each cell centre (correctly rounded divisions,

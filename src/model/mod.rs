@@ -249,6 +249,9 @@ pub struct Model<'a> {
     /// τ̂^(1−σ), (τ̂·(1+κ))^(1−σ), 1/τ̂ and 1/(1+κ) per route, recomputed with `fr`.
     tau_pow: Vec<f64>,
     tau_kappa_pow: Vec<f64>,
+    /// The arguments `tau_pow` and `tau_kappa_pow` hold the powers of.
+    tau_pow_of: Vec<f64>,
+    tau_kappa_pow_of: Vec<f64>,
     inv_tau: Vec<f64>,
     inv_kappa: Vec<f64>,
     /// Exporter price^(1−σ) per [i][s], this step.
@@ -304,6 +307,8 @@ impl<'a> Model<'a> {
             fr_valid: false,
             tau_pow: vec![1.0; l.routes()],
             tau_kappa_pow: vec![1.0; l.routes()],
+            tau_pow_of: vec![1.0; l.routes()],
+            tau_kappa_pow_of: vec![1.0; l.routes()],
             inv_tau: vec![1.0; l.routes()],
             inv_kappa: vec![1.0; l.routes()],
             price_pow: vec![1.0; n * m],
@@ -327,14 +332,6 @@ impl<'a> Model<'a> {
         model
     }
 
-    fn world_factor(&self, s: usize) -> f64 {
-        if Some(s) == self.init.energy_sector {
-            self.energy_index
-        } else {
-            1.0
-        }
-    }
-
     /// The world price index of sector s raised to `exponent` (1 for sectors without a world
     /// price).
     fn world_power(&self, s: usize, exponent: f64) -> f64 {
@@ -342,15 +339,6 @@ impl<'a> Model<'a> {
             exp(exponent * self.ln_world)
         } else {
             1.0
-        }
-    }
-
-    /// ln of the world price index of sector s (0 for sectors without a world price).
-    fn ln_world(&self, s: usize) -> f64 {
-        if Some(s) == self.init.energy_sector {
-            self.ln_world
-        } else {
-            0.0
         }
     }
 
@@ -461,9 +449,17 @@ impl<'a> Model<'a> {
             let one_minus = 1.0 - self.sc.params.sigma[s];
             for r in s * n * n..(s + 1) * n * n {
                 let (tau, kappa) = (self.fr.tau[r], self.fr.kappa[r]);
-                // 1^(1−σ) is 1; the rerouted power is used only where a ban leaks
-                self.tau_pow[r] = if tau == 1.0 { 1.0 } else { pow(tau, one_minus) };
-                self.tau_kappa_pow[r] = if self.fr.cover[r] > 0.0 && self.fr.leak[r] > 0.0 { pow(tau * (1.0 + kappa), one_minus) } else { 0.0 };
+                // only where the argument changed (most routes keep theirs when one lever
+                // moves); the rerouted power is used only where a ban leaks
+                if tau != self.tau_pow_of[r] {
+                    self.tau_pow[r] = pow(tau, one_minus);
+                    self.tau_pow_of[r] = tau;
+                }
+                let rerouted = if self.fr.cover[r] > 0.0 && self.fr.leak[r] > 0.0 { tau * (1.0 + kappa) } else { f64::NAN };
+                if rerouted != self.tau_kappa_pow_of[r] && !rerouted.is_nan() {
+                    self.tau_kappa_pow[r] = pow(rerouted, one_minus);
+                    self.tau_kappa_pow_of[r] = rerouted;
+                }
                 self.inv_tau[r] = 1.0 / tau;
                 self.inv_kappa[r] = 1.0 / (1.0 + kappa);
             }
@@ -497,107 +493,111 @@ impl<'a> Model<'a> {
     fn allocate(&mut self) {
         let pre = self.pre;
         let (n, m) = (pre.n, pre.m);
-        let sigma = &self.sc.params.sigma;
-        let fr = &self.fr;
-        let mut demand = std::mem::take(&mut self.demand);
-        let mut trend_demand = std::mem::take(&mut self.trend_demand);
+        let params = &self.sc.params;
+        let energy = self.init.energy_sector;
+        let (ln_world, energy_index) = (self.ln_world, self.energy_index);
+        // the world price of sector s, its logarithm
+        let world = |s: usize| if Some(s) == energy { (energy_index, ln_world) } else { (1.0, 0.0) };
+        // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
+        let Model { fr, log_price, price, price_pow, inv_unit, tau_pow, tau_kappa_pow, inv_tau, inv_kappa, target_direct, target_rerouted, demand, trend_demand, expenditure, growth, yhat, demand_ratio, .. } = self;
+        let fr = &*fr;
         demand.fill(0.0);
         trend_demand.fill(0.0);
         // (p̂·τ̂)^(1−σ) = p̂^(1−σ)·τ̂^(1−σ): the price power once per exporter and sector, the
         // friction power only when frictions change (equal up to floating-point rounding).
-        for i in 0..n {
-            for s in 0..m {
-                let x = i * m + s;
-                self.price_pow[x] = exp((1.0 - sigma[s]) * self.log_price[x]);
-                self.inv_unit[x] = 1.0 / (self.price[x] * self.world_factor(s));
-            }
+        for x in 0..n * m {
+            let s = x % m;
+            price_pow[x] = exp((1.0 - params.sigma[s]) * log_price[x]);
+            inv_unit[x] = 1.0 / (price[x] * world(s).0);
         }
         for s in 0..m {
-            let one_minus = 1.0 - sigma[s];
-            let eta = self.sc.params.eta[s];
-            let ln_w = self.ln_world(s);
-            let w_eta = self.world_power(s, -eta);
+            let one_minus = 1.0 - params.sigma[s];
+            let eta = params.eta[s];
+            let ln_w = world(s).1;
+            let w_eta = if ln_w == 0.0 { 1.0 } else { exp(-eta * ln_w) };
             let block = s * n * n;
             for j in 0..n {
-                let yhat = self.yhat[j];
                 let e0 = pre.e0[s * n + j];
-                let trend = e0 * yhat * w_eta;
+                let trend = e0 * yhat[j] * w_eta;
                 let mut denom = 0.0;
                 for i in 0..n {
                     let r = block + i * n + j;
                     let pi = pre.pi0[r];
                     if pi <= 0.0 {
-                        self.target_direct[r] = 0.0;
-                        self.target_rerouted[r] = 0.0;
+                        target_direct[r] = 0.0;
+                        target_rerouted[r] = 0.0;
                         continue;
                     }
-                    let pp = self.price_pow[i * m + s];
+                    let pp = price_pow[i * m + s];
                     let c = fr.cover[r];
-                    let direct = pi * (1.0 - c) * (pp * self.tau_pow[r]);
-                    let via = if c > 0.0 && fr.leak[r] > 0.0 { pi * c * fr.leak[r] * (pp * self.tau_kappa_pow[r]) } else { 0.0 };
-                    self.target_direct[r] = direct;
-                    self.target_rerouted[r] = via;
+                    let direct = pi * (1.0 - c) * (pp * tau_pow[r]);
+                    let via = if c > 0.0 && fr.leak[r] > 0.0 { pi * c * fr.leak[r] * (pp * tau_kappa_pow[r]) } else { 0.0 };
+                    target_direct[r] = direct;
+                    target_rerouted[r] = via;
                     denom += direct + via;
                     trend_demand[i * m + s] += trend * pi;
                 }
                 // E = E0·ŷ·(ŵ·P̂)^(1−η), P̂ = denom^(1/(1−σ)) capped at 1000
-                let e = if denom > 1e-300 { e0 * yhat * exp((1.0 - eta) * (ln_w + (ln(denom) / one_minus).min(LN_PRICE_CAP))) } else { 0.0 };
-                let prev = self.expenditure[s * n + j];
-                self.growth[s * n + j] = if prev > 0.0 { e / prev } else { 1.0 };
-                self.expenditure[s * n + j] = e;
+                let e = if denom > 1e-300 { e0 * yhat[j] * exp((1.0 - eta) * (ln_w + (ln(denom) / one_minus).min(LN_PRICE_CAP))) } else { 0.0 };
+                let prev = expenditure[s * n + j];
+                growth[s * n + j] = if prev > 0.0 { e / prev } else { 1.0 };
+                expenditure[s * n + j] = e;
                 let per_denom = if denom > 1e-300 { e / denom } else { 0.0 };
                 for i in 0..n {
                     let r = block + i * n + j;
-                    let f = per_denom * self.inv_tau[r];
-                    self.target_direct[r] *= f;
-                    self.target_rerouted[r] *= f;
-                    demand[i * m + s] += (self.target_direct[r] + self.target_rerouted[r] * self.inv_kappa[r]) * self.inv_unit[i * m + s];
+                    let f = per_denom * inv_tau[r];
+                    target_direct[r] *= f;
+                    target_rerouted[r] *= f;
+                    demand[i * m + s] += (target_direct[r] + target_rerouted[r] * inv_kappa[r]) * inv_unit[i * m + s];
                 }
             }
         }
         for x in 0..n * m {
             let cap = trend_demand[x] * fr.capacity[x];
-            self.demand_ratio[x] = if cap > 0.0 { demand[x] / cap } else { 1.0 };
+            demand_ratio[x] = if cap > 0.0 { demand[x] / cap } else { 1.0 };
         }
-        self.demand = demand;
-        self.trend_demand = trend_demand;
     }
 
     /// Step 6 and 7: flows move toward their targets by partial adjustment; a newly covered
     /// share of a route stops at once; multiplicative noise per flow.
     fn adjust(&mut self) {
-        let (n, m) = (self.pre.n, self.pre.m);
-        let nu = self.sc.shocks.trade_noise * self.pre.dt.sqrt();
+        let pre = self.pre;
+        let (n, m) = (pre.n, pre.m);
+        let nu = self.sc.shocks.trade_noise * pre.dt.sqrt();
         let drift = -0.5 * nu * nu;
+        let eta = &self.sc.params.eta;
+        let world_eta = |s: usize| self.world_power(s, 1.0 - eta[s]);
+        let w_eta: Vec<f64> = (0..m).map(world_eta).collect();
+        let Model { rng, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, inv_kappa, yhat, trend_gdp, gdp_factor, .. } = self;
         for s in 0..m {
-            let lam = self.pre.adjust[s];
+            let lam = pre.adjust[s];
             for i in 0..n {
                 for j in 0..n {
                     let r = (s * n + i) * n + j;
-                    if self.pre.pi0[r] <= 0.0 {
+                    if pre.pi0[r] <= 0.0 {
                         continue;
                     }
-                    let (c_now, c_prev) = (self.fr.cover[r], self.cover_prev[r]);
+                    let (c_now, c_prev) = (fr.cover[r], cover_prev[r]);
                     // Flows follow their importer's expenditure at once; only shares adjust.
-                    let g = self.growth[s * n + j];
-                    let mut x = self.direct[r] * g;
+                    let g = growth[s * n + j];
+                    let mut x = direct[r] * g;
                     if c_now > c_prev && c_prev < 1.0 {
                         x *= (1.0 - c_now) / (1.0 - c_prev);
                     }
-                    x += lam * (self.target_direct[r] - x);
+                    x += lam * (target_direct[r] - x);
                     if nu > 0.0 {
-                        let z: f64 = StandardNormal.sample(&mut self.rng);
+                        let z: f64 = StandardNormal.sample(rng);
                         x *= exp(nu * z + drift);
                     }
-                    self.direct[r] = x.max(0.0);
-                    self.cover_prev[r] = c_now;
-                    let mut v = self.rerouted[r] * g;
-                    v += lam * (self.target_rerouted[r] - v);
+                    direct[r] = x.max(0.0);
+                    cover_prev[r] = c_now;
+                    let mut v = rerouted[r] * g;
+                    v += lam * (target_rerouted[r] - v);
                     if nu > 0.0 && v > 0.0 {
-                        let z: f64 = StandardNormal.sample(&mut self.rng);
+                        let z: f64 = StandardNormal.sample(rng);
                         v *= exp(nu * z + drift);
                     }
-                    self.rerouted[r] = if v > 1e-9 { v } else { 0.0 };
+                    rerouted[r] = if v > 1e-9 { v } else { 0.0 };
                 }
             }
         }
@@ -606,17 +606,17 @@ impl<'a> Model<'a> {
         for i in 0..n {
             let mut revenue = 0.0;
             let mut trend = 0.0;
-            for s in 0..m {
-                let w_eta = self.world_power(s, 1.0 - self.sc.params.eta[s]);
-                let mut base = 0.0;
+            for (s, &w) in w_eta.iter().enumerate() {
+                let (mut rev_s, mut base) = (0.0, 0.0);
                 for j in 0..n {
                     let r = (s * n + i) * n + j;
-                    revenue += self.direct[r] + self.rerouted[r] * self.inv_kappa[r];
-                    base += self.init.flows[r] * self.yhat[j];
+                    rev_s += direct[r] + rerouted[r] * inv_kappa[r];
+                    base += self.init.flows[r] * yhat[j];
                 }
-                trend += base * w_eta;
+                revenue += rev_s;
+                trend += base * w;
             }
-            self.gdp_factor[i] = (1.0 + mu * (revenue - trend) / self.trend_gdp[i]).clamp(0.2, 2.0);
+            gdp_factor[i] = (1.0 + mu * (revenue - trend) / trend_gdp[i]).clamp(0.2, 2.0);
         }
     }
 
