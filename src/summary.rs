@@ -255,8 +255,11 @@ pub struct BufferedSummary {
     summary: Summary,
     /// Buffered values in tiles of 8 sketches: [sketch / 8][run][sketch % 8], sketches by
     /// date then by year, so a run writes whole cache lines and a flush reads one tile at
-    /// a time (see `slot`).
+    /// a time.
     buf: Vec<Line>,
+    /// Every series' observation slots, flattened: series k sums `slots[ends[k-1]..ends[k]]`.
+    slots: Vec<usize>,
+    ends: Vec<usize>,
     /// Scratch: one run's values, sketch by sketch (padded to whole tiles).
     vals: Vec<f64>,
     held: usize,
@@ -295,19 +298,27 @@ impl BufferedSummary {
     pub fn new(summary: Summary) -> Self {
         let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
         let padded = sketches.div_ceil(TILE) * TILE;
-        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * BUFFER_RUNS], vals: vec![0.0; padded], held: 0 }
+        let slots: Vec<usize> = summary.series.iter().flat_map(|s| s.slots.iter().copied()).collect();
+        let ends = summary.series.iter().scan(0, |end, s| {
+            *end += s.slots.len();
+            Some(*end)
+        });
+        let ends = ends.collect();
+        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * BUFFER_RUNS], slots, ends, vals: vec![0.0; padded], held: 0 }
     }
 
     /// Add one run's observations (steps × `Layout::len`).
     pub fn add_run(&mut self, obs: &[f64]) {
-        let BufferedSummary { summary: s, buf, vals, held } = self;
+        let BufferedSummary { summary: s, buf, slots, ends, vals, held } = self;
         let (width, ns, dates) = (s.width, s.series.len(), s.dates.len());
         // this run's value of every sketch, by date then by year; a year's value comes from
         // its dates' values (the same sums, in the same order, as `Summary::add_run`)
         for k in 0..dates {
             let o = &obs[k * width..(k + 1) * width];
-            for (v, series) in vals[k * ns..(k + 1) * ns].iter_mut().zip(&s.series) {
-                *v = slot_sum(o, &series.slots);
+            let mut start = 0;
+            for (v, &end) in vals[k * ns..(k + 1) * ns].iter_mut().zip(ends.iter()) {
+                *v = slot_sum(o, &slots[start..end]);
+                start = end;
             }
         }
         for (yi, (_, steps)) in s.years.iter().enumerate() {
