@@ -46,7 +46,7 @@ const LN2_HI: f64 = 0.6931471804855391;
 const LN2_LO: f64 = 7.440617110012397e-11;
 
 /// e^x. Below −745 the result is 0, above 709.78 it is +∞.
-#[inline]
+#[inline(always)]
 pub fn exp(x: f64) -> f64 {
     if !(x.abs() < 700.0) {
         return exp_wide(x);

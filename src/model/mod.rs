@@ -256,7 +256,9 @@ pub struct Model<'a> {
     inv_kappa: Vec<f64>,
     /// Exporter price^(1−σ) per [i][s], this step.
     price_pow: Vec<f64>,
-    // scratch for the allocation
+    // scratch for the allocation and the noise (log factors; NaN: none)
+    noise_direct: Vec<f64>,
+    noise_rerouted: Vec<f64>,
     demand: Vec<f64>,
     trend_demand: Vec<f64>,
     target_direct: Vec<f64>,
@@ -312,6 +314,8 @@ impl<'a> Model<'a> {
             inv_tau: vec![1.0; l.routes()],
             inv_kappa: vec![1.0; l.routes()],
             price_pow: vec![1.0; n * m],
+            noise_direct: vec![0.0; l.routes()],
+            noise_rerouted: vec![f64::NAN; l.routes()],
             demand: vec![0.0; n * m],
             trend_demand: vec![0.0; n * m],
             target_direct: vec![0.0; l.routes()],
@@ -568,7 +572,9 @@ impl<'a> Model<'a> {
         let eta = &self.sc.params.eta;
         let world_eta = |s: usize| self.world_power(s, 1.0 - eta[s]);
         let w_eta: Vec<f64> = (0..m).map(world_eta).collect();
-        let Model { rng, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, inv_kappa, yhat, trend_gdp, gdp_factor, .. } = self;
+        let Model { rng, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, inv_kappa, yhat, trend_gdp, gdp_factor, noise_direct, noise_rerouted, .. } = self;
+        // First the deterministic part and the draws (in route order), then the noise factors
+        // in a loop of their own, where the `exp`s do not wait on the generator.
         for s in 0..m {
             let lam = pre.adjust[s];
             for i in 0..n {
@@ -587,16 +593,33 @@ impl<'a> Model<'a> {
                     x += lam * (target_direct[r] - x);
                     if nu > 0.0 {
                         let z: f64 = StandardNormal.sample(rng);
-                        x *= exp(nu * z + drift);
+                        noise_direct[r] = nu * z + drift;
+                        direct[r] = x;
+                    } else {
+                        direct[r] = x.max(0.0);
                     }
-                    direct[r] = x.max(0.0);
                     cover_prev[r] = c_now;
                     let mut v = rerouted[r] * g;
                     v += lam * (target_rerouted[r] - v);
                     if nu > 0.0 && v > 0.0 {
                         let z: f64 = StandardNormal.sample(rng);
-                        v *= exp(nu * z + drift);
+                        noise_rerouted[r] = nu * z + drift;
+                        rerouted[r] = v;
+                    } else {
+                        noise_rerouted[r] = f64::NAN;
+                        rerouted[r] = if v > 1e-9 { v } else { 0.0 };
                     }
+                }
+            }
+        }
+        if nu > 0.0 {
+            for r in 0..pre.layout.routes() {
+                if pre.pi0[r] <= 0.0 {
+                    continue;
+                }
+                direct[r] = (direct[r] * exp(noise_direct[r])).max(0.0);
+                if !noise_rerouted[r].is_nan() {
+                    let v = rerouted[r] * exp(noise_rerouted[r]);
                     rerouted[r] = if v > 1e-9 { v } else { 0.0 };
                 }
             }
