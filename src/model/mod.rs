@@ -525,17 +525,14 @@ impl<'a> Model<'a> {
                 let trend = e0 * yhat[j] * w_eta;
                 let mut denom = 0.0;
                 for i in 0..n {
+                    // without branches: a route without base trade (π0 = 0) or without a
+                    // leaking ban (c·leak = 0) gets exactly 0 (the powers are finite)
                     let r = block + i * n + j;
                     let pi = pre.pi0[r];
-                    if pi <= 0.0 {
-                        target_direct[r] = 0.0;
-                        target_rerouted[r] = 0.0;
-                        continue;
-                    }
                     let pp = price_pow[i * m + s];
                     let c = fr.cover[r];
                     let direct = pi * (1.0 - c) * (pp * tau_pow[r]);
-                    let via = if c > 0.0 && fr.leak[r] > 0.0 { pi * c * fr.leak[r] * (pp * tau_kappa_pow[r]) } else { 0.0 };
+                    let via = pi * c * fr.leak[r] * (pp * tau_kappa_pow[r]);
                     target_direct[r] = direct;
                     target_rerouted[r] = via;
                     denom += direct + via;
