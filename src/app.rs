@@ -184,12 +184,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         },
         || false,
     );
-    // merge into the first partial: no extra copy of the summary
-    let mut parts = states.into_iter().map(|(part, _)| part.finish());
-    let mut summary = parts.next().unwrap_or(empty);
-    for part in parts {
-        summary.merge(&part);
-    }
+    let (summary, _) = merge_partials(&workers, states, (empty, Vec::new()), |_, _| {});
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
@@ -261,6 +256,20 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
 
 /// A progress bar on a terminal (none when quiet or when stderr is not a terminal).
 /// `prefix` goes before the bar (e.g. "{msg} " for a message the caller sets).
+/// Finish the per-thread partial summaries on the worker threads (each flushes its buffered
+/// runs), then merge them into the first, with whatever else each thread carried (`extra`,
+/// merged by `merge_extra`). The merge is exact, so the result does not depend on the
+/// number of threads; `empty` is the result when there are no partials.
+pub(crate) fn merge_partials<E: Send>(workers: &Workers, states: Vec<(BufferedSummary, E)>, empty: (Summary, E), merge_extra: impl Fn(&mut E, &E)) -> (Summary, E) {
+    let mut parts = workers.map(states, |(s, e)| (s.finish(), e)).into_iter();
+    let (mut summary, mut extra) = parts.next().unwrap_or(empty);
+    for (s, e) in parts {
+        summary.merge(&s);
+        merge_extra(&mut extra, &e);
+    }
+    (summary, extra)
+}
+
 fn progress_bar(len: u64, quiet: bool, prefix: &str) -> Option<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;

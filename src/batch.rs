@@ -75,6 +75,12 @@ impl Workers {
         self.threads
     }
 
+    /// Apply `f` to every state on the pool's threads (for example to finish per-thread
+    /// partial results in parallel); the results come back in the order of `states`.
+    pub fn map<A: Send, R: Send>(&self, states: Vec<A>, f: impl Fn(A) -> R + Sync + Send) -> Vec<R> {
+        self.pool.install(|| states.into_par_iter().map(f).collect())
+    }
+
     /// Run `runs` (run indices) of a scenario, each run's observations folded into one of
     /// `states` (one per thread, see `threads`) by `add(state, run_index, obs)` inside the
     /// parallel section. Which state sees which run depends on scheduling, so the states must

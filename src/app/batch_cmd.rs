@@ -194,12 +194,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             cf_runs += got;
         }
     }
-    let mut parts = states.into_iter().map(|(s, i)| (s.finish(), i));
-    let (mut summary, mut ind) = parts.next().unwrap_or(empty);
-    for (s, i) in parts {
-        summary.merge(&s);
-        ind.merge(&i);
-    }
+    let (summary, ind) = super::merge_partials(workers, states, empty, Indicators::merge);
     let mut body = Vec::new();
     let mut count = 0;
     for sk in summary.sketches().chain(ind.sketches()) {
