@@ -84,7 +84,7 @@ impl Prepared {
         let dt = sc.step.dt();
         let step_months = sc.step.months();
         let steps = sc.steps();
-        let adjust = sc.params.lambda.iter().map(|l| 1.0 - (-l * dt).exp()).collect();
+        let adjust = sc.params.lambda.iter().map(|l| 1.0 - exp(-l * dt)).collect();
         let mut pi0 = vec![0.0; layout.routes()];
         let mut e0 = vec![0.0; m * n];
         let mut k0 = vec![0.0; n * m];
@@ -628,10 +628,11 @@ impl<'a> Model<'a> {
             let mut trend = 0.0;
             for (s, &w) in w_eta.iter().enumerate() {
                 let (mut rev_s, mut base) = (0.0, 0.0);
-                for j in 0..n {
-                    let r = (s * n + i) * n + j;
+                let row = (s * n + i) * n;
+                for (j, &y) in yhat.iter().enumerate() {
+                    let r = row + j;
                     rev_s += direct[r] + rerouted[r] * inv_kappa[r];
-                    base += self.init.flows[r] * yhat[j];
+                    base += self.init.flows[r] * y;
                 }
                 revenue += rev_s;
                 trend += base * w;

@@ -3,6 +3,7 @@
 //! draw comes from the run's generator, in rule order.
 
 use super::levers::{steps_for, ActiveLever, Origin};
+use super::math::pow;
 use crate::scenario::{Rule, RuleKind};
 use rand::Rng;
 
@@ -104,7 +105,7 @@ pub fn act<R: Rng>(
                 if st.done_for[*on] || (view.tension)(rule.by, *on) <= *threshold {
                     continue;
                 }
-                let p_step = 1.0 - (1.0 - rule.probability).powf(view.dt);
+                let p_step = 1.0 - pow(1.0 - rule.probability, view.dt);
                 if rng.random::<f64>() < p_step {
                     st.done_for[*on] = true;
                     st.fired = true;
