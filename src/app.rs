@@ -254,8 +254,6 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// A progress bar on a terminal (none when quiet or when stderr is not a terminal).
-/// `prefix` goes before the bar (e.g. "{msg} " for a message the caller sets).
 /// Finish the per-thread partial summaries on the worker threads (each flushes its buffered
 /// runs), then merge them into the first, with whatever else each thread carried (`extra`,
 /// merged by `merge_extra`). The merge is exact, so the result does not depend on the
@@ -270,6 +268,8 @@ pub(crate) fn merge_partials<E: Send>(workers: &Workers, states: Vec<(BufferedSu
     (summary, extra)
 }
 
+/// A progress bar on a terminal (none when quiet or when stderr is not a terminal).
+/// `prefix` goes before the bar (e.g. "{msg} " for a message the caller sets).
 fn progress_bar(len: u64, quiet: bool, prefix: &str) -> Option<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;

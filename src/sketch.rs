@@ -45,6 +45,9 @@ fn bucket(x: f64) -> u32 {
     (x.to_bits() >> SHIFT) as u32
 }
 
+/// The bucket of the largest finite value.
+const LAST_BUCKET: u32 = (f64::MAX.to_bits() >> SHIFT) as u32;
+
 /// The value a bucket reports: 2·lo·hi/(lo+hi), the point of least relative error.
 fn representative(b: u32) -> f64 {
     let lo = f64::from_bits((b as u64) << SHIFT);
@@ -184,9 +187,18 @@ impl Sketch {
         if len > input.len() {
             return Err("truncated sketch".into());
         }
-        let counts = (0..len)
+        if offset as u64 + len as u64 > LAST_BUCKET as u64 + 1 {
+            return Err("bucket window out of range".into());
+        }
+        let counts: Vec<u32> = (0..len)
             .map(|_| u32::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned()))
             .collect::<Result<_, _>>()?;
+        // the invariants `quantile` relies on
+        let counted: u64 = counts.iter().map(|&c| c as u64).sum();
+        let extremes_ok = if counted == 0 { true } else { TINY < min && min <= max && max < f64::INFINITY };
+        if zeros.checked_add(counted) != Some(n) || !extremes_ok {
+            return Err("inconsistent sketch (counts, zeros and extremes disagree)".into());
+        }
         Ok(Sketch { zeros, n, sum, min, max, offset, counts })
     }
 
@@ -360,6 +372,17 @@ mod tests {
         assert_eq!(Sketch::decode(&mut input).unwrap(), sk);
         assert_eq!(Sketch::decode(&mut input).unwrap(), Sketch::default());
         assert!(input.is_empty());
+        // a damaged sketch is refused, not trusted (quantile would otherwise misreport)
+        let mut bad = sk.clone();
+        bad.n += 1;
+        let mut buf = Vec::new();
+        bad.encode(&mut buf);
+        assert!(Sketch::decode(&mut buf.as_slice()).unwrap_err().contains("inconsistent"));
+        let mut bad = sk.clone();
+        std::mem::swap(&mut bad.min, &mut bad.max);
+        let mut buf = Vec::new();
+        bad.encode(&mut buf);
+        assert!(Sketch::decode(&mut buf.as_slice()).unwrap_err().contains("inconsistent"));
     }
 
     #[test]

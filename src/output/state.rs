@@ -5,9 +5,10 @@
 //! State file format (version 2): the bytes `TRADESIM-STATE 2\n`, a little-endian u32 length,
 //! that many bytes of JSON (`StateHeader`), then `StateHeader::sketches` sketches, each as
 //! `Sketch::encode` writes it (LEB128 varints: zeros, n, fixed-point sum (zigzag-coded), the
-//! bits of the minimum and maximum, bucket offset, bucket count, then each bucket's count). The sketches are the
-//! variant's summary (by date, then by year, series in output order) followed by its
-//! indicators (see `Indicators::sketches`).
+//! bits of the minimum and maximum, bucket offset, bucket count, then each bucket's count).
+//! The sketches are the variant's summary (by date, then by year, series in output order)
+//! followed by its indicators (see `Indicators::sketches`). A file of another format version
+//! is refused with a message that names both versions.
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -91,7 +92,9 @@ pub fn write_state(path: &Path, header: &StateHeader, body: &[u8]) -> Result<()>
 pub fn read_state(path: &Path) -> Result<(StateHeader, Vec<u8>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     if bytes.starts_with(MAGIC_ANY) && !bytes.starts_with(MAGIC) {
-        bail!("{} was written by another version of tradesim (state format {}, this one reads {}); run the batch again without --resume", path.display(), String::from_utf8_lossy(&bytes[MAGIC_ANY.len()..MAGIC_ANY.len() + 1]), String::from_utf8_lossy(&MAGIC[MAGIC_ANY.len()..MAGIC.len() - 1]));
+        let version: String = bytes[MAGIC_ANY.len()..].iter().take_while(|&&b| b != b'\n').take(12).map(|&b| b as char).collect();
+        let ours = String::from_utf8_lossy(&MAGIC[MAGIC_ANY.len()..MAGIC.len() - 1]);
+        bail!("{} has state format `{version}`, written by another version of tradesim (this one reads format {ours}): run that batch or shard again with this version", path.display());
     }
     if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 4 {
         bail!("{} is not a tradesim state file", path.display());
@@ -116,4 +119,26 @@ pub fn list_states(out: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     v.sort();
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_format_version_is_named_and_refused() {
+        let dir = std::env::temp_dir().join(format!("tradesim-state-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = dir.join("old.state");
+        std::fs::write(&old, b"TRADESIM-STATE 1\n\x02\0\0\0{}").unwrap();
+        let err = read_state(&old).unwrap_err().to_string();
+        assert!(err.contains("old.state has state format `1`") && err.contains("reads format 2"), "{err}");
+        let bare = dir.join("bare.state");
+        std::fs::write(&bare, b"TRADESIM-STATE ").unwrap();
+        assert!(read_state(&bare).unwrap_err().to_string().contains("state format ``"));
+        let other = dir.join("other.state");
+        std::fs::write(&other, b"something else").unwrap();
+        assert!(read_state(&other).unwrap_err().to_string().contains("is not a tradesim state file"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
