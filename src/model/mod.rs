@@ -259,8 +259,8 @@ pub struct Model<'a> {
     // scratch for the allocation and the noise (log factors; NaN: none)
     noise_direct: Vec<f64>,
     noise_rerouted: Vec<f64>,
-    demand: Vec<f64>,
-    trend_demand: Vec<f64>,
+    per_denom: Vec<f64>,
+    trend_of: Vec<f64>,
     target_direct: Vec<f64>,
     target_rerouted: Vec<f64>,
 }
@@ -316,8 +316,8 @@ impl<'a> Model<'a> {
             price_pow: vec![1.0; n * m],
             noise_direct: vec![0.0; l.routes()],
             noise_rerouted: vec![f64::NAN; l.routes()],
-            demand: vec![0.0; n * m],
-            trend_demand: vec![0.0; n * m],
+            per_denom: vec![0.0; n],
+            trend_of: vec![0.0; n],
             target_direct: vec![0.0; l.routes()],
             target_rerouted: vec![0.0; l.routes()],
         };
@@ -503,10 +503,8 @@ impl<'a> Model<'a> {
         // the world price of sector s, its logarithm
         let world = |s: usize| if Some(s) == energy { (energy_index, ln_world) } else { (1.0, 0.0) };
         // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
-        let Model { fr, log_price, price, price_pow, inv_unit, tau_pow, tau_kappa_pow, inv_tau, inv_kappa, target_direct, target_rerouted, demand, trend_demand, expenditure, growth, yhat, demand_ratio, .. } = self;
+        let Model { fr, log_price, price, price_pow, inv_unit, tau_pow, tau_kappa_pow, inv_tau, inv_kappa, target_direct, target_rerouted, per_denom, trend_of, expenditure, growth, yhat, demand_ratio, .. } = self;
         let fr = &*fr;
-        demand.fill(0.0);
-        trend_demand.fill(0.0);
         // (p̂·τ̂)^(1−σ) = p̂^(1−σ)·τ̂^(1−σ): the price power once per exporter and sector, the
         // friction power only when frictions change (equal up to floating-point rounding).
         for x in 0..n * m {
@@ -520,9 +518,10 @@ impl<'a> Model<'a> {
             let ln_w = world(s).1;
             let w_eta = if ln_w == 0.0 { 1.0 } else { exp(-eta * ln_w) };
             let block = s * n * n;
+            // per importer: the CES denominator and expenditure
             for j in 0..n {
                 let e0 = pre.e0[s * n + j];
-                let trend = e0 * yhat[j] * w_eta;
+                trend_of[j] = e0 * yhat[j] * w_eta;
                 let mut denom = 0.0;
                 for i in 0..n {
                     // without branches: a route without base trade (π0 = 0) or without a
@@ -536,26 +535,31 @@ impl<'a> Model<'a> {
                     target_direct[r] = direct;
                     target_rerouted[r] = via;
                     denom += direct + via;
-                    trend_demand[i * m + s] += trend * pi;
                 }
                 // E = E0·ŷ·(ŵ·P̂)^(1−η), P̂ = denom^(1/(1−σ)) capped at 1000
                 let e = if denom > 1e-300 { e0 * yhat[j] * exp((1.0 - eta) * (ln_w + (ln(denom) / one_minus).min(LN_PRICE_CAP))) } else { 0.0 };
                 let prev = expenditure[s * n + j];
                 growth[s * n + j] = if prev > 0.0 { e / prev } else { 1.0 };
                 expenditure[s * n + j] = e;
-                let per_denom = if denom > 1e-300 { e / denom } else { 0.0 };
-                for i in 0..n {
-                    let r = block + i * n + j;
-                    let f = per_denom * inv_tau[r];
+                per_denom[j] = if denom > 1e-300 { e / denom } else { 0.0 };
+            }
+            // per exporter: the targets of its routes (contiguous), the quantity asked of it
+            // and its capacity (sums over importers in the same order as per route)
+            for i in 0..n {
+                let x = i * m + s;
+                let row = block + i * n;
+                let (mut demand, mut trend_demand) = (0.0, 0.0);
+                for j in 0..n {
+                    let r = row + j;
+                    let f = per_denom[j] * inv_tau[r];
                     target_direct[r] *= f;
                     target_rerouted[r] *= f;
-                    demand[i * m + s] += (target_direct[r] + target_rerouted[r] * inv_kappa[r]) * inv_unit[i * m + s];
+                    demand += (target_direct[r] + target_rerouted[r] * inv_kappa[r]) * inv_unit[x];
+                    trend_demand += trend_of[j] * pre.pi0[r];
                 }
+                let cap = trend_demand * fr.capacity[x];
+                demand_ratio[x] = if cap > 0.0 { demand / cap } else { 1.0 };
             }
-        }
-        for x in 0..n * m {
-            let cap = trend_demand[x] * fr.capacity[x];
-            demand_ratio[x] = if cap > 0.0 { demand[x] / cap } else { 1.0 };
         }
     }
 
