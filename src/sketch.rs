@@ -29,12 +29,17 @@ pub struct Sketch {
     max: f64,
     /// Bucket of `counts[0]`.
     offset: u32,
-    counts: Vec<u32>,
+    /// Each bucket's count modulo 2^16 (two bytes a bucket keeps the summaries' tens of
+    /// thousands of sketches small; adding runs is bound by fetching them from memory) ...
+    counts: Vec<u16>,
+    /// ... and, for the few buckets whose count passed 65,535, (bucket, count / 2^16), sorted
+    /// by bucket and without zeros.
+    wraps: Vec<(u32, u64)>,
 }
 
 impl Default for Sketch {
     fn default() -> Self {
-        Sketch { zeros: 0, n: 0, sum: 0, min: f64::INFINITY, max: 0.0, offset: 0, counts: Vec::new() }
+        Sketch { zeros: 0, n: 0, sum: 0, min: f64::INFINITY, max: 0.0, offset: 0, counts: Vec::new(), wraps: Vec::new() }
     }
 }
 
@@ -102,7 +107,12 @@ impl Sketch {
             }
             let k = bucket(x).wrapping_sub(self.offset) as usize;
             match self.counts.get_mut(k) {
-                Some(c) => *c += 1,
+                Some(c) => {
+                    *c = c.wrapping_add(1);
+                    if *c == 0 {
+                        self.wrap(bucket(x), 1);
+                    }
+                }
                 None => self.place(bucket(x), 1),
             }
         }
@@ -134,7 +144,7 @@ impl Sketch {
         self.sum += other.sum;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        for (k, &c) in other.counts.iter().enumerate() {
+        for (k, c) in other.totals().enumerate() {
             if c > 0 {
                 self.place(other.offset + k as u32, c);
             }
@@ -142,7 +152,7 @@ impl Sketch {
     }
 
     /// Count `c` values in bucket `b`, widening the window as needed.
-    fn place(&mut self, b: u32, c: u32) {
+    fn place(&mut self, b: u32, c: u64) {
         if self.counts.is_empty() {
             self.offset = b;
             self.counts.push(0);
@@ -153,7 +163,31 @@ impl Sketch {
         } else if b >= self.offset + self.counts.len() as u32 {
             self.counts.resize((b - self.offset + 1) as usize, 0);
         }
-        self.counts[(b - self.offset) as usize] += c;
+        let low = &mut self.counts[(b - self.offset) as usize];
+        let sum = *low as u64 + c;
+        *low = sum as u16;
+        if sum >> 16 > 0 {
+            self.wrap(b, sum >> 16);
+        }
+    }
+
+    /// Add `times` · 2^16 to bucket b's count.
+    #[cold]
+    fn wrap(&mut self, b: u32, times: u64) {
+        match self.wraps.binary_search_by_key(&b, |&(w, _)| w) {
+            Ok(i) => self.wraps[i].1 += times,
+            Err(i) => self.wraps.insert(i, (b, times)),
+        }
+    }
+
+    /// Every bucket's full count, from `offset` on.
+    fn totals(&self) -> impl Iterator<Item = u64> + '_ {
+        let mut wraps = self.wraps.iter().peekable();
+        self.counts.iter().enumerate().map(move |(k, &low)| {
+            let b = self.offset + k as u32;
+            let high = wraps.next_if(|&&(w, _)| w == b).map_or(0, |&(_, t)| t);
+            (high << 16) + low as u64
+        })
     }
 
     pub fn count(&self) -> u64 {
@@ -170,7 +204,7 @@ impl Sketch {
         put_u(out, self.max.to_bits() as u128);
         put_u(out, self.offset as u128);
         put_u(out, self.counts.len() as u128);
-        for &c in &self.counts {
+        for c in self.totals() {
             put_u(out, c as u128);
         }
     }
@@ -190,16 +224,23 @@ impl Sketch {
         if offset as u64 + len as u64 > LAST_BUCKET as u64 + 1 {
             return Err("bucket window out of range".into());
         }
-        let counts: Vec<u32> = (0..len)
-            .map(|_| u32::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned()))
+        let totals: Vec<u64> = (0..len)
+            .map(|_| u64::try_from(get_u(input)?).map_err(|_| "bucket count out of range".to_owned()))
             .collect::<Result<_, _>>()?;
         // the invariants `quantile` relies on
-        let counted: u64 = counts.iter().map(|&c| c as u64).sum();
-        let extremes_ok = if counted == 0 { true } else { TINY < min && min <= max && max < f64::INFINITY };
-        if zeros.checked_add(counted) != Some(n) || !extremes_ok {
+        let counted = totals.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+        let extremes_ok = counted == Some(0) || (TINY < min && min <= max && max < f64::INFINITY);
+        if counted.and_then(|c| c.checked_add(zeros)) != Some(n) || !extremes_ok {
             return Err("inconsistent sketch (counts, zeros and extremes disagree)".into());
         }
-        Ok(Sketch { zeros, n, sum, min, max, offset, counts })
+        let mut sk = Sketch { zeros, n, sum, min, max, offset, counts: vec![0; len], wraps: Vec::new() };
+        for (k, &c) in totals.iter().enumerate() {
+            sk.counts[k] = c as u16;
+            if c >> 16 > 0 {
+                sk.wraps.push((offset + k as u32, c >> 16));
+            }
+        }
+        Ok(sk)
     }
 
     /// True if every value added was zero.
@@ -232,8 +273,8 @@ impl Sketch {
             return self.max;
         }
         let mut seen = self.zeros;
-        for (k, &c) in self.counts.iter().enumerate() {
-            seen += c as u64;
+        for (k, c) in self.totals().enumerate() {
+            seen += c;
             if rank < seen {
                 return representative(self.offset + k as u32).clamp(self.min, self.max);
             }
@@ -383,6 +424,30 @@ mod tests {
         let mut buf = Vec::new();
         bad.encode(&mut buf);
         assert!(Sketch::decode(&mut buf.as_slice()).unwrap_err().contains("inconsistent"));
+    }
+
+    #[test]
+    fn counts_past_65535_wrap_into_exact_totals() {
+        // 70,000 values in one bucket, 30,000 in the next: the two-byte counts wrap
+        let (a, b) = (1.0e9, 1.0e9 * 1.01);
+        let mut whole = Sketch::default();
+        whole.add_all((0..70_000).map(|_| a));
+        whole.add_all((0..30_000).map(|_| b));
+        assert_eq!(whole.wraps.len(), 1);
+        assert_eq!(whole.totals().collect::<Vec<_>>().iter().sum::<u64>(), 100_000);
+        assert!((whole.quantile(0.5) / a - 1.0).abs() <= ALPHA, "rank 49,999 is in the first bucket");
+        assert!((whole.quantile(0.75) / b - 1.0).abs() <= ALPHA, "rank 74,999 is in the second");
+        // the same values split in two, each part below 65,536 per bucket, merge to the same
+        let (mut x, mut y) = (Sketch::default(), Sketch::default());
+        x.add_all((0..40_000).map(|_| a).chain((0..10_000).map(|_| b)));
+        y.add_all((0..30_000).map(|_| a).chain((0..20_000).map(|_| b)));
+        assert!(x.wraps.is_empty() && y.wraps.is_empty());
+        x.merge(&y);
+        assert_eq!(x, whole);
+        // and the state round-trips
+        let mut buf = Vec::new();
+        whole.encode(&mut buf);
+        assert_eq!(Sketch::decode(&mut buf.as_slice()).unwrap(), whole);
     }
 
     #[test]
