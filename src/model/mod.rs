@@ -545,17 +545,19 @@ impl<'a> Model<'a> {
             }
             // per exporter: the targets of its routes (contiguous), the quantity asked of it
             // and its capacity (sums over importers in the same order as per route)
+            let (per_denom, trend_of) = (&per_denom[..n], &trend_of[..n]);
             for i in 0..n {
                 let x = i * m + s;
-                let row = block + i * n;
+                let at = block + i * n..block + i * n + n;
+                let (td, tv) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()]);
+                let (inv_tau, inv_kappa, pi0) = (&inv_tau[at.clone()], &inv_kappa[at.clone()], &pre.pi0[at]);
                 let (mut demand, mut trend_demand) = (0.0, 0.0);
                 for j in 0..n {
-                    let r = row + j;
-                    let f = per_denom[j] * inv_tau[r];
-                    target_direct[r] *= f;
-                    target_rerouted[r] *= f;
-                    demand += (target_direct[r] + target_rerouted[r] * inv_kappa[r]) * inv_unit[x];
-                    trend_demand += trend_of[j] * pre.pi0[r];
+                    let f = per_denom[j] * inv_tau[j];
+                    td[j] *= f;
+                    tv[j] *= f;
+                    demand += (td[j] + tv[j] * inv_kappa[j]) * inv_unit[x];
+                    trend_demand += trend_of[j] * pi0[j];
                 }
                 let cap = trend_demand * fr.capacity[x];
                 demand_ratio[x] = if cap > 0.0 { demand / cap } else { 1.0 };
@@ -578,50 +580,57 @@ impl<'a> Model<'a> {
         // in a loop of their own, where the `exp`s do not wait on the generator.
         for s in 0..m {
             let lam = pre.adjust[s];
+            let growth = &growth[s * n..(s + 1) * n];
             for i in 0..n {
+                // one exporter's routes in this sector (slices of length n: no bounds checks)
+                let row = (s * n + i) * n;
+                let at = row..row + n;
+                let (pi0, cover, target_d, target_v) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &target_direct[at.clone()], &target_rerouted[at.clone()]);
+                let (cover_prev, direct, rerouted) = (&mut cover_prev[at.clone()], &mut direct[at.clone()], &mut rerouted[at.clone()]);
+                let (noise_d, noise_v) = (&mut noise_direct[at.clone()], &mut noise_rerouted[at]);
                 for j in 0..n {
-                    let r = (s * n + i) * n + j;
-                    if pre.pi0[r] <= 0.0 {
+                    if pi0[j] <= 0.0 {
                         continue;
                     }
-                    let (c_now, c_prev) = (fr.cover[r], cover_prev[r]);
+                    let (c_now, c_prev) = (cover[j], cover_prev[j]);
                     // Flows follow their importer's expenditure at once; only shares adjust.
-                    let g = growth[s * n + j];
-                    let mut x = direct[r] * g;
+                    let g = growth[j];
+                    let mut x = direct[j] * g;
                     if c_now > c_prev && c_prev < 1.0 {
                         x *= (1.0 - c_now) / (1.0 - c_prev);
                     }
-                    x += lam * (target_direct[r] - x);
+                    x += lam * (target_d[j] - x);
                     if nu > 0.0 {
                         let z: f64 = StandardNormal.sample(rng);
-                        noise_direct[r] = nu * z + drift;
-                        direct[r] = x;
+                        noise_d[j] = nu * z + drift;
+                        direct[j] = x;
                     } else {
-                        direct[r] = x.max(0.0);
+                        direct[j] = x.max(0.0);
                     }
-                    cover_prev[r] = c_now;
-                    let mut v = rerouted[r] * g;
-                    v += lam * (target_rerouted[r] - v);
+                    cover_prev[j] = c_now;
+                    let mut v = rerouted[j] * g;
+                    v += lam * (target_v[j] - v);
                     if nu > 0.0 && v > 0.0 {
                         let z: f64 = StandardNormal.sample(rng);
-                        noise_rerouted[r] = nu * z + drift;
-                        rerouted[r] = v;
+                        noise_v[j] = nu * z + drift;
+                        rerouted[j] = v;
                     } else {
-                        noise_rerouted[r] = f64::NAN;
-                        rerouted[r] = if v > 1e-9 { v } else { 0.0 };
+                        noise_v[j] = f64::NAN;
+                        rerouted[j] = if v > 1e-9 { v } else { 0.0 };
                     }
                 }
             }
         }
         if nu > 0.0 {
-            for r in 0..pre.layout.routes() {
-                if pre.pi0[r] <= 0.0 {
+            let routes = direct.iter_mut().zip(rerouted.iter_mut()).zip(noise_direct.iter().zip(noise_rerouted.iter()));
+            for (&pi, ((d, v), (&nd, &nv))) in pre.pi0.iter().zip(routes) {
+                if pi <= 0.0 {
                     continue;
                 }
-                direct[r] = (direct[r] * exp(noise_direct[r])).max(0.0);
-                if !noise_rerouted[r].is_nan() {
-                    let v = rerouted[r] * exp(noise_rerouted[r]);
-                    rerouted[r] = if v > 1e-9 { v } else { 0.0 };
+                *d = (*d * exp(nd)).max(0.0);
+                if !nv.is_nan() {
+                    let w = *v * exp(nv);
+                    *v = if w > 1e-9 { w } else { 0.0 };
                 }
             }
         }
@@ -632,11 +641,11 @@ impl<'a> Model<'a> {
             let mut trend = 0.0;
             for (s, &w) in w_eta.iter().enumerate() {
                 let (mut rev_s, mut base) = (0.0, 0.0);
-                let row = (s * n + i) * n;
-                for (j, &y) in yhat.iter().enumerate() {
-                    let r = row + j;
-                    rev_s += direct[r] + rerouted[r] * inv_kappa[r];
-                    base += self.init.flows[r] * y;
+                let at = (s * n + i) * n..(s * n + i) * n + n;
+                let (d, v, ik, flows) = (&direct[at.clone()], &rerouted[at.clone()], &inv_kappa[at.clone()], &self.init.flows[at]);
+                for (j, &y) in yhat[..n].iter().enumerate() {
+                    rev_s += d[j] + v[j] * ik[j];
+                    base += flows[j] * y;
                 }
                 revenue += rev_s;
                 trend += base * w;
