@@ -10,7 +10,7 @@ use crate::output::report::{self, RunData};
 use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
 use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
 use crate::scenario::{parse_scenario, Scenario, LEVER_KINDS, RULE_KINDS};
-use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
+use crate::summary::{run_annual_totals, BufferedSummary, RowMerge, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -255,14 +255,16 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
 }
 
 /// Finish the per-thread partial summaries on the worker threads (each flushes its buffered
-/// runs), then merge them into the first, with whatever else each thread carried (`extra`,
+/// runs), then merge them into the first (row by row, on the worker threads), with whatever else each thread carried (`extra`,
 /// merged by `merge_extra`). The merge is exact, so the result does not depend on the
 /// number of threads; `empty` is the result when there are no partials.
 pub(crate) fn merge_partials<E: Send>(workers: &Workers, states: Vec<(BufferedSummary, E)>, empty: (Summary, E), merge_extra: impl Fn(&mut E, &E)) -> (Summary, E) {
     let mut parts = workers.map(states, |(s, e)| (s.finish(), e)).into_iter();
     let (mut summary, mut extra) = parts.next().unwrap_or(empty);
     for (s, e) in parts {
-        summary.merge(&s);
+        summary.merge_rows_with(&s, |rows| {
+            workers.map(rows, RowMerge::run);
+        });
         merge_extra(&mut extra, &e);
     }
     (summary, extra)

@@ -203,17 +203,31 @@ impl Summary {
 
     /// Combine another summary of the same scenario (for example another shard's runs).
     pub fn merge(&mut self, other: &Summary) {
+        self.merge_rows_with(other, |rows| rows.into_iter().for_each(RowMerge::run));
+    }
+
+    /// `merge`, with the merging of each row of sketches (a date or a year) handed to
+    /// `run_all`, which may run them in parallel: rows are disjoint and each merge is exact,
+    /// so the result is the same.
+    pub fn merge_rows_with<'a>(&'a mut self, other: &'a Summary, run_all: impl FnOnce(Vec<RowMerge<'a>>)) {
         assert_eq!(self.series.len(), other.series.len());
         self.runs += other.runs;
-        for (a, b) in self.by_date.iter_mut().zip(&other.by_date) {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.merge(y);
-            }
-        }
-        for (a, b) in self.by_year.iter_mut().zip(&other.by_year) {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.merge(y);
-            }
+        let into = self.by_date.iter_mut().chain(self.by_year.iter_mut());
+        let from = other.by_date.iter().chain(other.by_year.iter());
+        run_all(into.zip(from).map(|(into, from)| RowMerge { into, from }).collect());
+    }
+}
+
+/// One row of a summary's sketches to merge into another's (see `Summary::merge_rows_with`).
+pub struct RowMerge<'a> {
+    into: &'a mut Vec<Sketch>,
+    from: &'a Vec<Sketch>,
+}
+
+impl RowMerge<'_> {
+    pub fn run(self) {
+        for (x, y) in self.into.iter_mut().zip(self.from) {
+            x.merge(y);
         }
     }
 }
