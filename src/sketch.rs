@@ -144,10 +144,25 @@ impl Sketch {
         self.sum += other.sum;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        for (k, c) in other.totals().enumerate() {
-            if c > 0 {
-                self.place(other.offset + k as u32, c);
+        let Some(last) = other.counts.len().checked_sub(1) else { return };
+        // widen the window once (the other's first and last buckets hold values), then add
+        // the counts bucket by bucket, carrying into `wraps`
+        self.place(other.offset, 0);
+        self.place(other.offset + last as u32, 0);
+        let at = (other.offset - self.offset) as usize;
+        let mut carries = Vec::new();
+        for (k, (c, &d)) in self.counts[at..=at + last].iter_mut().zip(&other.counts).enumerate() {
+            let (sum, carry) = c.overflowing_add(d);
+            *c = sum;
+            if carry {
+                carries.push(other.offset + k as u32);
             }
+        }
+        for b in carries {
+            self.wrap(b, 1);
+        }
+        for &(b, t) in &other.wraps {
+            self.wrap(b, t);
         }
     }
 
