@@ -7,6 +7,7 @@ pub mod backtest;
 pub mod batch;
 pub mod calibration;
 pub mod cli;
+pub mod cpu;
 pub mod experiment;
 pub mod indicators;
 pub mod model;

@@ -87,7 +87,7 @@ impl Sketch {
 
     /// Add several values (the summaries' hot loop: the sum, minimum and maximum stay in
     /// registers).
-    #[inline]
+    #[inline(always)]
     pub fn add_all(&mut self, values: impl Iterator<Item = f64>) {
         let (mut sum, mut min, mut max, mut n, mut zeros) = (0i128, self.min, self.max, 0u64, 0u64);
         for x in values {

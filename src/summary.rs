@@ -233,14 +233,14 @@ impl RowMerge<'_> {
 }
 
 /// The value of a series in one step's observation row: the sum of its slots (in slot order).
-#[inline]
+#[inline(always)]
 fn slot_sum(row: &[f64], slots: &[usize]) -> f64 {
     slots.iter().map(|&i| row[i]).sum()
 }
 
 /// A year's value of a series from its steps' values (annual rates): flows add up over the
 /// year, levels are averaged, rule flags take the year's last value.
-#[inline]
+#[inline(always)]
 fn annual_of(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 {
     match metric.annual() {
         Annual::Sum => values.sum::<f64>() * dt,
@@ -290,7 +290,7 @@ struct Line([f64; TILE]);
 impl Line {
     /// Write the line with streaming stores (x86-64: they bypass the cache, so the buffer,
     /// far larger than the caches, is not read from memory before being overwritten).
-    #[inline]
+    #[inline(always)]
     fn store(&mut self, v: &[f64]) {
         #[cfg(target_arch = "x86_64")]
         {
@@ -323,6 +323,33 @@ impl BufferedSummary {
 
     /// Add one run's observations (steps × `Layout::len`).
     pub fn add_run(&mut self, obs: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::has_avx2() {
+            // SAFETY: the processor has the features `add_run_avx2` is compiled for.
+            unsafe { self.add_run_avx2(obs) };
+            return;
+        }
+        self.add_run_inner(obs);
+    }
+
+    /// `add_run` compiled for x86-64 processors with AVX2 (see `cpu.rs`).
+    ///
+    /// # Safety
+    /// The processor must have the features enabled here (`cpu::has_avx2`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx,avx2,sse3,ssse3,sse4.1,sse4.2,popcnt")]
+    unsafe fn add_run_avx2(&mut self, obs: &[f64]) {
+        self.add_run_inner(obs);
+    }
+
+    /// `add_run` without the processor-specific copy (for the test that compares them).
+    #[cfg(test)]
+    pub(crate) fn add_run_portable(&mut self, obs: &[f64]) {
+        self.add_run_inner(obs);
+    }
+
+    #[inline(always)]
+    fn add_run_inner(&mut self, obs: &[f64]) {
         let BufferedSummary { summary: s, buf, slots, ends, vals, held } = self;
         let (width, ns, dates) = (s.width, s.series.len(), s.dates.len());
         // this run's value of every sketch, by date then by year; a year's value comes from
@@ -351,12 +378,17 @@ impl BufferedSummary {
         };
         self.held += 1;
         if self.held == BUFFER_RUNS {
-            self.flush();
+            self.flush_inner();
         }
     }
 
     /// Add the buffered runs to the sketches.
     pub fn flush(&mut self) {
+        self.flush_inner();
+    }
+
+    #[inline(always)]
+    fn flush_inner(&mut self) {
         let held = self.held;
         if held == 0 {
             return;

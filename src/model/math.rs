@@ -83,7 +83,7 @@ fn exp_wide(x: f64) -> f64 {
 }
 
 /// The natural logarithm of x (NaN below 0, −∞ at 0).
-#[inline]
+#[inline(always)]
 pub fn ln(x: f64) -> f64 {
     if !(f64::MIN_POSITIVE..f64::INFINITY).contains(&x) {
         return ln_special(x);
@@ -126,7 +126,7 @@ fn ln_special(x: f64) -> f64 {
 }
 
 /// x^y for x > 0, as e^(y·ln x).
-#[inline]
+#[inline(always)]
 pub fn pow(x: f64, y: f64) -> f64 {
     exp(y * ln(x))
 }

@@ -338,6 +338,7 @@ impl<'a> Model<'a> {
 
     /// The world price index of sector s raised to `exponent` (1 for sectors without a world
     /// price).
+    #[inline(always)]
     fn world_power(&self, s: usize, exponent: f64) -> f64 {
         if Some(s) == self.init.energy_sector {
             exp(exponent * self.ln_world)
@@ -352,6 +353,27 @@ impl<'a> Model<'a> {
 
     /// Advance one step (MODEL.md steps 1 to 8).
     pub fn step(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::has_avx2() {
+            // SAFETY: the processor has the features `step_avx2` is compiled for.
+            unsafe { self.step_avx2() };
+            return;
+        }
+        self.step_inner();
+    }
+
+    /// `step` compiled for x86-64 processors with AVX2 (see `cpu.rs`).
+    ///
+    /// # Safety
+    /// The processor must have the features enabled here (`cpu::has_avx2`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx,avx2,sse3,ssse3,sse4.1,sse4.2,popcnt")]
+    unsafe fn step_avx2(&mut self) {
+        self.step_inner();
+    }
+
+    #[inline(always)]
+    fn step_inner(&mut self) {
         let k = self.k;
         self.shocks(k);
         self.governments(k);
@@ -373,6 +395,7 @@ impl<'a> Model<'a> {
     }
 
     /// Step 1: GDP, world energy price, political events.
+    #[inline(always)]
     fn shocks(&mut self, k: usize) {
         let dt = self.pre.dt;
         let vol_scale = self.sc.shocks.gdp_volatility_scale;
@@ -407,6 +430,7 @@ impl<'a> Model<'a> {
     }
 
     /// Step 2: scheduled levers switch, rules fire, pending levers arrive.
+    #[inline(always)]
     fn governments(&mut self, k: usize) {
         self.refresh_intensity(k);
         let (pre, tension) = (self.pre, &self.tension);
@@ -432,6 +456,7 @@ impl<'a> Model<'a> {
         self.refresh_intensity(k);
     }
 
+    #[inline(always)]
     fn refresh_intensity(&mut self, k: usize) {
         self.intensity.clear();
         for l in &self.levers {
@@ -472,6 +497,7 @@ impl<'a> Model<'a> {
 
     /// Step 4: exporters re-price against last step's demand over capacity (implicitly
     /// damped so it is stable for any φ).
+    #[inline(always)]
     fn reprice(&mut self) {
         let (n, m) = (self.pre.n, self.pre.m);
         let phi_dt = self.sc.params.phi * self.pre.dt;
@@ -494,6 +520,7 @@ impl<'a> Model<'a> {
 
     /// Step 5: importers split demand across routes by CES with exact hat algebra, and
     /// exporters' notional demand is measured against capacity.
+    #[inline(always)]
     fn allocate(&mut self) {
         let pre = self.pre;
         let (n, m) = (pre.n, pre.m);
@@ -567,6 +594,7 @@ impl<'a> Model<'a> {
 
     /// Step 6 and 7: flows move toward their targets by partial adjustment; a newly covered
     /// share of a route stops at once; multiplicative noise per flow.
+    #[inline(always)]
     fn adjust(&mut self) {
         let pre = self.pre;
         let (n, m) = (pre.n, pre.m);
@@ -655,6 +683,7 @@ impl<'a> Model<'a> {
     }
 
     /// Bilateral trade of a pair in both directions, direct and rerouted.
+    #[inline(always)]
     pub fn pair_trade(&self, a: usize, b: usize) -> f64 {
         let l = &self.pre.layout;
         (0..self.pre.m)
@@ -667,6 +696,7 @@ impl<'a> Model<'a> {
 
     /// Step 8: tension reverts to its (lever-shifted) baseline, jumps with events, and is
     /// calmed by interdependence γ·D·T.
+    #[inline(always)]
     fn move_tension(&mut self) {
         let dt = self.pre.dt;
         let p = &self.sc.params;
@@ -725,5 +755,40 @@ pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, o
     for k in 0..pre.steps {
         model.step();
         model.observe(&mut out[k * width..(k + 1) * width]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibration::Calibration;
+    use crate::rng::run_rng;
+    use crate::scenario::parse_scenario;
+    use crate::summary::{BufferedSummary, Summary};
+
+    /// The copies compiled for AVX2 (taken on this machine if it has it) give the same bits
+    /// as the baseline code, for the model and for the summaries.
+    #[test]
+    fn processor_specific_copies_give_the_same_bits() {
+        let cal = Calibration::embedded().unwrap();
+        let sc = parse_scenario(include_str!("../../scenarios/sanctions_2022.toml"), "sanctions_2022.toml", &cal.universe()).unwrap();
+        let init = cal.init(sc.base);
+        let pre = Prepared::new(&sc, &init);
+        let width = pre.layout.len();
+        let (mut fast, mut base) = (BufferedSummary::new(Summary::new(&sc, &init, &pre.layout)), BufferedSummary::new(Summary::new(&sc, &init, &pre.layout)));
+        for run in 0..70 {
+            let (mut a, mut b) = (Model::new(&sc, &init, &pre, run_rng(sc.seed, run)), Model::new(&sc, &init, &pre, run_rng(sc.seed, run)));
+            let (mut obs_a, mut obs_b) = (vec![0.0; width * pre.steps], vec![0.0; width * pre.steps]);
+            for k in 0..pre.steps {
+                a.step();
+                b.step_inner();
+                a.observe(&mut obs_a[k * width..(k + 1) * width]);
+                b.observe(&mut obs_b[k * width..(k + 1) * width]);
+            }
+            assert!(obs_a.iter().zip(&obs_b).all(|(x, y)| x.to_bits() == y.to_bits()), "run {run}");
+            fast.add_run(&obs_a);
+            base.add_run_portable(&obs_b);
+        }
+        assert_eq!(fast.finish(), base.finish());
     }
 }
