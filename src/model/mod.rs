@@ -182,6 +182,49 @@ impl Prepared {
     }
 }
 
+/// World prices relative to base: only the energy sector has one (its index and logarithm);
+/// every other sector's is 1.
+#[derive(Debug, Clone, Copy)]
+struct World {
+    energy: Option<usize>,
+    index: f64,
+    ln: f64,
+}
+
+impl World {
+    fn new(energy: Option<usize>, ln: f64) -> Self {
+        World { energy, index: exp(ln), ln }
+    }
+
+    #[inline(always)]
+    fn index(&self, s: usize) -> f64 {
+        if Some(s) == self.energy {
+            self.index
+        } else {
+            1.0
+        }
+    }
+
+    #[inline(always)]
+    fn ln(&self, s: usize) -> f64 {
+        if Some(s) == self.energy {
+            self.ln
+        } else {
+            0.0
+        }
+    }
+
+    /// The index of sector s raised to `exponent`.
+    #[inline(always)]
+    fn power(&self, s: usize, exponent: f64) -> f64 {
+        if Some(s) == self.energy {
+            exp(exponent * self.ln)
+        } else {
+            1.0
+        }
+    }
+}
+
 /// ln 1000: the cap on a price index (relative to base).
 const LN_PRICE_CAP: f64 = 6.907755278982137;
 
@@ -215,9 +258,10 @@ pub struct Model<'a> {
     gdp_factor: Vec<f64>,
     pub gdp: Vec<f64>,
     log_energy: f64,
-    /// ln of the world energy price relative to base.
-    ln_world: f64,
-    energy_index: f64,
+    /// World prices relative to base, this step.
+    world: World,
+    /// The world price factor of each sector's trend exports, W^(1−η) (scratch of `adjust`).
+    gdp_weight: Vec<f64>,
     /// GDP on trend (before the export-shortfall factor), and GDP relative to base, per economy.
     trend_gdp: Vec<f64>,
     yhat: Vec<f64>,
@@ -285,8 +329,8 @@ impl<'a> Model<'a> {
             gdp_factor: vec![1.0; n],
             gdp,
             log_energy: ln(p0),
-            ln_world,
-            energy_index: exp(ln_world),
+            world: World::new(init.energy_sector, ln_world),
+            gdp_weight: vec![1.0; m],
             yhat,
             trend_gdp,
             price: vec![1.0; n * m],
@@ -323,7 +367,7 @@ impl<'a> Model<'a> {
         };
         // The base-year equilibrium, grown to the start: no levers, base shares.
         for s in 0..m {
-            let w_eta = model.world_power(s, 1.0 - sc.params.eta[s]);
+            let w_eta = model.world.power(s, 1.0 - sc.params.eta[s]);
             for j in 0..n {
                 let scale = model.yhat[j] * w_eta;
                 model.expenditure[s * n + j] = pre.e0[s * n + j] * scale;
@@ -336,16 +380,6 @@ impl<'a> Model<'a> {
         model
     }
 
-    /// The world price index of sector s raised to `exponent` (1 for sectors without a world
-    /// price).
-    #[inline(always)]
-    fn world_power(&self, s: usize, exponent: f64) -> f64 {
-        if Some(s) == self.init.energy_sector {
-            exp(exponent * self.ln_world)
-        } else {
-            1.0
-        }
-    }
 
     pub fn finished(&self) -> bool {
         self.k >= self.pre.steps
@@ -416,8 +450,7 @@ impl<'a> Model<'a> {
                 self.log_energy += sh.energy_price_reversion * (mean - self.log_energy) * dt + sh.energy_price_volatility * dt.sqrt() * z;
             }
         }
-        self.ln_world = self.log_energy - self.pre.ln_energy_base;
-        self.energy_index = exp(self.ln_world);
+        self.world = World::new(self.init.energy_sector, self.log_energy - self.pre.ln_energy_base);
         for (p, &(_, size)) in self.pre.events.iter().enumerate() {
             self.events_now[p] = 0.0;
             let Some(dist) = &self.pre.event_count[p] else { continue };
@@ -525,10 +558,7 @@ impl<'a> Model<'a> {
         let pre = self.pre;
         let (n, m) = (pre.n, pre.m);
         let params = &self.sc.params;
-        let energy = self.init.energy_sector;
-        let (ln_world, energy_index) = (self.ln_world, self.energy_index);
-        // the world price of sector s, its logarithm
-        let world = |s: usize| if Some(s) == energy { (energy_index, ln_world) } else { (1.0, 0.0) };
+        let world = self.world;
         // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
         let Model { fr, log_price, price, price_pow, inv_unit, tau_pow, tau_kappa_pow, inv_tau, inv_kappa, target_direct, target_rerouted, per_denom, trend_of, expenditure, growth, yhat, demand_ratio, .. } = self;
         let fr = &*fr;
@@ -537,13 +567,13 @@ impl<'a> Model<'a> {
         for x in 0..n * m {
             let s = x % m;
             price_pow[x] = exp((1.0 - params.sigma[s]) * log_price[x]);
-            inv_unit[x] = 1.0 / (price[x] * world(s).0);
+            inv_unit[x] = 1.0 / (price[x] * world.index(s));
         }
         for s in 0..m {
             let one_minus = 1.0 - params.sigma[s];
             let eta = params.eta[s];
-            let ln_w = world(s).1;
-            let w_eta = if ln_w == 0.0 { 1.0 } else { exp(-eta * ln_w) };
+            let ln_w = world.ln(s);
+            let w_eta = world.power(s, -eta);
             let block = s * n * n;
             // per importer: the CES denominator and expenditure
             for j in 0..n {
@@ -600,10 +630,10 @@ impl<'a> Model<'a> {
         let (n, m) = (pre.n, pre.m);
         let nu = self.sc.shocks.trade_noise * pre.dt.sqrt();
         let drift = -0.5 * nu * nu;
-        let eta = &self.sc.params.eta;
-        let world_eta = |s: usize| self.world_power(s, 1.0 - eta[s]);
-        let w_eta: Vec<f64> = (0..m).map(world_eta).collect();
-        let Model { rng, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, inv_kappa, yhat, trend_gdp, gdp_factor, noise_direct, noise_rerouted, .. } = self;
+        for (s, w) in self.gdp_weight.iter_mut().enumerate() {
+            *w = self.world.power(s, 1.0 - self.sc.params.eta[s]);
+        }
+        let Model { rng, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, inv_kappa, yhat, trend_gdp, gdp_factor, gdp_weight, noise_direct, noise_rerouted, .. } = self;
         // First the deterministic part and the draws (in route order), then the noise factors
         // in a loop of their own, where the `exp`s do not wait on the generator.
         for s in 0..m {
@@ -667,7 +697,7 @@ impl<'a> Model<'a> {
         for i in 0..n {
             let mut revenue = 0.0;
             let mut trend = 0.0;
-            for (s, &w) in w_eta.iter().enumerate() {
+            for (s, &w) in gdp_weight.iter().enumerate() {
                 let (mut rev_s, mut base) = (0.0, 0.0);
                 let at = (s * n + i) * n..(s * n + i) * n + n;
                 let (d, v, ik, flows) = (&direct[at.clone()], &rerouted[at.clone()], &inv_kappa[at.clone()], &self.init.flows[at]);
