@@ -712,6 +712,12 @@ pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
         .collect()
 }
 
+/// A pair's trade in one sector with both directions added, USD bn per year (per quantile,
+/// so the band is approximate: see `SUM_NOTE`).
+fn two_way(run: &RunData, a: &str, b: &str, sector: &str) -> Vec<Quantiles> {
+    sum_quantiles(&bn(run.summary.series("trade", a, b, sector)), &bn(run.summary.series("trade", b, a, sector)))
+}
+
 fn line(label: impl Into<String>, colour: RGBColor, points: Vec<Quantiles>) -> Line {
     Line { label: label.into(), colour, dash: Dash::Solid, bands: Bands::Both, marks: Marks::None, points }
 }
@@ -788,8 +794,7 @@ pub fn partners_figure(run: &RunData, focus: &str) -> Figure {
         .iter()
         .filter(|e| e.as_str() != focus)
         .map(|p| {
-            let t = sum_quantiles(&bn(run.summary.series("trade", focus, p, "all")), &bn(run.summary.series("trade", p, focus, "all")));
-            line(format!("{focus}–{p}"), economy_colour(p), t)
+            line(format!("{focus}–{p}"), economy_colour(p), two_way(run, focus, p, "all"))
         })
         .collect();
     let p = panel(format!("{focus}'s trade (exports + imports) with each partner"), USD_BN, run, Body::Lines(lines));
@@ -804,8 +809,7 @@ pub fn sectors_figure(run: &RunData, a: &str, b: &str) -> Figure {
         .iter()
         .enumerate()
         .map(|(k, s)| {
-            let t = sum_quantiles(&run.summary.series("trade", a, b, s), &run.summary.series("trade", b, a, s));
-            Layer { label: s.clone(), colour: sector_colour(k), values: t.iter().map(|q| (q.x, q.p50 * BN)).collect() }
+            Layer { label: s.clone(), colour: sector_colour(k), values: two_way(run, a, b, s).iter().map(|q| (q.x, q.p50)).collect() }
         })
         .collect();
     let p = panel(format!("{a}–{b} trade by sector (both directions), stacked medians"), USD_BN, run, Body::Stacked(layers));
@@ -932,7 +936,7 @@ pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Pat
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let t = sum_quantiles(&bn(r.summary.series("trade", a, b, sector)), &bn(r.summary.series("trade", b, a, sector)));
+            let t = two_way(r, a, b, sector);
             // 90% band only: inner bands of several scenarios would clutter the overlay.
             Line { bands: Bands::Outer, ..line(r.manifest.scenario.clone(), scenario_colour(k), t) }
         })
