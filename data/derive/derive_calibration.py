@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
-"""Derive the tradesim calibration CSVs from the public figures in shared/data.
+"""Derive the tradesim calibration CSVs from the public figures in data/raw.
 
-Usage (from the repository root /work/main):
-    python3 data/derive/derive_calibration.py [SHARED_DATA_DIR]
+Usage (from the repository root):
+    python3 data/derive/derive_calibration.py [RAW_DATA_DIR]
 
-SHARED_DATA_DIR defaults to ../shared/data (relative to the repository root).
-Writes data/economies.csv, sectors.csv, flows.csv, tension.csv, energy_price.csv
-and observed.csv, and prints sum checks.  Standard library only; deterministic.
+RAW_DATA_DIR defaults to data/raw (the public figures, each row with its source;
+data/raw/README.md lists the files).  Writes data/economies.csv, sectors.csv,
+flows.csv, tension.csv, energy_price.csv, absorption.csv and observed.csv, and
+prints sum checks.  Standard library only; deterministic.
 
 Conventions
-- Every number read from shared/data is looked up by its row keys (see find()),
+- Every number read from data/raw is looked up by its row keys (see find()),
   so a reader can trace it.  Every judgement value lives in this file, in a
   clearly named constant, and every row that uses one says "ESTIMATE: <how>".
-- flows.csv basis: importer-reported (mirror) imports wherever shared/data has
+- flows.csv basis: importer-reported (mirror) imports wherever data/raw has
   them, else exporter-reported, else residual (closing the system with ROW).
 """
 import csv
@@ -33,7 +34,7 @@ def shared_dir():
         if os.path.isabs(p) or os.path.isdir(p):
             return os.path.abspath(p)
         return os.path.abspath(os.path.join(REPO, p))
-    return os.path.abspath(os.path.join(REPO, "..", "shared", "data"))
+    return os.path.join(REPO, "data", "raw")
 
 
 SHARED = shared_dir()
@@ -47,7 +48,7 @@ BN = 1e9
 
 
 # ----------------------------------------------------------------------------
-# reading shared/data
+# reading data/raw
 # ----------------------------------------------------------------------------
 def ws(s):
     return " ".join((s or "").split())
@@ -73,7 +74,7 @@ def val(r, col="value_usd"):
 
 
 def src(r):
-    return f"shared/data/{r['_file']} [{r['year']},{r['reporter']},{r['partner']},{ws(r['flow'])}]: {r['source']}"
+    return f"data/raw/{r['_file']} [{r['year']},{r['reporter']},{r['partner']},{ws(r['flow'])}]: {r['source']}"
 
 
 TF = load("trade_flows_base_years.csv")
@@ -83,6 +84,8 @@ GDP = load("gdp_base_years.csv")
 EL = load("trade_elasticities_by_sector.csv")
 BRENT = load("brent_annual.csv")
 LIT = load("literature_estimates.csv")
+ABS = load("absorption_base_years.csv")
+ARM = load("armington_elasticities.csv")
 
 BRENT_P = {int(r["year"]): float(r["usd_per_barrel"]) for r in BRENT}
 
@@ -153,26 +156,26 @@ def bn(v):
 GDP_NAME = {"US": "United States", "RU": "Russian Federation", "CN": "China",
             "EU": "European Union", "IN": "India"}
 
-# ESTIMATE: trend growth of nominal USD GDP for base 2013 (no pre-2013 GDP in shared/data).
+# ESTIMATE: trend growth of nominal USD GDP for base 2013 (no pre-2013 GDP in data/raw).
 GROWTH_2013 = {
-    "US": (0.040, "ESTIMATE: ~2% real trend + ~2% inflation (consensus view in 2013), rounded; no pre-2013 GDP in shared/data"),
-    "RU": (0.050, "ESTIMATE: ~2-3% real trend (2012-13 slowdown) + inflation net of gradual rouble depreciation, rounded; no pre-2013 GDP in shared/data"),
-    "CN": (0.100, "ESTIMATE: ~7.5% real (2013 target) + ~2% deflator + mild CNY appreciation, rounded; no pre-2013 GDP in shared/data"),
-    "EU": (0.030, "ESTIMATE: ~1% real (post euro-crisis) + ~1.5-2% inflation, stable EUR/USD assumed; no pre-2013 GDP in shared/data"),
-    "IN": (0.080, "ESTIMATE: ~6-7% real + high inflation largely offset by rupee depreciation, rounded; no pre-2013 GDP in shared/data"),
-    "ROW": (0.050, "ESTIMATE: mix of advanced (~3%) and emerging (~7%) nominal USD growth, rounded; no pre-2013 GDP in shared/data"),
+    "US": (0.040, "ESTIMATE: ~2% real trend + ~2% inflation (consensus view in 2013), rounded; no pre-2013 GDP in data/raw"),
+    "RU": (0.050, "ESTIMATE: ~2-3% real trend (2012-13 slowdown) + inflation net of gradual rouble depreciation, rounded; no pre-2013 GDP in data/raw"),
+    "CN": (0.100, "ESTIMATE: ~7.5% real (2013 target) + ~2% deflator + mild CNY appreciation, rounded; no pre-2013 GDP in data/raw"),
+    "EU": (0.030, "ESTIMATE: ~1% real (post euro-crisis) + ~1.5-2% inflation, stable EUR/USD assumed; no pre-2013 GDP in data/raw"),
+    "IN": (0.080, "ESTIMATE: ~6-7% real + high inflation largely offset by rupee depreciation, rounded; no pre-2013 GDP in data/raw"),
+    "ROW": (0.050, "ESTIMATE: mix of advanced (~3%) and emerging (~7%) nominal USD growth, rounded; no pre-2013 GDP in data/raw"),
 }
 # ESTIMATE: annual s.d. of log nominal USD GDP.
 VOL = {
     "US": (0.02, "ESTIMATE: US nominal GDP in its own currency, deviations from trend ~1-2%/yr outside 2009"),
     "RU": (0.08, "ESTIMATE: rouble/oil-price swings move USD GDP by 10-30% in bad years (1998, 2009, 2015)"),
     "CN": (0.03, "ESTIMATE: smooth reported growth plus managed CNY moves of a few %/yr"),
-    "EU": (0.03, "ESTIMATE: stable local growth but EUR/USD swings (0.753 in 2013 vs 0.8453 EUR/USD in 2021 per shared/data README) add USD-translation noise"),
+    "EU": (0.03, "ESTIMATE: stable local growth but EUR/USD swings (0.753 in 2013 vs 0.8453 EUR/USD in 2021 per data/raw README) add USD-translation noise"),
     "IN": (0.04, "ESTIMATE: fast but noisier growth plus rupee depreciation episodes (2013 taper tantrum)"),
     "ROW": (0.03, "ESTIMATE: diversified aggregate, currency moves partly offset"),
 }
-# ESTIMATE: phase-2 GDPs, growth and volatility (no file in shared/data).
-OOM = "ESTIMATE: order of magnitude from general knowledge, no file in shared/data"
+# ESTIMATE: phase-2 GDPs, growth and volatility (no file in data/raw).
+OOM = "ESTIMATE: order of magnitude from general knowledge, no file in data/raw"
 PHASE2_GDP = {
     1979: {"US": 2.63e12, "RU": 1.2e12, "CN": 0.18e12, "EU": 2.7e12, "IN": 0.15e12, "World": 10.5e12},
     1992: {"US": 6.52e12, "RU": 0.46e12, "CN": 0.43e12, "EU": 7.6e12, "IN": 0.29e12, "World": 25.5e12},
@@ -293,7 +296,7 @@ LAMBDA = {
 }
 ETA = {s: 0.5 for s in SECT}
 ETA["energy"] = 0.2
-EL_SRC = "shared/data/trade_elasticities_by_sector.csv (Fontagne, Guimbard & Orefice, GTAP aggregation)"
+EL_SRC = "data/raw/trade_elasticities_by_sector.csv (Fontagne, Guimbard & Orefice, GTAP aggregation)"
 
 
 def sectors():
@@ -321,8 +324,13 @@ def sectors():
         eta = ETA[s]
         enote = ("ESTIMATE: energy demand very inelastic in the short run" if s == "energy"
                  else "ESTIMATE: weak response of sector import demand to its CES price index")
-        rows.append([s, SECT_NAME[s], f"{sigma:.4f}", f"{lam}", f"{eta}", EL_SRC,
-                     f"{how}. lambda ESTIMATE ({lnote}; rate 1/yr used as 1-exp(-lambda*dt)); "
+        arm = find(ARM, sector=s)
+        esubd = float(arm["esubd"])
+        dnote = (f"esubd = {esubd} (domestic vs imports, GTAP ESUBD of {arm['gtap_sectors_mapped']}; "
+                 f"{'published GTAP value' if arm['note'].startswith('published') else 'ESTIMATE: unweighted mean of the mapped GTAP sectors'}; "
+                 f"data/raw/armington_elasticities.csv: {arm['source'].split(':')[0]})")
+        rows.append([s, SECT_NAME[s], f"{sigma:.4f}", f"{esubd}", f"{lam}", f"{eta}", EL_SRC,
+                     f"{how}. {dnote}. lambda ESTIMATE ({lnote}; rate 1/yr used as 1-exp(-lambda*dt)); "
                      f"follows the gradual build-up of trade effects in {gsdb['study']}: '{gsdb['value']}'. eta {enote}"])
     return rows
 
@@ -554,11 +562,11 @@ PROF_NOTE[("export", 2013, "RU")] = (f"ESTIMATE: 2021 FTS mix with energy value 
                                      f"{RU_EXP21['energy']:.3f} -> {EXP[2013]['RU']['energy']:.3f}")
 EXP[2021]["CN"] = CN_EXP21
 EXP[2013]["CN"] = CN_EXP21
-PROF_NOTE[("export", 2013, "CN")] = "ESTIMATE: 2021 China mix used as proxy for 2013 (no 2013 composition in shared/data)"
+PROF_NOTE[("export", 2013, "CN")] = "ESTIMATE: 2021 China mix used as proxy for 2013 (no 2013 composition in data/raw)"
 EXP[2021]["IN"], EXP[2013]["IN"] = IN_EXP21, IN_EXP13
 IMP[2021]["RU"] = RU_IMP21
 IMP[2013]["RU"] = RU_IMP21
-PROF_NOTE[("import", 2013, "RU")] = "ESTIMATE: 2021 FTS import mix used as proxy for 2013 (no 2013 composition in shared/data)"
+PROF_NOTE[("import", 2013, "RU")] = "ESTIMATE: 2021 FTS import mix used as proxy for 2013 (no 2013 composition in data/raw)"
 for b in BASES:
     for c in ECON:
         assert c in EXP[b], (b, c)
@@ -590,7 +598,7 @@ def pair_totals_2021():
     T[("US", "EU")] = pub(wt(2021, "EU27", "US", "import", "total"), "importer_reported",
                           "Eurostat EU27 imports from US (source derives EUR 399.4bn - 167.4bn surplus)")
     T[("US", "IN")] = pub(tf(2021, "USA", "India", EXPREP), "exporter_reported",
-                          "US Census exports (no India-reported imports from US in shared/data)")
+                          "US Census exports (no India-reported imports from US in data/raw)")
     T[("RU", "US")] = pub(tf(2021, "Russia", "USA", MIRROR), "importer_reported", "US Census general imports from Russia")
     T[("RU", "CN")] = pub(tf(2021, "Russia", "China", MIRROR), "importer_reported",
                           "China imports from Russia (source derives 2022 value / 1.434)")
@@ -603,9 +611,9 @@ def pair_totals_2021():
     T[("CN", "IN")] = pub(tf(2021, "China", "India", MIRROR), "importer_reported", "India DGCI&S calendar-2021 imports from China")
     T[("EU", "US")] = pub(tf(2021, "EU27_2020", "USA", MIRROR), "importer_reported", "US Census general imports from EU27")
     T[("EU", "RU")] = pub(tf(2021, "EU27_2020", "Russia", EXPREP), "exporter_reported",
-                          "Eurostat EU27 exports (no Russian-reported imports from EU in shared/data)")
+                          "Eurostat EU27 exports (no Russian-reported imports from EU in data/raw)")
     T[("EU", "CN")] = pub(tf(2021, "EU27_2020", "China", EXPREP), "exporter_reported",
-                          "Eurostat EU27 exports (China-reported imports from EU not in shared/data)")
+                          "Eurostat EU27 exports (China-reported imports from EU not in data/raw)")
     T[("EU", "IN")] = pub(tf(2021, "EU27_2020", "India", EXPREP), "exporter_reported", "Eurostat EU27 exports")
     T[("IN", "US")] = pub(tf(2021, "India", "USA", MIRROR), "importer_reported", "US Census general imports from India")
     T[("IN", "RU")] = pub(tf(2021, "India", "Russia", MIRROR), "importer_reported", "Russian FTS imports from India")
@@ -620,16 +628,16 @@ def pair_totals_2013():
     T[("US", "RU")] = pub(tf(2013, "USA", "Russia", MIRROR), "importer_reported", "Russian FTS imports from US")
     T[("US", "CN")] = pub(wt(2013, "China", "US", "import", "total"), "importer_reported", "China customs (GAC) imports from US")
     T[("US", "EU")] = pub(tf(2013, "USA", "EU27_2020", EXPREP), "exporter_reported",
-                          "US Census exports to EU27 (no EU-reported 2013 imports from US in shared/data)")
+                          "US Census exports to EU27 (no EU-reported 2013 imports from US in data/raw)")
     T[("US", "IN")] = pub(tf(2013, "USA", "India", EXPREP), "exporter_reported", "US Census exports to India")
     T[("RU", "US")] = pub(tf(2013, "Russia", "USA", MIRROR), "importer_reported", "US Census general imports from Russia")
     T[("RU", "CN")] = pub(tf(2013, "Russia", "China", EXPREP), "exporter_reported",
-                          "Russian FTS exports to China (China-reported 2013 imports not in shared/data)")
+                          "Russian FTS exports to China (China-reported 2013 imports not in data/raw)")
     T[("RU", "EU")] = Pair(197e9 / EUR13, "importer_reported", "estimated", OOM,
                            f"ESTIMATE: EU27_2020 imports from Russia 2013 ~EUR 197bn (Eurostat EU28 ~EUR 206bn minus UK "
                            f"~EUR 9bn; {OOM}) / {EUR13} EUR per USD")
     T[("RU", "IN")] = pub(tf(2013, "Russia", "India", EXPREP), "exporter_reported",
-                          "Russian FTS exports to India (India-reported 2013 imports not in shared/data)")
+                          "Russian FTS exports to India (India-reported 2013 imports not in data/raw)")
     T[("CN", "US")] = pub(tf(2013, "China", "USA", MIRROR), "importer_reported", "US Census general imports from China")
     T[("CN", "RU")] = pub(tf(2013, "China", "Russia", MIRROR), "importer_reported", "Russian FTS imports from China")
     T[("CN", "EU")] = pub(tf(2013, "China", "EU27_2020", MIRROR), "importer_reported", "Eurostat EU27 imports from China")
@@ -637,7 +645,7 @@ def pair_totals_2013():
                            f"ESTIMATE: India imports from China ~USD 51bn in FY2013-14 ({OOM})")
     T[("EU", "US")] = pub(tf(2013, "EU27_2020", "USA", MIRROR), "importer_reported", "US Census general imports from EU27")
     T[("EU", "RU")] = pub(tf(2013, "EU27_2020", "Russia", EXPREP), "exporter_reported",
-                          "Eurostat EU27 exports to Russia (Russian-reported imports from EU not in shared/data)")
+                          "Eurostat EU27 exports to Russia (Russian-reported imports from EU not in data/raw)")
     T[("EU", "CN")] = pub(tf(2013, "EU27_2020", "China", EXPREP), "exporter_reported",
                           "Eurostat EU27 exports; the China-reported mirror (220.1bn) is EU28 incl. UK, so not used")
     T[("EU", "IN")] = pub(tf(2013, "EU27_2020", "India", EXPREP), "exporter_reported", "Eurostat EU27 exports to India")
@@ -1065,6 +1073,79 @@ def tension_rows():
 
 
 # ----------------------------------------------------------------------------
+# absorption.csv: domestic sales and value-added ratios per base, economy, sector
+# ----------------------------------------------------------------------------
+VA_PAT = re.compile(r"VA share ([\d.]+)% of GDP x GO/VA ([\d.]+) x country intermediate-intensity factor ([\d.]+)")
+# ESTIMATE: for base years without sector rows (1979, 1992), the import penetration of the
+# economy's nearest base year with sector rows (2013) stands in.
+ABS_PROXY_YEAR = {1979: 2013, 1992: 2013, 2013: 2013, 2021: 2021}
+
+
+def abs_row(year, econ, sector):
+    for r in ABS:
+        if r["year"] == str(year) and r["economy"] == econ and r["sector"] == sector:
+            return r
+    return None
+
+
+def va_ratio(r):
+    m = VA_PAT.search(r["note"])
+    assert m, r["note"]
+    return 1.0 / (float(m.group(2)) * float(m.group(3))), float(m.group(1)) / 100
+
+
+def absorption_rows(imports_by_base, gdp_by_base):
+    """Domestic sales (gross output sold at home, USD) and the value-added ratio of gross
+    output per (base, economy, sector). Rows of data/raw/absorption_base_years.csv where
+    they exist (all ESTIMATE-WEAK there); otherwise domestic sales = the model's imports of
+    the sector x (1 - mp)/mp with a proxy import penetration mp, labelled ESTIMATE."""
+    rows = []
+    for base in BASES:
+        py = ABS_PROXY_YEAR[base]
+        for c in ECON:
+            goods_va = 0.0
+            for s in SECT:
+                imp = imports_by_base[base][(c, s)]
+                r = abs_row(base, c, s)
+                if r is not None:
+                    dom = float(r["domestic_sales_usd"])
+                    ratio, va_share = va_ratio(r)
+                    src = f"data/raw/absorption_base_years.csv [{base},{c},{s}]: {r['source']}"
+                    note = (f"ESTIMATE-WEAK (as labelled in the source): domestic_sales_usd as published in the file "
+                            f"(gross output {float(r['gross_output_usd']) / BN:.1f}bn minus its exports); va_ratio = 1/(GO/VA x "
+                            f"intermediate-intensity factor) from the row note (VA share {va_share:.1%} of GDP)")
+                else:
+                    if c == "ROW":
+                        # GDP-weighted mean of the named economies' penetration in the proxy year
+                        ws, mps, rs = 0.0, 0.0, 0.0
+                        for k in NAMED:
+                            rk = abs_row(py, k, s)
+                            if rk is None:
+                                continue
+                            w = float(find(ABS, year=str(py), economy=k, sector="total")["gross_output_usd"])
+                            ws += w
+                            mps += w * float(rk["import_penetration"])
+                            rs += w * va_ratio(rk)[0]
+                        mp, ratio = mps / ws, rs / ws
+                        how = f"GDP-weighted mean of the named economies' {py} import penetration ({mp:.4f}) and va_ratio"
+                    else:
+                        rk = abs_row(py, c, s)
+                        mp, ratio = float(rk["import_penetration"]), va_ratio(rk)[0]
+                        how = f"{c}'s {py} import penetration ({mp:.4f}) and va_ratio as a proxy for {base}"
+                    mp = min(max(mp, 0.01), 0.95)
+                    dom = imp * (1 - mp) / mp
+                    src = "data/raw/absorption_base_years.csv (proxy rows, see note)"
+                    note = (f"ESTIMATE: no sector row for {c} {base}; domestic sales = the model's {base} imports of the sector "
+                            f"({imp / BN:.2f}bn, flows.csv) x (1-mp)/mp with mp = {how} (mp bounded to [0.01, 0.95])")
+                goods_va += ratio * dom
+                rows.append([base, c, s, f"{round(dom)}", f"{ratio:.4f}", src, note])
+            rows_c = [x for x in rows if x[0] == base and x[1] == c]
+            print(f"  absorption {base} {c:3s}: domestic goods sales {sum(float(x[3]) for x in rows_c) / BN:9.1f}bn, "
+                  f"goods VA of domestic sales {goods_va / gdp_by_base[base][c]:.1%} of GDP")
+    return rows
+
+
+# ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
 def write(name, header, rows):
@@ -1078,7 +1159,7 @@ def write(name, header, rows):
 
 def main():
     write("economies.csv", ["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "source", "note"], economies())
-    write("sectors.csv", ["code", "name", "sigma", "lambda", "eta", "source", "note"], sectors())
+    write("sectors.csv", ["code", "name", "sigma", "esubd", "lambda", "eta", "source", "note"], sectors())
     write("tension.csv", ["base", "a", "b", "tension", "source", "note"], tension_rows())
     write("energy_price.csv", ["year", "usd_per_barrel", "source"],
           [[r["year"], r["usd_per_barrel"], r["source"]] for r in BRENT])
@@ -1104,6 +1185,14 @@ def main():
                 s = f"{p.basis}: {p.note}; {p.source}"
             orows.append([base, e, i, str(sum(ints.values())), s])
     write("flows.csv", ["base", "exporter", "importer", "sector", "value_usd", "basis", "status", "source", "note"], frows)
+    imports_by_base = {b: {(c, s): 0.0 for c in ECON for s in SECT} for b in BASES}
+    for r in frows:
+        imports_by_base[int(r[0])][(r[2], r[3])] += float(r[4])
+    gdp_by_base = {b: {} for b in BASES}
+    for r in economies():
+        gdp_by_base[int(r[0])][r[1]] = float(r[3])
+    write("absorption.csv", ["base", "economy", "sector", "domestic_sales_usd", "va_ratio", "source", "note"],
+          absorption_rows(imports_by_base, gdp_by_base))
     write("observed.csv", ["year", "exporter", "importer", "value_usd", "source"], orows)
     print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows to {OUT}")
 
