@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 mod batch_cmd;
+mod solve;
 
 /// Bad input from the user (exit code 2): a scenario, a data file or an argument.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +41,7 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Compare(args) => compare(&args),
         Command::Batch(args) => batch_cmd::batch(&args),
         Command::Merge(args) => batch_cmd::merge(&args),
+        Command::Solve(args) => solve::run(&args),
     }
 }
 

@@ -58,6 +58,54 @@ pub enum Command {
     /// Combine the output directories of a sharded batch (`batch --shard K/N`) into the
     /// files an unsharded batch writes (byte for byte).
     Merge(MergeArgs),
+    /// Static general equilibrium: with no shocks, output at its base-year volume and
+    /// instantaneous adjustment, solve for the prices, currencies and trade that clear every
+    /// market, and report the counterfactual against the base year (trade, output,
+    /// expenditure, prices, welfare). Either a scenario (the levers in force at --date) or a
+    /// one-sector structural-gravity dataset (--gravity, --costs, --sigma). Writes
+    /// economies.csv and trade.csv to output/<stem>_solve/ (or --out). See docs/model.md.
+    Solve(SolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Scenario file (TOML): its scheduled levers in force at --date (rules are not applied;
+    /// world prices at their base-year level). Omit it with --gravity.
+    #[arg(required_unless_present = "gravity", conflicts_with = "gravity")]
+    pub scenario: Option<PathBuf>,
+    /// Month whose levers are in force (YYYY-MM; default: the scenario's end).
+    #[arg(long, value_name = "YYYY-MM", requires = "scenario")]
+    pub date: Option<String>,
+    /// Structural-gravity dataset: a CSV with columns exporter,importer,value (trade in any
+    /// currency unit, internal trade included as exporter = importer, one sector).
+    #[arg(long, value_name = "FLOWS.csv", requires_all = ["costs", "sigma"])]
+    pub gravity: Option<PathBuf>,
+    /// Trade-cost changes for --gravity: a CSV with columns exporter,importer,tau_hat (the
+    /// factor on the iceberg trade cost, 1.1 = 10% costlier); pairs not listed keep theirs.
+    #[arg(long, value_name = "COSTS.csv", requires = "gravity")]
+    pub costs: Option<PathBuf>,
+    /// Elasticity of substitution σ (> 1) for --gravity (the trade elasticity is 1 − σ).
+    #[arg(long, value_name = "SIGMA", requires = "gravity")]
+    pub sigma: Option<f64>,
+    /// Deficit closure for --gravity: `deficits` (fixed deficits scaled with world output,
+    /// Dekle-Eaton-Kortum) or `ratios` (expenditure/output fixed, Yotov et al. 2016).
+    #[arg(long, value_name = "CLOSURE", default_value = "deficits", value_parser = ["deficits", "ratios"], requires = "gravity")]
+    pub closure: String,
+    /// Numeraire for --gravity: `world` (world output held at its base value) or an economy
+    /// code (that economy's consumer price index held at 1).
+    #[arg(long, value_name = "NUMERAIRE", default_value = "world", requires = "gravity")]
+    pub numeraire: String,
+    /// Largest log excess demand accepted (every market clears to this tolerance).
+    #[arg(long, value_name = "TOL", default_value_t = 1e-12)]
+    pub tolerance: f64,
+    /// Output directory (default: output/<scenario-or-dataset-stem>_solve).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing (the files are still written).
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub data: DataArg,
 }
 
 #[derive(Debug, Args)]

@@ -427,6 +427,7 @@ mod tests {
             sectors: vec!["energy".into(), "other".into()],
             bases: vec![2021],
             sigma: vec![5.0, 5.0],
+            esubd: vec![2.5, 2.5],
             lambda: vec![1.0, 1.0],
             eta: vec![0.5, 0.5],
         }

@@ -20,6 +20,8 @@ pub enum Metric {
     ExportPrice,
     EnergyPrice,
     RuleFired,
+    Domestic,
+    Currency,
 }
 
 impl Metric {
@@ -32,19 +34,21 @@ impl Metric {
             Metric::ExportPrice => "export_price",
             Metric::EnergyPrice => "energy_price",
             Metric::RuleFired => "rule_fired",
+            Metric::Domestic => "domestic",
+            Metric::Currency => "currency",
         }
     }
     /// Flows add up over a year; levels are averaged; rule flags take the year's last value.
     fn annual(self) -> Annual {
         match self {
-            Metric::Trade | Metric::Transit => Annual::Sum,
+            Metric::Trade | Metric::Transit | Metric::Domestic => Annual::Sum,
             Metric::RuleFired => Annual::Last,
             _ => Annual::Mean,
         }
     }
     /// Values printed as whole US dollars.
     pub fn is_money(self) -> bool {
-        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp)
+        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp | Metric::Domestic)
     }
 }
 
@@ -122,6 +126,22 @@ pub fn series(sc: &Scenario, init: &Init, layout: &Layout) -> Vec<Series> {
             crate::scenario::RuleKind::Normalize { on, .. } => on.iter().map(|&x| e[x].clone()).collect(),
         };
         out.push(Series { metric: Metric::RuleFired, exporter: e[rule.by].clone(), importer: targets.join("+"), sector: rule.id.clone(), slots: vec![layout.rule_fired() + r] });
+    }
+    // Version 2 channels: series only where the channel is on, so a run with them off writes
+    // exactly the version-1 files
+    if sc.params.domestic {
+        for (j, name) in e.iter().enumerate() {
+            for s in 0..m {
+                out.push(Series { metric: Metric::Domestic, exporter: name.clone(), importer: name.clone(), sector: init.sectors[s].clone(), slots: vec![layout.domestic() + s * n + j] });
+            }
+            let slots = (0..m).map(|s| layout.domestic() + s * n + j).collect();
+            out.push(Series { metric: Metric::Domestic, exporter: name.clone(), importer: name.clone(), sector: "all".into(), slots });
+        }
+    }
+    if sc.params.currency {
+        for (i, name) in e.iter().enumerate() {
+            out.push(Series { metric: Metric::Currency, exporter: name.clone(), importer: String::new(), sector: String::new(), slots: vec![layout.currency() + i] });
+        }
     }
     out
 }
@@ -455,6 +475,8 @@ mod tests {
             gdp_volatility: vec![0.0; 2],
             flows: vec![0.0, 5e9, 7e9, 0.0],
             tension: vec![0.3],
+            domestic: vec![0.0; 2],
+            va_ratio: vec![1.0; 2],
             energy_sector: None,
             energy_base: None,
             energy_annual: Vec::new(),
@@ -469,7 +491,7 @@ mod tests {
             runs: 1,
             seed: 1,
             shocks: Shocks::default(),
-            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5] },
+            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5], esubd: vec![2.5], domestic: false, budget: false, currency: false, currency_speed: 2.0, numeraire: 0 },
             levers: Vec::new(),
             rules: Vec::new(),
         };

@@ -2,6 +2,8 @@
 //! directory given with `--data`) turned into the lists a scenario may name and the
 //! initial state of the model. Every number in those files carries its source.
 
+pub mod gravity;
+
 use crate::model::{Init, Layout};
 use crate::scenario::Universe;
 use serde::Deserialize;
@@ -9,14 +11,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The calibration files, by name.
-pub const FILES: [&str; 5] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv"];
+pub const FILES: [&str; 6] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv", "absorption.csv"];
 
-const EMBEDDED: [&str; 5] = [
+const EMBEDDED: [&str; 6] = [
     include_str!("../../data/economies.csv"),
     include_str!("../../data/sectors.csv"),
     include_str!("../../data/flows.csv"),
     include_str!("../../data/tension.csv"),
     include_str!("../../data/energy_price.csv"),
+    include_str!("../../data/absorption.csv"),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +27,7 @@ pub struct Sector {
     pub code: String,
     pub name: String,
     pub sigma: f64,
+    pub esubd: f64,
     pub lambda: f64,
     pub eta: f64,
 }
@@ -38,6 +42,10 @@ pub struct BaseData {
     pub flows: Vec<f64>,
     /// Per unordered pair.
     pub tension: Vec<f64>,
+    /// Domestic sales [s][j], USD per year (NaN where absorption.csv has no row).
+    pub domestic: Vec<f64>,
+    /// Value added per unit of gross output [i][s].
+    pub va_ratio: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +74,7 @@ struct SectorRow {
     code: String,
     name: String,
     sigma: f64,
+    esubd: f64,
     lambda: f64,
     eta: f64,
 }
@@ -85,6 +94,15 @@ struct TensionRow {
     a: String,
     b: String,
     tension: f64,
+}
+
+#[derive(Deserialize)]
+struct AbsorptionRow {
+    base: i32,
+    economy: String,
+    sector: String,
+    domestic_sales_usd: f64,
+    va_ratio: f64,
 }
 
 #[derive(Deserialize)]
@@ -109,23 +127,24 @@ impl Calibration {
         Self::from_texts(EMBEDDED)
     }
 
-    /// Read the five calibration files from a directory.
+    /// Read the calibration files from a directory.
     pub fn from_dir(dir: &Path) -> Result<Self, String> {
         let mut texts = Vec::new();
         for f in FILES {
             let p = dir.join(f);
             texts.push(std::fs::read_to_string(&p).map_err(|e| format!("cannot read calibration file {}: {e}", p.display()))?);
         }
-        Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4]].map(|s| s.as_str()))
+        Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]].map(|s| s.as_str()))
     }
 
-    /// Parse and check the five files' contents (in `FILES` order).
-    pub fn from_texts(texts: [&str; 5]) -> Result<Self, String> {
+    /// Parse and check the files' contents (in `FILES` order).
+    pub fn from_texts(texts: [&str; 6]) -> Result<Self, String> {
         let econ_rows: Vec<(usize, EconomyRow)> = rows(FILES[0], texts[0])?;
         let sector_rows: Vec<(usize, SectorRow)> = rows(FILES[1], texts[1])?;
         let flow_rows: Vec<(usize, FlowRow)> = rows(FILES[2], texts[2])?;
         let tension_rows: Vec<(usize, TensionRow)> = rows(FILES[3], texts[3])?;
         let price_rows: Vec<(usize, PriceRow)> = rows(FILES[4], texts[4])?;
+        let absorption_rows: Vec<(usize, AbsorptionRow)> = rows(FILES[5], texts[5])?;
 
         let mut economies: Vec<String> = Vec::new();
         let mut economy_names = Vec::new();
@@ -138,10 +157,10 @@ impl Calibration {
         let sectors: Vec<Sector> = sector_rows
             .iter()
             .map(|(line, r)| {
-                if !(r.sigma > 1.0 && r.lambda > 0.0 && (0.0..=1.0).contains(&r.eta)) {
-                    return Err(format!("{}:{line}: sector `{}` needs sigma > 1, lambda > 0 and eta in [0, 1]", FILES[1], r.code));
+                if !(r.sigma > 1.0 && r.esubd > 0.0 && r.lambda > 0.0 && (0.0..=1.0).contains(&r.eta)) {
+                    return Err(format!("{}:{line}: sector `{}` needs sigma > 1, esubd > 0, lambda > 0 and eta in [0, 1]", FILES[1], r.code));
                 }
-                Ok(Sector { code: r.code.clone(), name: r.name.clone(), sigma: r.sigma, lambda: r.lambda, eta: r.eta })
+                Ok(Sector { code: r.code.clone(), name: r.name.clone(), sigma: r.sigma, esubd: r.esubd, lambda: r.lambda, eta: r.eta })
             })
             .collect::<Result<_, _>>()?;
         let (n, m) = (economies.len(), sectors.len());
@@ -160,6 +179,8 @@ impl Calibration {
                 volatility: vec![0.0; n],
                 flows: vec![0.0; layout.routes()],
                 tension: vec![0.0; layout.pairs()],
+                domestic: vec![f64::NAN; m * n],
+                va_ratio: vec![f64::NAN; n * m],
             });
             let i = econ(FILES[0], *line, &r.code)?;
             if !(r.gdp_usd > 0.0 && r.gdp_volatility >= 0.0 && r.growth.is_finite()) {
@@ -195,8 +216,36 @@ impl Calibration {
             }
             b.tension[layout.pair(a, c)] = r.tension;
         }
+        for (line, r) in &absorption_rows {
+            let Some(b) = bases.get_mut(&r.base) else { continue };
+            let j = econ(FILES[5], *line, &r.economy)?;
+            let s = sectors.iter().position(|x| x.code == r.sector).ok_or_else(|| format!("{}:{line}: unknown sector `{}`", FILES[5], r.sector))?;
+            if !(r.domestic_sales_usd >= 0.0 && r.domestic_sales_usd.is_finite() && r.va_ratio > 0.0 && r.va_ratio <= 1.0) {
+                return Err(format!("{}:{line}: domestic_sales_usd must be a non-negative number and va_ratio in (0, 1]", FILES[5]));
+            }
+            b.domestic[s * n + j] = r.domestic_sales_usd;
+            b.va_ratio[j * m + s] = r.va_ratio;
+        }
         for year in incomplete.keys() {
             bases.remove(year);
+        }
+        for (year, b) in &bases {
+            if let Some(x) = b.domestic.iter().position(|d| d.is_nan()) {
+                let (s, j) = (x / n, x % n);
+                return Err(format!("{}: no row for base {year}, economy `{}`, sector `{}` (every economy and sector of a base year needs its domestic sales)", FILES[5], economies[j], sectors[s].code));
+            }
+            // value added of goods (at home and abroad) must leave room for the rest of GDP
+            for (i, code) in economies.iter().enumerate() {
+                let goods_va: f64 = (0..m)
+                    .map(|s| b.va_ratio[i * m + s] * (b.domestic[s * n + i] + (0..n).map(|j| b.flows[layout.route(s, i, j)]).sum::<f64>()))
+                    .sum();
+                if goods_va >= b.gdp[i] {
+                    return Err(format!(
+                        "{}: base {year}, `{code}`: value added of goods sales ({goods_va:.4e} USD) is not below GDP ({:.4e} USD in {}); lower domestic_sales_usd or va_ratio",
+                        FILES[5], b.gdp[i], FILES[0]
+                    ));
+                }
+            }
         }
         let energy_annual = price_rows.iter().map(|(_, r)| (r.year, r.usd_per_barrel)).collect();
         Ok(Calibration { economies, economy_names, sectors, bases, incomplete, energy_annual })
@@ -209,6 +258,7 @@ impl Calibration {
             sectors: self.sectors.iter().map(|s| s.code.clone()).collect(),
             bases: self.bases.keys().copied().collect(),
             sigma: self.sectors.iter().map(|s| s.sigma).collect(),
+            esubd: self.sectors.iter().map(|s| s.esubd).collect(),
             lambda: self.sectors.iter().map(|s| s.lambda).collect(),
             eta: self.sectors.iter().map(|s| s.eta).collect(),
         }
@@ -226,6 +276,8 @@ impl Calibration {
             gdp_volatility: b.volatility.clone(),
             flows: b.flows.clone(),
             tension: b.tension.clone(),
+            domestic: b.domestic.clone(),
+            va_ratio: b.va_ratio.clone(),
             energy_sector: self.sectors.iter().position(|s| s.code == "energy"),
             energy_base: self.energy_annual.iter().find(|(y, _)| *y == base).map(|(_, p)| *p),
             energy_annual: self.energy_annual.clone(),

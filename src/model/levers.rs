@@ -110,6 +110,9 @@ pub struct Frictions {
     pub capacity: Vec<f64>,
     /// Shift of the tension baseline per unordered pair (index as `Layout::pair`).
     pub tension_shift: Vec<f64>,
+    /// Share of its GDP by which each economy's deficit is cut (capital controls, frozen
+    /// reserves).
+    pub deficit_cut: Vec<f64>,
     // scratch: strongest ban coverage seen per route (chooses the hub)
     strongest: Vec<f64>,
 }
@@ -126,6 +129,7 @@ impl Frictions {
             kappa: vec![0.0; r],
             capacity: vec![1.0; n * m],
             tension_shift: vec![0.0; pairs],
+            deficit_cut: vec![0.0; n],
             strongest: vec![0.0; r],
         }
     }
@@ -144,6 +148,7 @@ impl Frictions {
         self.kappa.fill(base_kappa);
         self.capacity.fill(1.0);
         self.tension_shift.fill(0.0);
+        self.deficit_cut.fill(0.0);
         self.strongest.fill(0.0);
         // `cover` holds Π(1 − c) while levers accumulate; turned into 1 − Π at the end.
         self.cover.fill(1.0);
@@ -154,6 +159,11 @@ impl Frictions {
             let (by, t) = (l.by, l.target);
             if by != t {
                 self.tension_shift[pair(by, t)] += l.tension * a;
+            }
+            match l.kind {
+                LeverKind::CapitalControls { share } => self.deficit_cut[by] += share * a,
+                LeverKind::ReserveFreeze { share } => self.deficit_cut[t] += share * a,
+                _ => {}
             }
             for s in 0..m {
                 if !l.covers(s) {
@@ -189,7 +199,7 @@ impl Frictions {
                         self.both(s, by, t, 1.0 - friction_cut * a);
                         self.capacity[t * m + s] *= 1.0 + capacity_gain * a;
                     }
-                    LeverKind::Treaty => {}
+                    LeverKind::Treaty | LeverKind::CapitalControls { .. } | LeverKind::ReserveFreeze { .. } => {}
                 }
             }
         }

@@ -55,8 +55,16 @@ impl Layout {
     pub fn rule_fired(&self) -> usize {
         self.energy_price() + 1
     }
-    pub fn len(&self) -> usize {
+    /// Domestic sales [s][j] (what j's producers sell at home), USD per year.
+    pub fn domestic(&self) -> usize {
         self.rule_fired() + self.rules
+    }
+    /// Currency: USD price level of each economy's output relative to base.
+    pub fn currency(&self) -> usize {
+        self.domestic() + self.m * self.n
+    }
+    pub fn len(&self) -> usize {
+        self.currency() + self.n
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -80,6 +88,6 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&x| x));
-        assert_eq!(l.len(), 2 * 288 + 15 + 6 + 48 + 1 + 2);
+        assert_eq!(l.len(), 2 * 288 + 15 + 6 + 48 + 1 + 2 + 48 + 6);
     }
 }

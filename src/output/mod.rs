@@ -8,6 +8,7 @@ pub mod batch_report;
 pub mod charts;
 pub mod csv_out;
 pub mod report;
+pub mod solve_out;
 pub mod state;
 
 use anyhow::{Context, Result};

@@ -16,8 +16,9 @@ pub struct Universe {
     pub sectors: Vec<String>,
     /// Base years the calibration has data for.
     pub bases: Vec<i32>,
-    /// Calibrated per-sector defaults a scenario may override: σ, λ, η.
+    /// Calibrated per-sector defaults a scenario may override: σ, esubd, λ, η.
     pub sigma: Vec<f64>,
+    pub esubd: Vec<f64>,
     pub lambda: Vec<f64>,
     pub eta: Vec<f64>,
 }
@@ -132,6 +133,21 @@ pub struct Params {
     pub lambda: Vec<f64>,
     /// Price elasticity η of import demand to the sector price index, per sector.
     pub eta: Vec<f64>,
+    /// Elasticity of substitution between domestic producers and the import composite
+    /// (upper CES nest), per sector.
+    pub esubd: Vec<f64>,
+    /// Version 2 channels (each can be switched off; all off gives version 1):
+    /// domestic producers in an upper CES nest above the import origins.
+    pub domestic: bool,
+    /// Income and budget: spending = income (value of output) + a fixed deficit.
+    pub budget: bool,
+    /// Currency agents: the USD price level of each economy's output clears its external
+    /// balance (needs `budget`).
+    pub currency: bool,
+    /// Speed ψ of the currency agents, per year.
+    pub currency_speed: f64,
+    /// The economy whose output price level is held at 1 (the currency of account, USD).
+    pub numeraire: usize,
 }
 
 /// The lever kinds of MODEL.md, with their magnitude fields.
@@ -160,6 +176,12 @@ pub enum LeverKind {
     Investment { capacity_gain: f64, friction_cut: f64 },
     /// Political effect only.
     Treaty,
+    /// `by` forces a surplus on itself: its deficit falls by `share` of its GDP (the
+    /// counterpart is spread over the other economies in proportion to their income).
+    CapitalControls { share: f64 },
+    /// `by` freezes the reserves of each `on`: the target's deficit falls by `share` of its
+    /// GDP (it can finance less), the counterpart spread over the others by income.
+    ReserveFreeze { share: f64 },
 }
 
 /// Fields shared by the three ban kinds.
@@ -184,6 +206,8 @@ pub const LEVER_KINDS: &[(&str, &str)] = &[
     ("trade_agreement", "cuts frictions between members `by` and `on` by `tariff_cut` (WTO accession 2012)"),
     ("investment", "raises the host's export capacity by `capacity_gain` and cuts investor-host friction (1990s joint ventures)"),
     ("treaty", "political effect only: `tension` (negative calms, positive for a withdrawal) (START, INF)"),
+    ("capital_controls", "`by` forces a surplus on itself: its deficit falls by `share` of its GDP (Russia's controls of 2022)"),
+    ("reserve_freeze", "`by` freezes the reserves of `on`: the target's deficit falls by `share` of its GDP (2022 freeze of Russia's reserves)"),
 ];
 
 /// Every policy-rule kind's name and one line of documentation.
@@ -207,12 +231,17 @@ impl LeverKind {
             LeverKind::TradeAgreement { .. } => "trade_agreement",
             LeverKind::Investment { .. } => "investment",
             LeverKind::Treaty => "treaty",
+            LeverKind::CapitalControls { .. } => "capital_controls",
+            LeverKind::ReserveFreeze { .. } => "reserve_freeze",
         }
     }
 
     /// Sanctions are what `normalize` lifts and what `retaliate` answers.
     pub fn is_sanction(&self) -> bool {
-        !matches!(self, LeverKind::TradeAgreement { .. } | LeverKind::Investment { .. } | LeverKind::Treaty)
+        !matches!(
+            self,
+            LeverKind::TradeAgreement { .. } | LeverKind::Investment { .. } | LeverKind::Treaty | LeverKind::CapitalControls { .. }
+        )
     }
 }
 

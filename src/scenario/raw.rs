@@ -59,6 +59,13 @@ pub struct RawParams {
     pub lambda: BTreeMap<String, f64>,
     #[serde(default)]
     pub eta: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub esubd: BTreeMap<String, f64>,
+    pub domestic: Option<bool>,
+    pub budget: Option<bool>,
+    pub currency: Option<bool>,
+    pub currency_speed: Option<f64>,
+    pub numeraire: Option<String>,
 }
 
 /// One `[[lever]]` table, or a rule's `response` (which has no by/on/start/end).
@@ -90,13 +97,14 @@ pub struct RawLever {
     pub tariff_cut: Option<f64>,
     pub capacity_gain: Option<f64>,
     pub friction_cut: Option<f64>,
+    pub share: Option<f64>,
 }
 
 /// Every key a `[[lever]]` table may carry (used for "did you mean" suggestions).
 pub const LEVER_KEYS: &[&str] = &[
     "id", "kind", "by", "on", "sectors", "start", "end", "phase_in", "duration", "tension", "rate", "coverage",
     "leakage", "enforcement", "hub", "cost", "rerouting_cost", "listed", "cost_per_1000", "target", "leakage_cut",
-    "tariff_cut", "capacity_gain", "friction_cut",
+    "tariff_cut", "capacity_gain", "friction_cut", "share",
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -125,7 +133,10 @@ pub const SHOCK_KEYS: &[&str] = &[
 ];
 pub const PAIR_KEYS: &[&str] = &["pair", "event_rate", "event_size"];
 pub const PARAM_KEYS: &[&str] =
-    &["phi", "gamma", "gamma_ref", "tension_reversion", "gdp_pass_through", "rerouting_cost", "hub", "sigma", "lambda", "eta"];
+    &[
+        "phi", "gamma", "gamma_ref", "tension_reversion", "gdp_pass_through", "rerouting_cost", "hub", "sigma", "lambda", "eta",
+        "esubd", "domestic", "budget", "currency", "currency_speed", "numeraire",
+    ];
 pub const RULE_KEYS: &[&str] = &[
     "id", "kind", "by", "probability", "lag", "from", "against", "trigger", "leader", "kinds", "on", "threshold", "steps",
     "response",

@@ -251,6 +251,7 @@ pub fn kind_fields(kind: &str) -> &'static [&'static str] {
         "secondary_sanctions" => &["target", "cost", "leakage_cut"],
         "trade_agreement" => &["tariff_cut"],
         "investment" => &["capacity_gain", "friction_cut"],
+        "capital_controls" | "reserve_freeze" => &["share"],
         _ => &[],
     }
 }
@@ -267,13 +268,14 @@ pub fn default_tension(kind: &str) -> f64 {
         "trade_agreement" => -0.03,
         "investment" => -0.02,
         "treaty" => -0.05,
+        "reserve_freeze" => 0.08,
         _ => 0.0,
     }
 }
 
-const ALL_LEVER_KINDS: [&str; 10] = [
+const ALL_LEVER_KINDS: [&str; 12] = [
     "tariff", "export_control", "import_ban", "embargo", "financial_sanctions", "entity_sanctions",
-    "secondary_sanctions", "trade_agreement", "investment", "treaty",
+    "secondary_sanctions", "trade_agreement", "investment", "treaty", "capital_controls", "reserve_freeze",
 ];
 const ALL_RULE_KINDS: [&str; 4] = ["retaliate", "align", "escalate", "normalize"];
 
@@ -311,7 +313,8 @@ impl<'a> Checker<'a> {
             ("capacity_gain", raw.capacity_gain.is_some()),
         ];
         let allowed = kind_fields(kind);
-        for (name, is) in present.iter().chain(std::iter::once(&("friction_cut", raw.friction_cut.is_some()))) {
+        let more = [("friction_cut", raw.friction_cut.is_some()), ("share", raw.share.is_some())];
+        for (name, is) in present.iter().chain(more.iter()) {
             if *is && !allowed.contains(name) {
                 let takes = if allowed.is_empty() { "no magnitude fields".to_owned() } else { allowed.join(", ") };
                 self.push(&key(path, name), format!("does not apply to kind `{kind}`, which takes: {takes}"));
@@ -385,6 +388,17 @@ impl<'a> Checker<'a> {
                 capacity_gain: self.range(&key(path, "capacity_gain"), raw.capacity_gain, 0.1, 0.0, 10.0),
                 friction_cut: self.range(&key(path, "friction_cut"), raw.friction_cut, 0.02, 0.0, 0.9),
             },
+            "capital_controls" | "reserve_freeze" => {
+                if raw.share.is_none() {
+                    self.push(&key(path, "share"), "missing; the deficit cut as a share of the economy's GDP (0.03 = 3% of GDP)".into());
+                }
+                let share = self.range(&key(path, "share"), raw.share, 0.0, 0.0, 0.5);
+                if kind == "capital_controls" {
+                    LeverKind::CapitalControls { share }
+                } else {
+                    LeverKind::ReserveFreeze { share }
+                }
+            }
             _ => LeverKind::Treaty,
         })
     }
@@ -606,6 +620,17 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     let sigma = sector_map(&mut c, "sigma", &rp.sigma, &uni.sigma, 1.01, 50.0);
     let lambda = sector_map(&mut c, "lambda", &rp.lambda, &uni.lambda, 1e-3, 1000.0);
     let eta = sector_map(&mut c, "eta", &rp.eta, &uni.eta, 0.0, 1.0);
+    let esubd = sector_map(&mut c, "esubd", &rp.esubd, &uni.esubd, 0.05, 50.0);
+    let budget = rp.budget.unwrap_or(true);
+    let currency = rp.currency.unwrap_or(true);
+    if currency && !budget {
+        let path = key(&pp, if rp.currency.is_some() { "currency" } else { "budget" });
+        c.push(&path, "the currency agents clear the budget's external balance: with `budget = false` set `currency = false` too".into());
+    }
+    let numeraire = match &rp.numeraire {
+        Some(x) => c.economy(&key(&pp, "numeraire"), x).unwrap_or(0),
+        None => uni.economy("US").unwrap_or(0),
+    };
     let params = Params {
         phi: c.range(&key(&pp, "phi"), rp.phi, 0.5, 0.0, 100.0),
         gamma: c.range(&key(&pp, "gamma"), rp.gamma, 0.2, 0.0, inf),
@@ -617,6 +642,12 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         sigma,
         lambda,
         eta,
+        esubd,
+        domestic: rp.domestic.unwrap_or(true),
+        budget,
+        currency,
+        currency_speed: c.range(&key(&pp, "currency_speed"), rp.currency_speed, 2.0, 0.0, 1000.0),
+        numeraire,
     };
 
     // levers
@@ -636,14 +667,20 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
                 None
             }
         };
-        let on = match &rl.on {
-            Some(v) => c.economies(&key(&lp, "on"), v).unwrap_or_default(),
-            None => {
+        let self_imposed = rl.kind.as_deref() == Some("capital_controls");
+        let on = match (&rl.on, self_imposed) {
+            (Some(_), true) => {
+                c.push(&key(&lp, "on"), "capital controls act on the economy that imposes them (`by`); remove `on`".into());
+                Vec::new()
+            }
+            (None, true) => by.into_iter().collect(),
+            (Some(v), false) => c.economies(&key(&lp, "on"), v).unwrap_or_default(),
+            (None, false) => {
                 c.push(&key(&lp, "on"), "missing; the target economy or a list of them".into());
                 Vec::new()
             }
         };
-        if let Some(b) = by {
+        if let (Some(b), false) = (by, self_imposed) {
             if on.contains(&b) {
                 c.push(&key(&lp, "on"), format!("`{}` is also `by`; a lever acts between different economies", uni.economies[b]));
             }

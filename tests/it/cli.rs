@@ -230,7 +230,7 @@ fn a_user_can_add_an_economy_by_editing_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv"] {
+    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv", "absorption.csv"] {
         std::fs::copy(Path::new("data").join(f), data.join(f)).unwrap();
     }
     // Kazakhstan split out of ROW (illustrative numbers), base 2021 only.
@@ -240,6 +240,12 @@ fn a_user_can_add_an_economy_by_editing_data() {
     let mut f = std::fs::read_to_string(data.join("flows.csv")).unwrap();
     f.push_str("2021,RU,KZ,consumer,18000000000,exporter_reported,published,test,test\n2021,KZ,RU,metals,7000000000,importer_reported,published,test,test\n");
     std::fs::write(data.join("flows.csv"), f).unwrap();
+    // its producers' domestic sales, one row per sector (illustrative)
+    let mut a = std::fs::read_to_string(data.join("absorption.csv")).unwrap();
+    for s in ["energy", "metals", "agriculture", "technology", "aerospace", "machinery", "defense", "consumer"] {
+        a.push_str(&format!("2021,KZ,{s},5000000000,0.4,test,test\n"));
+    }
+    std::fs::write(data.join("absorption.csv"), a).unwrap();
     let out = tradesim().args(["list", "--data"]).arg(&data).assert().success().get_output().stdout.clone();
     assert!(String::from_utf8(out).unwrap().contains("Kazakhstan"));
     let sc = dir.path().join("kz.toml");

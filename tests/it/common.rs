@@ -13,6 +13,7 @@ pub fn universe(economies: &[&str], sigma: f64, lambda: f64, eta: f64) -> Univer
         sectors: vec!["goods".into()],
         bases: vec![2000],
         sigma: vec![sigma],
+        esubd: vec![sigma],
         lambda: vec![lambda],
         eta: vec![eta],
     }
@@ -37,6 +38,8 @@ pub fn init(economies: &[&str], flows: &[&[f64]]) -> Init {
         gdp_volatility: vec![0.0; n],
         flows: f,
         tension: vec![0.3; layout.pairs()],
+        domestic: vec![0.0; n],
+        va_ratio: vec![1.0; n],
         energy_sector: None,
         energy_base: None,
         energy_annual: vec![],
@@ -57,9 +60,13 @@ trade_noise = 0
 energy_price = "flat"
 "#;
 
-/// QUIET plus a `[params]` table (phi = 0, no GDP pass-through) and extra text (levers, rules).
+/// The version-2 channels switched off (version 1's model).
+pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\n";
+
+/// QUIET plus a `[params]` table (phi = 0, no GDP pass-through, the version-1 model) and
+/// extra text (levers, rules).
 pub fn quiet(params: &str, rest: &str) -> String {
-    format!("{QUIET}\n[params]\nphi = 0\ngdp_pass_through = 0\n{params}\n{rest}")
+    format!("{QUIET}\n[params]\nphi = 0\ngdp_pass_through = 0\n{V1}{params}\n{rest}")
 }
 
 pub fn scenario(text: &str, uni: &Universe) -> Scenario {

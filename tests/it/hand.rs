@@ -225,11 +225,14 @@ fn sector_lists_limit_a_lever_to_its_sectors() {
     uni.sigma = vec![5.0, 5.0];
     uni.lambda = vec![1000.0, 1000.0];
     uni.eta = vec![0.5, 0.5];
+    uni.esubd = vec![5.0, 5.0];
     let one = abc();
     let l1 = Layout::new(4, 1, 0);
     let l2 = Layout::new(4, 2, 0);
     let mut ini = one.clone();
     ini.sectors = uni.sectors.clone();
+    ini.domestic = vec![0.0; 8];
+    ini.va_ratio = vec![1.0; 8];
     ini.flows = vec![0.0; l2.routes()];
     for s in 0..2 {
         for i in 0..4 {
@@ -260,7 +263,7 @@ fn investment_raises_host_capacity_and_lowers_its_price() {
     // A invests in B; B's capacity rises 50%, so with φ > 0 B cuts its price and sells more.
     let uni = universe(&ABC, 5.0, 1000.0, 0.5);
     let lever = "[[lever]]\nkind = \"investment\"\nby = \"A\"\non = \"B\"\nstart = \"2000-01\"\ncapacity_gain = 0.5\nfriction_cut = 0.1\n";
-    let text = format!("{QUIET}\n[params]\nphi = 1\ngdp_pass_through = 0\n{lever}");
+    let text = format!("{QUIET}\n[params]\nphi = 1\ngdp_pass_through = 0\n{V1}{lever}");
     let sc = scenario(&text, &uni);
     let (price_b, bc, ba) = run_to_end(&sc, &abc(), 1, |m| (m.price[1], flow(m, 1, 2), flow(m, 1, 0)));
     assert!(price_b < 0.97, "host price falls: {price_b}");
@@ -273,8 +276,8 @@ fn exporter_discount_redirects_supply_to_other_buyers() {
     // B bans imports from A; with φ > 0 A discounts and C buys more from A than before.
     let uni = universe(&ABC, 5.0, 1000.0, 0.5);
     let lever = "[[lever]]\nkind = \"import_ban\"\nby = \"B\"\non = \"A\"\nstart = \"2000-01\"\nleakage = 0\n";
-    let frozen = scenario(&format!("{QUIET}\n[params]\nphi = 0\ngdp_pass_through = 0\n{lever}"), &uni);
-    let moving = scenario(&format!("{QUIET}\n[params]\nphi = 1\ngdp_pass_through = 0\n{lever}"), &uni);
+    let frozen = scenario(&format!("{QUIET}\n[params]\nphi = 0\ngdp_pass_through = 0\n{V1}{lever}"), &uni);
+    let moving = scenario(&format!("{QUIET}\n[params]\nphi = 1\ngdp_pass_through = 0\n{V1}{lever}"), &uni);
     let ac_frozen = run_to_end(&frozen, &abc(), 1, |m| flow(m, 0, 2));
     let (ac, pa) = run_to_end(&moving, &abc(), 1, |m| (flow(m, 0, 2), m.price[0]));
     assert!(close(ac_frozen, 20.0, 1e-9), "without re-pricing CES leaves C's purchases unchanged");

@@ -9,5 +9,8 @@ mod common;
 mod hand;
 mod library;
 mod rules;
+mod solve;
 mod stability;
 mod stylised;
+mod v1;
+mod v2;

@@ -32,8 +32,8 @@ fn base_year_reproduces_the_calibration_data() {
 }
 
 #[test]
-fn without_levers_every_flow_grows_with_its_importers_income_and_nothing_jumps() {
-    let (sc, init) = real(&header("energy_price = \"flat\"", ""));
+fn version_1_without_levers_every_flow_grows_with_its_importers_income_and_nothing_jumps() {
+    let (sc, init) = real(&header("energy_price = \"flat\"", V1));
     let l = layout(&init);
     let traj = trajectory(&sc, &init, 1, |m| (m.direct.clone(), m.price.clone()));
     for (k, (flows, prices)) in traj.iter().enumerate() {

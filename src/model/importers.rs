@@ -1,0 +1,217 @@
+//! Step 5, the importers: each economy splits its spending on a sector between its own
+//! producers and the import composite (upper nest, `domestic.rs`), and the import composite
+//! across origins and routes by CES with exact hat algebra from the base-year shares. The
+//! producers' notional demand is measured against their capacity for the next re-pricing.
+
+use super::domestic::{nest, LN_PRICE_CAP};
+use super::math::{exp, ln, pow};
+use super::{Model, TradeCosts};
+
+impl Model<'_> {
+    /// The powers of the frictions the CES shares use (they change only with `fr`).
+    pub(super) fn friction_powers(&mut self) {
+        let (n, m) = (self.pre.n, self.pre.m);
+        for s in 0..m {
+            let one_minus = 1.0 - self.sc.params.sigma[s];
+            for r in s * n * n..(s + 1) * n * n {
+                let (tau, kappa) = (self.fr.tau[r], self.fr.kappa[r]);
+                // only where the argument changed (most routes keep theirs when one lever
+                // moves); the rerouted power is used only where a ban leaks
+                if tau != self.tau_pow_of[r] {
+                    self.tau_pow[r] = pow(tau, one_minus);
+                    self.tau_pow_of[r] = tau;
+                }
+                let rerouted = if self.fr.cover[r] > 0.0 && self.fr.leak[r] > 0.0 { tau * (1.0 + kappa) } else { f64::NAN };
+                if rerouted != self.tau_kappa_pow_of[r] && !rerouted.is_nan() {
+                    self.tau_kappa_pow[r] = pow(rerouted, one_minus);
+                    self.tau_kappa_pow_of[r] = rerouted;
+                }
+                self.inv_tau[r] = 1.0 / tau;
+                self.inv_kappa[r] = 1.0 / (1.0 + kappa);
+            }
+        }
+    }
+
+    /// Step 5: importers split spending across their own producers and the routes by CES
+    /// with exact hat algebra, and producers' notional demand is measured against capacity.
+    #[inline(always)]
+    pub(super) fn allocate(&mut self) {
+        let pre = self.pre;
+        let (n, m) = (pre.n, pre.m);
+        let params = &self.sc.params;
+        let (with_domestic, with_budget, with_currency) = (params.domestic, params.budget, params.currency);
+        let iceberg = pre.costs == TradeCosts::Iceberg;
+        let world = self.world;
+        // the USD unit price of each producer relative to base (without the world price in the
+        // CES: all origins of a world-priced sector share it, so it cancels from the shares)
+        for x in 0..n * m {
+            let (i, s) = (x / m, x % m);
+            let cur = self.currency_factor(i, s);
+            self.price_pow[x] = if with_currency {
+                let lc = if pre.world_priced[s] { 0.0 } else { self.log_currency[i] };
+                exp((1.0 - params.sigma[s]) * (self.log_price[x] + lc))
+            } else {
+                exp((1.0 - params.sigma[s]) * self.log_price[x])
+            };
+            self.inv_unit[x] = 1.0 / (self.price[x] * world.index(s) * cur);
+        }
+        // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
+        let Model {
+            fr,
+            price_pow,
+            inv_unit,
+            tau_pow,
+            tau_kappa_pow,
+            inv_tau,
+            inv_kappa,
+            target_direct,
+            target_rerouted,
+            target_domestic,
+            per_denom,
+            trend_of,
+            expenditure,
+            growth,
+            yhat,
+            ytrend,
+            demand_ratio,
+            import_denom,
+            ln_index,
+            domestic_share,
+            log_price,
+            log_currency,
+            spending,
+            sales,
+            capacity,
+            sold,
+            sector_spend,
+            wedge,
+            markup,
+            ..
+        } = self;
+        if with_budget {
+            // import spending minus its customs value, added up below
+            wedge.fill(0.0);
+            markup.fill(0.0);
+        }
+        let fr = &*fr;
+        // pass 1, per sector and importer: the import CES (targets before scaling) and the
+        // sector's price index (ln, without the world price)
+        for s in 0..m {
+            let one_minus = 1.0 - params.sigma[s];
+            let block = s * n * n;
+            for j in 0..n {
+                let mut denom = 0.0;
+                for i in 0..n {
+                    // without branches: a route without base trade (π0 = 0) or without a
+                    // leaking ban (c·leak = 0) gets exactly 0 (the powers are finite)
+                    let r = block + i * n + j;
+                    let pi = pre.pi0[r];
+                    let pp = price_pow[i * m + s];
+                    let c = fr.cover[r];
+                    let direct = pi * (1.0 - c) * (pp * tau_pow[r]);
+                    let via = pi * c * fr.leak[r] * (pp * tau_kappa_pow[r]);
+                    target_direct[r] = direct;
+                    target_rerouted[r] = via;
+                    denom += direct + via;
+                }
+                let sj = s * n + j;
+                import_denom[sj] = denom;
+                let ln_pm = if denom > 1e-300 { Some((ln(denom) / one_minus).min(LN_PRICE_CAP)) } else { None };
+                if with_domestic {
+                    let lc = if with_currency && !pre.world_priced[s] { log_currency[j] } else { 0.0 };
+                    let (ln_p, share) = nest(pre.beta0[sj], log_price[j * m + s] + lc, ln_pm, params.esubd[s]).unwrap_or((f64::NAN, 0.0));
+                    ln_index[sj] = ln_p;
+                    domestic_share[sj] = share;
+                } else {
+                    ln_index[sj] = ln_pm.unwrap_or(f64::NAN);
+                }
+            }
+        }
+        // pass 2: spending per sector, E = E0·ŷ·(W·P̂)^(1−η) without the budget channel; with
+        // it, the economy's spending split by the base shares moved by (W·P̂)^(1−η)
+        for j in 0..n {
+            let mut weights = 0.0;
+            for s in 0..m {
+                let sj = s * n + j;
+                let e = if ln_index[sj].is_nan() {
+                    0.0
+                } else if with_budget {
+                    pre.alpha0[sj] * exp((1.0 - params.eta[s]) * (world.ln(s) + ln_index[sj]))
+                } else {
+                    pre.a0[sj] * yhat[j] * exp((1.0 - params.eta[s]) * (world.ln(s) + ln_index[sj]))
+                };
+                sector_spend[s] = e;
+                weights += e;
+            }
+            for s in 0..m {
+                let sj = s * n + j;
+                let e = if with_budget { if weights > 0.0 { spending[j] * sector_spend[s] / weights } else { 0.0 } } else { sector_spend[s] };
+                let prev = expenditure[sj];
+                growth[sj] = if prev > 0.0 { e / prev } else { 1.0 };
+                expenditure[sj] = e;
+            }
+        }
+        // pass 3, per sector: targets, and per producer the quantity asked of it and its capacity
+        for s in 0..m {
+            let eta = params.eta[s];
+            let w_eta = world.power(s, -eta);
+            let w_inv = 1.0 / world.index(s);
+            let block = s * n * n;
+            let world_priced = pre.world_priced[s];
+            for j in 0..n {
+                let sj = s * n + j;
+                let e = expenditure[sj];
+                let (to_imports, to_domestic) = if with_domestic { (e * (1.0 - domestic_share[sj]), e * domestic_share[sj]) } else { (e, 0.0) };
+                let denom = import_denom[sj];
+                per_denom[j] = if denom > 1e-300 { to_imports / denom } else { 0.0 };
+                target_domestic[sj] = to_domestic;
+                if with_budget && denom > 1e-300 {
+                    wedge[j] += to_imports;
+                }
+                // what each origin's base share of j's demand would be, in volume (capacity of
+                // a price-taking or version-1 producer)
+                trend_of[j] = if with_budget { e * (1.0 - pre.beta0[sj]) * w_inv } else { pre.e0[sj] * yhat[j] * w_eta };
+            }
+            // per exporter: the targets of its routes (contiguous), the quantity asked of it
+            // and its capacity (sums over importers in the same order as per route)
+            let (per_denom, trend_of) = (&per_denom[..n], &trend_of[..n]);
+            for i in 0..n {
+                let x = i * m + s;
+                let at = block + i * n..block + i * n + n;
+                let (td, tv) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()]);
+                let (inv_tau, inv_kappa, pi0) = (&inv_tau[at.clone()], &inv_kappa[at.clone()], &pre.pi0[at]);
+                let (mut demand, mut trend_demand) = (0.0, 0.0);
+                for j in 0..n {
+                    let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
+                    td[j] *= f;
+                    tv[j] *= f;
+                    demand += (td[j] + tv[j] * inv_kappa[j]) * inv_unit[x];
+                    trend_demand += trend_of[j] * pi0[j];
+                }
+                if with_budget {
+                    for j in 0..n {
+                        wedge[j] -= td[j] + tv[j];
+                        if tv[j] > 0.0 {
+                            markup[fr.hub[block + i * n + j]] += tv[j] * (1.0 - inv_kappa[j]);
+                        }
+                    }
+                }
+                if with_domestic {
+                    let si = s * n + i;
+                    demand += target_domestic[si] * inv_unit[x];
+                    trend_demand += if with_budget { expenditure[si] * pre.beta0[si] * w_inv } else { pre.dom0[si] * yhat[i] * w_eta };
+                }
+                let cap = if with_budget && !world_priced { pre.q0[x] * ytrend[i] * fr.capacity[x] } else { trend_demand * fr.capacity[x] };
+                demand_ratio[x] = if cap > 0.0 { demand / cap } else { 1.0 };
+                if with_budget {
+                    sales[x] = demand / inv_unit[x];
+                    capacity[x] = cap;
+                    if world_priced {
+                        sold[x] = demand;
+                    }
+                }
+            }
+        }
+        self.external_balance();
+    }
+}
