@@ -192,6 +192,28 @@ fn fields_of_another_kind_are_rejected() {
 }
 
 #[test]
+fn capital_account_levers_are_validated() {
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"capital_controls\"\nby = \"RU\"\nstart = \"2022-03\"\n"),
+        &["lever[0].share", "missing", "share of the economy's GDP"],
+    );
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"capital_controls\"\nby = \"RU\"\non = \"US\"\nstart = \"2022-03\"\nshare = 0.05\n"),
+        &["lever[0].on", "remove `on`"],
+    );
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"reserve_freeze\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nshare = 0.7\n"),
+        &["lever[0].share", "0.7", "from 0 to 0.5"],
+    );
+    rejects(
+        &format!("{HEAD}[[lever]]\nkind = \"reserve_freeze\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nshare = 0.02\ncoverage = 1\n"),
+        &["lever[0].coverage", "does not apply to kind `reserve_freeze`", "share"],
+    );
+    rejects(&format!("{HEAD}[params]\nbudget = false\n"), &["params.budget", "currency = false"]);
+    rejects(&format!("{HEAD}[params]\nesubd = {{ energy = 0 }}\n"), &["params.esubd.energy", "0.05"]);
+}
+
+#[test]
 fn missing_scenario_file_is_bad_input() {
     tradesim().args(["run", "no/such/file.toml"]).assert().code(2).stderr(predicates::str::contains("no/such/file.toml"));
 }
