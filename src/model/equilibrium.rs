@@ -90,7 +90,7 @@ pub fn solve(sc: &Scenario, init: &Init, pre: &Prepared, opts: &SolveOptions) ->
         }
     }
     model.refresh_intensity(opts.step);
-    model.fr.compute(&model.levers, &model.intensity, m, sc.params.rerouting_cost, sc.params.hub, |a, b| pre.layout.pair(a, b));
+    model.fr.compute(&model.levers, &model.intensity, m, sc.params.rerouting_cost, sc.params.hub, sc.params.firms, |a, b| pre.layout.pair(a, b));
     if let Some(tau) = &opts.tau {
         model.fr.tau.copy_from_slice(tau);
     }

@@ -7,6 +7,12 @@ use super::domestic::{nest, LN_PRICE_CAP};
 use super::math::{exp, ln, pow};
 use super::{Model, TradeCosts};
 
+/// The routes of exporter i in a sector block (contiguous, one per importer).
+#[inline(always)]
+fn at_row(block: usize, i: usize, n: usize) -> std::ops::Range<usize> {
+    block + i * n..block + i * n + n
+}
+
 impl Model<'_> {
     /// The powers of the frictions the CES shares use (they change only with `fr`).
     pub(super) fn friction_powers(&mut self) {
@@ -39,7 +45,7 @@ impl Model<'_> {
         let pre = self.pre;
         let (n, m) = (pre.n, pre.m);
         let params = &self.sc.params;
-        let (with_domestic, with_budget, with_currency) = (params.domestic, params.budget, params.currency);
+        let (with_domestic, with_budget, with_currency, with_firms) = (params.domestic, params.budget, params.currency, params.firms);
         let iceberg = pre.costs == TradeCosts::Iceberg;
         let world = self.world;
         // the USD unit price of each producer relative to base (without the world price in the
@@ -86,6 +92,9 @@ impl Model<'_> {
             sector_spend,
             wedge,
             markup,
+            extensive,
+            potential,
+            full_weight,
             ..
         } = self;
         if with_budget {
@@ -108,7 +117,14 @@ impl Model<'_> {
                     let pi = pre.pi0[r];
                     let pp = price_pow[i * m + s];
                     let c = fr.cover[r];
-                    let direct = pi * (1.0 - c) * (pp * tau_pow[r]);
+                    let direct = if with_firms {
+                        // the extensive margin: only the active bins' share of the route
+                        let full = pi * (1.0 - c) * (pp * tau_pow[r]);
+                        full_weight[r] = full;
+                        full * extensive[r]
+                    } else {
+                        pi * (1.0 - c) * (pp * tau_pow[r])
+                    };
                     let via = pi * c * fr.leak[r] * (pp * tau_kappa_pow[r]);
                     target_direct[r] = direct;
                     target_rerouted[r] = via;
@@ -181,6 +197,12 @@ impl Model<'_> {
                 let (td, tv) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()]);
                 let (inv_tau, inv_kappa, pi0) = (&inv_tau[at.clone()], &inv_kappa[at.clone()], &pre.pi0[at]);
                 let (mut demand, mut trend_demand) = (0.0, 0.0);
+                if with_firms {
+                    let (full, pot) = (&full_weight[at_row(block, i, n)], &mut potential[at_row(block, i, n)]);
+                    for j in 0..n {
+                        pot[j] = full[j] * if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
+                    }
+                }
                 for j in 0..n {
                     let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
                     td[j] *= f;

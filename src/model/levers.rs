@@ -113,6 +113,9 @@ pub struct Frictions {
     /// Share of its GDP by which each economy's deficit is cut (capital controls, frozen
     /// reserves).
     pub deficit_cut: Vec<f64>,
+    /// Compliance risk of each route's trade (expected cost as a share of revenue) from the
+    /// sanctions in force, capped at 1 (firms' channel).
+    pub risk: Vec<f64>,
     // scratch: strongest ban coverage seen per route (chooses the hub)
     strongest: Vec<f64>,
 }
@@ -130,6 +133,7 @@ impl Frictions {
             capacity: vec![1.0; n * m],
             tension_shift: vec![0.0; pairs],
             deficit_cut: vec![0.0; n],
+            risk: vec![0.0; r],
             strongest: vec![0.0; r],
         }
     }
@@ -138,8 +142,10 @@ impl Frictions {
         (s * self.n + i) * self.n + j
     }
 
-    /// Recompute from the levers in force; `intensity[l]` is lever l's share in force.
-    pub fn compute(&mut self, levers: &[ActiveLever], intensity: &[f64], m: usize, base_kappa: f64, default_hub: usize, pair: impl Fn(usize, usize) -> usize) {
+    /// Recompute from the levers in force; `intensity[l]` is lever l's share in force. With
+    /// `firms`, entity listings act through compliance risk instead of a friction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compute(&mut self, levers: &[ActiveLever], intensity: &[f64], m: usize, base_kappa: f64, default_hub: usize, firms: bool, pair: impl Fn(usize, usize) -> usize) {
         let n = self.n;
         self.tau.fill(1.0);
         self.cover.fill(0.0);
@@ -149,6 +155,7 @@ impl Frictions {
         self.capacity.fill(1.0);
         self.tension_shift.fill(0.0);
         self.deficit_cut.fill(0.0);
+        self.risk.fill(0.0);
         self.strongest.fill(0.0);
         // `cover` holds Π(1 − c) while levers accumulate; turned into 1 − Π at the end.
         self.cover.fill(1.0);
@@ -174,13 +181,23 @@ impl Frictions {
                         let r = self.at(s, t, by);
                         self.tau[r] *= 1.0 + rate * a;
                     }
-                    LeverKind::ExportControl(b) => self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub),
-                    LeverKind::ImportBan(b) => self.ban(s, t, by, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub),
+                    LeverKind::ExportControl(b) => {
+                        self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
+                        self.add_risk(s, by, t, b.risk * a);
+                    }
+                    LeverKind::ImportBan(b) => {
+                        self.ban(s, t, by, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
+                        self.add_risk(s, t, by, b.risk * a);
+                    }
                     LeverKind::Embargo(b) => {
                         self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
                         self.ban(s, t, by, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
+                        self.add_risk(s, by, t, b.risk * a);
+                        self.add_risk(s, t, by, b.risk * a);
                     }
-                    LeverKind::FinancialSanctions { cost, rerouting_cost } => {
+                    LeverKind::FinancialSanctions { cost, rerouting_cost, risk } => {
+                        self.add_risk(s, by, t, risk * a);
+                        self.add_risk(s, t, by, risk * a);
                         self.both(s, by, t, 1.0 + cost * a);
                         for k in 0..n {
                             let (x, y) = (self.at(s, t, k), self.at(s, k, t));
@@ -190,10 +207,19 @@ impl Frictions {
                             }
                         }
                     }
-                    LeverKind::EntitySanctions { listed, cost_per_1000 } => {
-                        self.both(s, by, t, 1.0 + cost_per_1000 * listed / 1000.0 * a)
+                    LeverKind::EntitySanctions { listed, cost_per_1000, risk_per_1000 } => {
+                        if firms {
+                            self.add_risk(s, by, t, risk_per_1000 * listed / 1000.0 * a);
+                            self.add_risk(s, t, by, risk_per_1000 * listed / 1000.0 * a);
+                        } else {
+                            self.both(s, by, t, 1.0 + cost_per_1000 * listed / 1000.0 * a)
+                        }
                     }
-                    LeverKind::SecondarySanctions { target, cost, .. } => self.both(s, t, *target, 1.0 + cost * a),
+                    LeverKind::SecondarySanctions { target, cost, risk, .. } => {
+                        self.add_risk(s, t, *target, risk * a);
+                        self.add_risk(s, *target, t, risk * a);
+                        self.both(s, t, *target, 1.0 + cost * a)
+                    }
                     LeverKind::TradeAgreement { tariff_cut } => self.both(s, by, t, 1.0 / (1.0 + tariff_cut * a)),
                     LeverKind::Investment { capacity_gain, friction_cut } => {
                         self.both(s, by, t, 1.0 - friction_cut * a);
@@ -221,6 +247,11 @@ impl Frictions {
                 }
             }
         }
+    }
+
+    fn add_risk(&mut self, s: usize, i: usize, j: usize, risk: f64) {
+        let r = self.at(s, i, j);
+        self.risk[r] = (self.risk[r] + risk).min(1.0);
     }
 
     fn both(&mut self, s: usize, a: usize, b: usize, factor: f64) {

@@ -8,6 +8,7 @@ pub mod currency;
 pub mod domestic;
 pub mod equilibrium;
 pub mod exporters;
+pub mod firms;
 pub mod governments;
 pub mod importers;
 pub mod levers;
@@ -161,6 +162,15 @@ pub struct Model<'a> {
     domestic_share: Vec<f64>,
     /// Spending weight of each sector for one importer (scratch of the allocation).
     sector_spend: Vec<f64>,
+    /// Firms: per route, the bins serving it (bit b), the share of the producer's base sales
+    /// they carry (1 with every bin in), the perceived sanction risk, and the direct flow the
+    /// route would have with every bin in (this step's allocation).
+    active: Vec<u64>,
+    pub extensive: Vec<f64>,
+    perceived: Vec<f64>,
+    potential: Vec<f64>,
+    /// CES weight of each route's direct trade before the extensive margin (scratch).
+    full_weight: Vec<f64>,
 }
 
 impl<'a> Model<'a> {
@@ -238,6 +248,11 @@ impl<'a> Model<'a> {
             ln_index: vec![0.0; m * n],
             domestic_share: vec![0.0; m * n],
             sector_spend: vec![0.0; m],
+            active: vec![u64::MAX >> (64 - pre.bins.weight.len()); routes],
+            extensive: vec![1.0; routes],
+            perceived: vec![0.0; routes],
+            potential: vec![0.0; routes],
+            full_weight: vec![0.0; routes],
         };
         // The base-year equilibrium, grown to the start: no levers, base shares.
         for s in 0..m {
@@ -301,6 +316,7 @@ impl<'a> Model<'a> {
         self.currencies(); //                       currency.rs: currency agents re-price the economy
         self.budget(); //                           currency.rs: income, deficit, spending
         self.allocate(); //                         importers.rs + domestic.rs: CES nests
+        self.firms(); //                            firms.rs: entry and exit per destination
         self.adjust(); //                           trade.rs: partial adjustment, noise, GDP
         self.move_tension(); //                     tension.rs
         self.k += 1;
@@ -312,7 +328,7 @@ impl<'a> Model<'a> {
     fn trade_costs(&mut self) {
         if !self.fr_valid || self.fr_intensity != self.intensity {
             let pre = self.pre;
-            self.fr.compute(&self.levers, &self.intensity, pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, |a, b| pre.layout.pair(a, b));
+            self.fr.compute(&self.levers, &self.intensity, pre.m, self.sc.params.rerouting_cost, self.sc.params.hub, self.sc.params.firms, |a, b| pre.layout.pair(a, b));
             self.fr_intensity.clone_from(&self.intensity);
             self.fr_valid = true;
             self.friction_powers();

@@ -2,6 +2,7 @@
 //! shares and spending, capacities, the budget's base-year accounts, the tension baseline,
 //! event rates, the world price path and the scheduled levers.
 
+use super::firms::Bins;
 use super::levers::{mask, ActiveLever, Origin};
 use super::math::{exp, ln};
 use super::world::interpolate_annual;
@@ -79,6 +80,8 @@ pub struct Prepared {
     pub level_weight: Vec<f64>,
     pub closure: Closure,
     pub costs: TradeCosts,
+    /// The firm bins of every producer.
+    pub bins: Bins,
     /// Base bilateral trade of each pair relative to the pair's GDP (interdependence at base).
     pub d0: Vec<f64>,
     /// Tension baseline per pair (base tension is a steady state at γ_ref).
@@ -244,6 +247,7 @@ impl Prepared {
             level_weight,
             closure: Closure::Deficits,
             costs: TradeCosts::Rebated,
+            bins: Bins::new(&p.firm),
             d0,
             baseline,
             events,

@@ -148,6 +148,35 @@ pub struct Params {
     pub currency_speed: f64,
     /// The economy whose output price level is held at 1 (the currency of account, USD).
     pub numeraire: usize,
+    /// Firms (version 2, item 6): each producer is a population of firm bins that enter and
+    /// leave each destination (extensive margin, compliance, hysteresis).
+    pub firms: bool,
+    pub firm: FirmParams,
+}
+
+/// The firm bins of every producer (docs/model.md "Firms").
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirmParams {
+    /// Number of productivity bins per producer.
+    pub bins: usize,
+    /// Pareto shape θ of productivity.
+    pub pareto_shape: f64,
+    /// Elasticity of substitution between firms' varieties σ_f (markup σ_f/(σ_f − 1)).
+    pub sigma: f64,
+    /// Fixed cost of serving a market relative to the base-year variable profit of the least
+    /// productive firm there (at most 1: the base year is a steady state).
+    pub fixed_cost: f64,
+    /// Sunk cost of (re-)entering, per year, relative to the fixed cost.
+    pub sunk_cost: f64,
+    /// Rate at which the perceived sanction risk of a route decays once the sanctions behind
+    /// it are lifted, per year.
+    pub risk_memory: f64,
+}
+
+impl Default for FirmParams {
+    fn default() -> Self {
+        FirmParams { bins: 16, pareto_shape: 4.5, sigma: 3.8, fixed_cost: 0.9, sunk_cost: 1.0, risk_memory: 0.25 }
+    }
 }
 
 /// The lever kinds of MODEL.md, with their magnitude fields.
@@ -162,13 +191,16 @@ pub enum LeverKind {
     /// Both directions between `by` and each `on`.
     Embargo(Ban),
     /// Payment friction `cost` (tariff equivalent) on every sector both ways; rerouting
-    /// trade with the target costs `rerouting_cost` more.
-    FinancialSanctions { cost: f64, rerouting_cost: f64 },
-    /// Over-compliance friction on all trade both ways: `cost_per_1000` per 1,000 listed.
-    EntitySanctions { listed: f64, cost_per_1000: f64 },
+    /// trade with the target costs `rerouting_cost` more; compliance risk `risk` (share of
+    /// revenue) for the firms trading between them.
+    FinancialSanctions { cost: f64, rerouting_cost: f64, risk: f64 },
+    /// Over-compliance friction on all trade both ways: `cost_per_1000` per 1,000 listed
+    /// (version 1, without firms); with firms, compliance risk `risk_per_1000` per 1,000 listed.
+    EntitySanctions { listed: f64, cost_per_1000: f64, risk_per_1000: f64 },
     /// Friction `cost` on trade between each third party in `on` and `target`; leakage
-    /// through hubs among `on` falls by `leakage_cut`.
-    SecondarySanctions { target: usize, cost: f64, leakage_cut: f64 },
+    /// through hubs among `on` falls by `leakage_cut`; compliance risk `risk` for the firms
+    /// trading between them.
+    SecondarySanctions { target: usize, cost: f64, leakage_cut: f64, risk: f64 },
     /// Cuts ad valorem frictions between all members (`by` and `on`) by `tariff_cut`.
     TradeAgreement { tariff_cut: f64 },
     /// Raises the host's (`on`) export capacity in the sectors by `capacity_gain` and cuts the
@@ -192,6 +224,8 @@ pub struct Ban {
     pub enforcement: f64,
     /// Transit economy for the leaked part.
     pub hub: usize,
+    /// Compliance risk (share of revenue) on the route's trade the ban does not cover.
+    pub risk: f64,
 }
 
 /// Every lever kind's name and one line of documentation, in the order `tradesim list` prints.

@@ -66,6 +66,13 @@ pub struct RawParams {
     pub currency: Option<bool>,
     pub currency_speed: Option<f64>,
     pub numeraire: Option<String>,
+    pub firms: Option<bool>,
+    pub firm_bins: Option<i64>,
+    pub pareto_shape: Option<f64>,
+    pub firm_sigma: Option<f64>,
+    pub fixed_cost: Option<f64>,
+    pub sunk_cost: Option<f64>,
+    pub risk_memory: Option<f64>,
 }
 
 /// One `[[lever]]` table, or a rule's `response` (which has no by/on/start/end).
@@ -98,13 +105,15 @@ pub struct RawLever {
     pub capacity_gain: Option<f64>,
     pub friction_cut: Option<f64>,
     pub share: Option<f64>,
+    pub risk: Option<f64>,
+    pub risk_per_1000: Option<f64>,
 }
 
 /// Every key a `[[lever]]` table may carry (used for "did you mean" suggestions).
 pub const LEVER_KEYS: &[&str] = &[
     "id", "kind", "by", "on", "sectors", "start", "end", "phase_in", "duration", "tension", "rate", "coverage",
     "leakage", "enforcement", "hub", "cost", "rerouting_cost", "listed", "cost_per_1000", "target", "leakage_cut",
-    "tariff_cut", "capacity_gain", "friction_cut", "share",
+    "tariff_cut", "capacity_gain", "friction_cut", "share", "risk", "risk_per_1000",
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -135,7 +144,8 @@ pub const PAIR_KEYS: &[&str] = &["pair", "event_rate", "event_size"];
 pub const PARAM_KEYS: &[&str] =
     &[
         "phi", "gamma", "gamma_ref", "tension_reversion", "gdp_pass_through", "rerouting_cost", "hub", "sigma", "lambda", "eta",
-        "esubd", "domestic", "budget", "currency", "currency_speed", "numeraire",
+        "esubd", "domestic", "budget", "currency", "currency_speed", "numeraire", "firms", "firm_bins", "pareto_shape",
+        "firm_sigma", "fixed_cost", "sunk_cost", "risk_memory",
     ];
 pub const RULE_KEYS: &[&str] = &[
     "id", "kind", "by", "probability", "lag", "from", "against", "trigger", "leader", "kinds", "on", "threshold", "steps",

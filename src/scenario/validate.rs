@@ -245,10 +245,10 @@ fn key(path: &[Seg], k: &str) -> Vec<Seg> {
 pub fn kind_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         "tariff" => &["rate"],
-        "export_control" | "import_ban" | "embargo" => &["coverage", "leakage", "enforcement", "hub"],
-        "financial_sanctions" => &["cost", "rerouting_cost"],
-        "entity_sanctions" => &["listed", "cost_per_1000"],
-        "secondary_sanctions" => &["target", "cost", "leakage_cut"],
+        "export_control" | "import_ban" | "embargo" => &["coverage", "leakage", "enforcement", "hub", "risk"],
+        "financial_sanctions" => &["cost", "rerouting_cost", "risk"],
+        "entity_sanctions" => &["listed", "cost_per_1000", "risk_per_1000"],
+        "secondary_sanctions" => &["target", "cost", "leakage_cut", "risk"],
         "trade_agreement" => &["tariff_cut"],
         "investment" => &["capacity_gain", "friction_cut"],
         "capital_controls" | "reserve_freeze" => &["share"],
@@ -313,7 +313,12 @@ impl<'a> Checker<'a> {
             ("capacity_gain", raw.capacity_gain.is_some()),
         ];
         let allowed = kind_fields(kind);
-        let more = [("friction_cut", raw.friction_cut.is_some()), ("share", raw.share.is_some())];
+        let more = [
+            ("friction_cut", raw.friction_cut.is_some()),
+            ("share", raw.share.is_some()),
+            ("risk", raw.risk.is_some()),
+            ("risk_per_1000", raw.risk_per_1000.is_some()),
+        ];
         for (name, is) in present.iter().chain(more.iter()) {
             if *is && !allowed.contains(name) {
                 let takes = if allowed.is_empty() { "no magnitude fields".to_owned() } else { allowed.join(", ") };
@@ -337,6 +342,7 @@ impl<'a> Checker<'a> {
                 leakage: c.range(&key(path, "leakage"), raw.leakage, default_leak, 0.0, 1.0),
                 enforcement: c.range(&key(path, "enforcement"), raw.enforcement, 0.0, 0.0, 1.0),
                 hub,
+                risk: c.range(&key(path, "risk"), raw.risk, 0.02, 0.0, 1.0),
             }
         };
         Some(match kind {
@@ -352,6 +358,7 @@ impl<'a> Checker<'a> {
             "financial_sanctions" => LeverKind::FinancialSanctions {
                 cost: self.range(&key(path, "cost"), raw.cost, 0.10, 0.0, 10.0),
                 rerouting_cost: self.range(&key(path, "rerouting_cost"), raw.rerouting_cost, 0.05, 0.0, 10.0),
+                risk: self.range(&key(path, "risk"), raw.risk, 0.04, 0.0, 1.0),
             },
             "entity_sanctions" => {
                 if raw.listed.is_none() {
@@ -360,6 +367,7 @@ impl<'a> Checker<'a> {
                 LeverKind::EntitySanctions {
                     listed: self.range(&key(path, "listed"), raw.listed, 0.0, 0.0, 1e6),
                     cost_per_1000: self.range(&key(path, "cost_per_1000"), raw.cost_per_1000, 0.01, 0.0, 1.0),
+                    risk_per_1000: self.range(&key(path, "risk_per_1000"), raw.risk_per_1000, 0.02, 0.0, 1.0),
                 }
             }
             "secondary_sanctions" => {
@@ -379,6 +387,7 @@ impl<'a> Checker<'a> {
                     target: target.unwrap_or(0),
                     cost: self.range(&key(path, "cost"), raw.cost, 0.05, 0.0, 10.0),
                     leakage_cut: self.range(&key(path, "leakage_cut"), raw.leakage_cut, 0.5, 0.0, 1.0),
+                    risk: self.range(&key(path, "risk"), raw.risk, 0.04, 0.0, 1.0),
                 }
             }
             "trade_agreement" => {
@@ -648,6 +657,34 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         currency,
         currency_speed: c.range(&key(&pp, "currency_speed"), rp.currency_speed, 2.0, 0.0, 1000.0),
         numeraire,
+        firms: rp.firms.unwrap_or(true),
+        firm: {
+            let d = FirmParams::default();
+            let bins = match rp.firm_bins {
+                None => d.bins,
+                Some(b) if (1..=64).contains(&b) => b as usize,
+                Some(b) => {
+                    c.push(&key(&pp, "firm_bins"), format!("{b} is out of range; allowed: whole numbers from 1 to 64"));
+                    d.bins
+                }
+            };
+            let sigma = c.range(&key(&pp, "firm_sigma"), rp.firm_sigma, d.sigma, 1.01, 50.0);
+            let shape = c.range(&key(&pp, "pareto_shape"), rp.pareto_shape, d.pareto_shape, 0.1, 50.0);
+            if shape <= sigma - 1.0 {
+                c.push(
+                    &key(&pp, if rp.pareto_shape.is_some() { "pareto_shape" } else { "firm_sigma" }),
+                    format!("the Pareto shape ({shape}) must exceed firm_sigma − 1 ({}), or the firms' sales have no finite mean", sigma - 1.0),
+                );
+            }
+            FirmParams {
+                bins,
+                pareto_shape: shape,
+                sigma,
+                fixed_cost: c.range(&key(&pp, "fixed_cost"), rp.fixed_cost, d.fixed_cost, 0.0, 1.0),
+                sunk_cost: c.range(&key(&pp, "sunk_cost"), rp.sunk_cost, d.sunk_cost, 0.0, 100.0),
+                risk_memory: c.range(&key(&pp, "risk_memory"), rp.risk_memory, d.risk_memory, 0.0, 100.0),
+            }
+        },
     };
 
     // levers

@@ -61,7 +61,7 @@ energy_price = "flat"
 "#;
 
 /// The version-2 channels switched off (version 1's model).
-pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\n";
+pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\nfirms = false\n";
 
 /// QUIET plus a `[params]` table (phi = 0, no GDP pass-through, the version-1 model) and
 /// extra text (levers, rules).

@@ -1,6 +1,6 @@
 //! Switching the Version 2 channels off gives version 1 exactly: the reference files in
 //! tests/it/fixtures/v1 were written by version 1 (see the README there); the same runs
-//! today, with `domestic`, `budget` and `currency` off, must write the same bytes.
+//! today, with `domestic`, `budget`, `currency` and `firms` off, must write the same bytes.
 
 use crate::common::{tradesim, V1};
 

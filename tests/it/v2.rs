@@ -37,7 +37,7 @@ fn domestic_nest_splits_a_tariff_between_other_origins_and_home_producers_by_the
     let mut ini = init(&["A", "B", "C"], &[&[0.0, 60.0, 1.0], &[1.0, 0.0, 1.0], &[1.0, 40.0, 0.0]]);
     ini.domestic = vec![50.0, 100.0, 50.0];
     let lever = "[[lever]]\nkind = \"tariff\"\nby = \"B\"\non = \"A\"\nstart = \"2000-01\"\nrate = 0.25\n";
-    let text = format!("{QUIET}\n[params]\nphi = 0\nbudget = false\ncurrency = false\n{lever}");
+    let text = format!("{QUIET}\n[params]\nphi = 0\nbudget = false\ncurrency = false\nfirms = false\n{lever}");
     let sc = scenario(&text, &uni);
     let (ab, cb, home) = run_to_end(&sc, &ini, 1, |m| (flow3(m, 0, 1), flow3(m, 2, 1), m.domestic[1]));
     // By hand: imports D_M = (0.6·1.25^-4 + 0.4) = 0.645760, P̂_M = D_M^(-1/4);
@@ -223,7 +223,7 @@ fn the_dynamic_model_settles_at_the_static_equilibrium() {
     ini.va_ratio = vec![0.5; 6];
     ini.gdp = vec![400.0; 3];
     let text = format!(
-        "{}\n[params]\nphi = 40\ncurrency_speed = 40\nnumeraire = \"A\"\n\
+        "{}\n[params]\nphi = 40\ncurrency_speed = 40\nnumeraire = \"A\"\nfirms = false\n\
          [[lever]]\nkind = \"import_ban\"\nby = \"B\"\non = \"A\"\nsectors = [\"x\"]\nstart = \"2000-01\"\ncoverage = 0.6\nleakage = 0\n\
          [[lever]]\nkind = \"tariff\"\nby = \"C\"\non = \"B\"\nstart = \"2000-01\"\nrate = 0.2\n",
         QUIET.replace("end = \"2019-12\"", "end = \"2059-12\"")
