@@ -29,15 +29,19 @@ pub struct Bins {
 }
 
 impl Bins {
-    /// Bins at the quantile midpoints of a Pareto(θ) productivity distribution, each with mass
-    /// 1/B; risk aversion log-uniform on [1/4, 8], assigned by a golden-ratio sequence so that
-    /// it is unrelated to productivity.
+    /// B bins that each carry an equal share 1/B of the producer's base sales, ordered by
+    /// productivity: with Pareto(θ) productivity and sales ∝ φ^(σ_f − 1), the firms above
+    /// productivity x carry a share x^(−κ) of sales, κ = θ − (σ_f − 1), so bin b holds the
+    /// firms between the sales quantiles b/B and (b+1)/B and stands for the one at its middle,
+    /// φ_b = (1 − (b + ½)/B)^(−1/κ). (Equal sales rather than equal numbers of firms keeps the
+    /// error of the bins in what trade loses of order 1/B: no bin holds a large share.) Risk
+    /// aversion is log-uniform on [1/4, 8], assigned by a golden-ratio sequence so that it is
+    /// unrelated to productivity.
     pub fn new(p: &FirmParams) -> Self {
         let b = p.bins;
-        let phi: Vec<f64> = (0..b).map(|k| pow(1.0 - (k as f64 + 0.5) / b as f64, -1.0 / p.pareto_shape)).collect();
-        let profit: Vec<f64> = phi.iter().map(|f| pow(*f, p.sigma - 1.0)).collect();
-        let total: f64 = profit.iter().sum();
-        let weight = profit.iter().map(|x| x / total).collect();
+        let kappa = p.pareto_shape - (p.sigma - 1.0);
+        let profit: Vec<f64> = (0..b).map(|k| pow(pow(1.0 - (k as f64 + 0.5) / b as f64, -1.0 / kappa), p.sigma - 1.0)).collect();
+        let weight = vec![1.0 / b as f64; b];
         let golden = 0.618_033_988_749_894_9;
         let aversion = (0..b)
             .map(|k| {
@@ -107,25 +111,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bins_follow_the_pareto_quantiles_and_converge() {
+    fn bins_follow_the_pareto_sales_quantiles_and_converge() {
         let p = FirmParams { bins: 4, pareto_shape: 4.0, sigma: 3.0, ..FirmParams::default() };
         let b = Bins::new(&p);
-        // φ at quantile midpoints 1/8, 3/8, 5/8, 7/8: (1 − q)^(−1/4); profit φ^2
+        // κ = 4 − 2 = 2; bin k at sales quantile (k + ½)/4: φ = (1 − q)^(−1/2), profit φ²
         for (k, q) in [0.125, 0.375, 0.625, 0.875].iter().enumerate() {
-            let phi = (1.0f64 - q).powf(-0.25);
-            assert!((b.profit[k] - phi * phi).abs() < 1e-12);
+            assert!((b.profit[k] - 1.0 / (1.0 - q)).abs() < 1e-12, "{k}: {}", b.profit[k]);
         }
-        assert!((b.weight.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(b.weight.iter().all(|w| (w - 0.25).abs() < 1e-15));
         assert!(b.aversion.iter().all(|a| *a >= 3.0 * 0.25 - 1e-12 && *a <= 3.0 * 8.0 + 1e-12));
-        // the sales share of the top quarter of firms converges as bins get finer: with θ = 4
-        // and σ_f = 3 the continuum gives 1 − (1 − 0.75)^(1 − 2/4) = 0.5 of sales to the
-        // firms above the 75th percentile... measured as the share of the top-quarter bins
-        let top = |bins: usize| {
+        // the sales share of firms at least twice as profitable as the least productive
+        // (φ ≥ √2): x^(−κ) = 1/2 in the continuum; the bins converge to it
+        let share = |bins: usize| {
             let b = Bins::new(&FirmParams { bins, pareto_shape: 4.0, sigma: 3.0, ..FirmParams::default() });
-            b.weight[bins * 3 / 4..].iter().sum::<f64>()
+            b.profit.iter().zip(&b.weight).filter(|(p, _)| **p >= 2.0).map(|(_, w)| w).sum::<f64>()
         };
-        let (t8, t16, t64) = (top(8), top(16), top(64));
-        assert!((t64 - 0.5).abs() < (t8 - 0.5).abs() && (t16 - 0.5).abs() < (t8 - 0.5).abs(), "{t8} {t16} {t64}");
-        assert!((t64 - 0.5).abs() < 0.03, "{t64}");
+        let (s8, s64, s63) = (share(8), share(64), share(63));
+        assert!((s8 - 0.5).abs() <= 1.0 / 8.0 && (s64 - 0.5).abs() <= 1.0 / 64.0 && (s63 - 0.5).abs() <= 1.0 / 63.0, "{s8} {s64} {s63}");
     }
 }

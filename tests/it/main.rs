@@ -6,6 +6,7 @@ mod batch_charts;
 mod charts;
 mod cli;
 mod common;
+mod firms;
 mod hand;
 mod library;
 mod rules;
