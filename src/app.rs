@@ -5,8 +5,10 @@ use crate::batch::Workers;
 use crate::calibration::Calibration;
 use crate::cli::{Command, CompareArgs, DataArg, PlotArgs, RunArgs};
 use crate::model::{Init, Layout, Prepared};
-use crate::output::charts::{self, Format};
-use crate::output::report::{self, RunData};
+use crate::output::chart_kit::Format;
+use crate::output::charts;
+use crate::output::reader::{self, RunData};
+use crate::output::report;
 use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
 use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
 use crate::scenario::{parse_scenario, Scenario, LEVER_KINDS, RULE_KINDS};
@@ -341,7 +343,7 @@ fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
 
 /// The `trade`/`all` rows of an annual.csv as simulated distributions.
 fn read_annual_trade(path: &Path) -> Result<Vec<crate::backtest::Simulated>> {
-    let table = report::Table::read(path, 12).map_err(anyhow::Error::msg)?;
+    let table = reader::Table::read(path, 12).map_err(anyhow::Error::msg)?;
     table
         .rows("trade", "all")
         .map(|(year, exporter, importer, v)| {

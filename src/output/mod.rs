@@ -5,8 +5,10 @@ pub mod backtest_chart;
 pub mod backtest_out;
 pub mod batch_out;
 pub mod batch_report;
+pub mod chart_kit;
 pub mod charts;
 pub mod csv_out;
+pub mod reader;
 pub mod report;
 pub mod state;
 
