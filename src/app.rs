@@ -202,7 +202,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     }
     let fmt = if args.svg { Format::Svg } else { Format::Png };
     if !args.no_charts {
-        files.extend(charts::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
+        files.extend(charts::run::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
         files.push("index.html".into());
     }
     write_summary(&out.path("summary.csv"), &summary)?;
@@ -237,7 +237,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         // chart leaves no partial result.
         let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
         data.base_trade = base_trade(&init);
-        let drawn = charts::draw_run(&data, &out.path("charts"), fmt)?;
+        let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
         report::write_index(&out.path(""), &data, &drawn)?;
     }
     let dir = out.commit()?;
@@ -303,7 +303,7 @@ pub fn default_backtest_out(scenario: &Path) -> PathBuf {
 /// values. Observed rows are checked before the run starts.
 fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     use crate::backtest::{check_observed, compare, parse_observed};
-    use crate::output::{backtest_chart, backtest_out};
+    use crate::output::backtest_out;
     let file = args.actual.display().to_string();
     let text = std::fs::read_to_string(&args.actual).map_err(|e| BadInput(format!("{file}: cannot read observed file: {e}")))?;
     let observed = parse_observed(&text, &file).map_err(BadInput)?;
@@ -331,7 +331,7 @@ fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     let (rows, metrics) = compare(&observed, &sim, &file).map_err(BadInput)?;
     backtest_out::write_backtest(&out.path("backtest.csv"), &rows)?;
     backtest_out::write_metrics(&out.path("backtest_metrics.csv"), &metrics)?;
-    backtest_chart::write_chart(&out.path("backtest.png"), &sc.name, &rows, &sim)?;
+    charts::backtest::write_chart(&out.path("backtest.png"), &sc.name, &rows, &sim)?;
     let dir = out.commit()?;
     print!("{}", backtest_out::format_table(&rows, &metrics));
     if skipped > 0 {
@@ -430,9 +430,9 @@ fn plot(args: &PlotArgs) -> Result<()> {
         None
     };
     let dir = args.dir.join("charts");
-    let mut drawn = charts::draw_run(&run, &dir, fmt)?;
+    let mut drawn = charts::run::draw_run(&run, &dir, fmt)?;
     if let Some((a, b, sector)) = extra {
-        drawn.push(charts::draw_pair(&run, &dir, fmt, &a, &b, &sector)?);
+        drawn.push(charts::run::draw_pair(&run, &dir, fmt, &a, &b, &sector)?);
     }
     report::write_index(&args.dir, &run, &drawn)?;
     for c in &drawn {
@@ -461,7 +461,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
         let stems: Vec<String> = args.dirs.iter().map(stem).collect();
         PathBuf::from("output").join(format!("compare_{}.{}", stems.join("_vs_"), fmt.ext()))
     });
-    let path = charts::draw_compare(&runs, &a, &b, &args.sector, &out, fmt)?;
+    let path = charts::compare::draw_compare(&runs, &a, &b, &args.sector, &out, fmt)?;
     println!("{}", path.display());
     Ok(())
 }

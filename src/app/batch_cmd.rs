@@ -437,7 +437,7 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
             std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
         }
     }
-    let drawn = charts::draw_sweep(&data, &tmp, Format::Png)?;
+    let drawn = charts::batch::draw_sweep(&data, &tmp, Format::Png)?;
     if tmp.exists() {
         std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
     }

@@ -1,7 +1,6 @@
 //! Everything that writes files: result directories (written to a temporary sibling and
 //! moved into place at the end), the CSV summaries, the manifest, the charts and the report page.
 
-pub mod backtest_chart;
 pub mod backtest_out;
 pub mod batch_out;
 pub mod batch_report;
