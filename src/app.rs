@@ -1,7 +1,7 @@
 //! Orchestration: load the calibration and scenario, run the batch, summarise, write.
 //! Errors carry context for the user; bad input is marked so `main` exits with code 2.
 
-use crate::batch::Workers;
+use crate::ensemble::Workers;
 use crate::calibration::Calibration;
 use crate::cli::{Command, CompareArgs, DataArg, PlotArgs, RunArgs};
 use crate::model::{Init, Layout, Prepared};

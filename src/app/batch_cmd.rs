@@ -4,7 +4,7 @@
 //! files from the states, so a sharded batch merges into the same bytes as an unsharded one.
 
 use super::{hex, load_calibration, BadInput, Interrupted};
-use crate::batch::Workers;
+use crate::ensemble::Workers;
 use crate::calibration::Calibration;
 use crate::cli::{BatchArgs, MergeArgs};
 use crate::experiment::{self, Batch, Variant};
