@@ -4,11 +4,11 @@
 
 pub mod app;
 pub mod backtest;
+pub mod batch;
 pub mod calibration;
 pub mod cli;
 pub mod cpu;
 pub mod ensemble;
-pub mod experiment;
 pub mod indicators;
 pub mod model;
 pub mod output;

@@ -7,7 +7,8 @@ use super::{hex, load_calibration, BadInput, Interrupted};
 use crate::ensemble::Workers;
 use crate::calibration::Calibration;
 use crate::cli::{BatchArgs, MergeArgs};
-use crate::experiment::{self, Batch, Variant};
+use crate::batch::overrides;
+use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
 use crate::indicators::Indicators;
 use crate::model::Prepared;
 use crate::output::batch_report;
@@ -45,7 +46,7 @@ struct Loaded {
 fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
     let path = &args.batch;
     let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
-    let batch = experiment::parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
+    let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut scenarios = Vec::new();
     for e in &batch.entries {
@@ -86,7 +87,7 @@ fn to_scenario(doc: &toml::Value, label: &str, uni: &crate::scenario::Universe) 
 
 /// Parse the batch, apply every design point and validate every variant.
 fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
-    let batch = experiment::parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
+    let batch = parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
     let uni = cal.universe();
     let seed = plan.seed_override.unwrap_or(batch.seed);
     let paths: Vec<&str> = batch.vary.iter().map(|v| v.path.as_str()).collect();
@@ -94,7 +95,7 @@ fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     let mut problems = Vec::new();
     for (p, text) in &plan.scenarios {
         let doc: toml::Value = toml::from_str(text).map_err(|e| BadInput(format!("{p}: {}", e.message().trim())))?;
-        if let Err(e) = experiment::check_paths(&doc, &uni, &paths, p) {
+        if let Err(e) = overrides::check_paths(&doc, &uni, &paths, p) {
             problems.push(e);
         }
         docs.push(doc);
@@ -108,9 +109,9 @@ fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
         let entry = &batch.entries[v.entry];
         let mut doc = docs[v.entry].clone();
         for (vary, value) in batch.vary.iter().zip(&v.values) {
-            experiment::apply(&mut doc, &vary.path, value).map_err(BadInput)?;
+            overrides::apply(&mut doc, &vary.path, value).map_err(BadInput)?;
         }
-        let assigned: Vec<String> = batch.vary.iter().zip(&v.values).map(|(x, val)| format!("{} = {}", x.path, experiment::show(val))).collect();
+        let assigned: Vec<String> = batch.vary.iter().zip(&v.values).map(|(x, val)| format!("{} = {}", x.path, overrides::show(val))).collect();
         let label = format!("variant {} ({}{}{})", v.id, entry.path, if assigned.is_empty() { "" } else { ": " }, assigned.join(", "));
         let sc = match to_scenario(&doc, &label, &uni) {
             Ok(sc) => sc,
@@ -127,7 +128,7 @@ fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
             sc
         };
         let cf = if entry.counterfactual {
-            match to_scenario(&experiment::without_levers(&doc), &format!("{label} counterfactual"), &uni) {
+            match to_scenario(&overrides::without_levers(&doc), &format!("{label} counterfactual"), &uni) {
                 Ok(c) => Some(with(c)),
                 Err(e) => {
                     problems.push(e);
@@ -217,7 +218,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
 pub fn batch(args: &BatchArgs) -> Result<()> {
     let started = Instant::now();
     let shard = match &args.shard {
-        Some(s) => experiment::parse_shard(s).map_err(BadInput)?,
+        Some(s) => parse_shard(s).map_err(BadInput)?,
         None => (0, 1),
     };
     if args.runs == Some(0) {
@@ -258,7 +259,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
 
     let mut mine: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     for (u, &(v, b)) in l.batch.units(&l.runs).iter().enumerate() {
-        if experiment::in_shard(u, shard.0, shard.1) {
+        if in_shard(u, shard.0, shard.1) {
             mine.entry(v).or_default().push(b);
         }
     }
@@ -417,7 +418,7 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
         }
         let cf = l.counterfactuals[v.id].is_some();
         let mut rec = vec![v.id.to_string(), l.batch.entries[v.entry].path.clone(), sc.seed.to_string(), sc.runs.to_string(), cf.to_string()];
-        rec.extend(v.values.iter().map(experiment::show));
+        rec.extend(v.values.iter().map(overrides::show));
         variants_csv.row(rec)?;
         write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
         write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
