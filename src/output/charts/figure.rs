@@ -1,7 +1,7 @@
 //! What a chart is and how it is drawn: a `Figure` of `Panel`s holding median `Line`s with
 //! their 50% and 90% bands (or stacked `Layer`s), lever `Marker`s and base-year `DataPoint`s,
 //! with a legend strip beside each plot; saved to PNG or SVG with plotters and the DejaVu Sans
-//! font shipped in assets/. Every chart family in `charts/` builds figures and calls `save`.
+//! font shipped in assets/. The run, compare and batch charts build figures and call `save`.
 
 use crate::output::chart_kit::{Format, Quantiles, ALPHA_50, ALPHA_90};
 use anyhow::{anyhow, Context, Result};
