@@ -8,7 +8,7 @@ pub mod batch;
 pub mod calibration;
 pub mod cli;
 pub mod cpu;
-pub mod experiment;
+pub mod ensemble;
 pub mod indicators;
 pub mod model;
 pub mod output;

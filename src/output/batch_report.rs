@@ -1,129 +1,13 @@
-//! A batch's directory read back (variants.csv, indicators.csv) for its charts, and its
-//! one-page report, index.html: the variants, the headline indicators per variant and every
-//! batch chart.
+//! A batch's one-page report, index.html: the variants, the headline indicators per variant
+//! and every batch chart, from the batch directory read back (`reader::BatchData`).
 
-use crate::output::charts::{ChartFile, BN};
+use crate::output::chart_kit::{ChartFile, BN};
+use crate::output::reader::{BatchData, IndicatorRow, VariantRow};
 use crate::output::report::esc;
 use crate::output::state::write_atomic;
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// The indicators drawn against the swept parameters and shown in the page's table, in this
-/// order (each with every subject it has).
-pub const HEADLINE: [&str; 3] = ["us_ru_trade_usd", "rule_fired_share", "ru_gdp_ratio_of_medians_to_counterfactual"];
-
-/// One row of variants.csv.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VariantRow {
-    pub id: usize,
-    pub scenario: String,
-    pub runs: String,
-    /// The varied values as written, one per varied path.
-    pub values: Vec<String>,
-}
-
-/// One row of indicators.csv: mean, p05, p25, p50, p75, p95 (NaN where empty).
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndicatorRow {
-    pub variant: usize,
-    pub indicator: String,
-    pub year: String,
-    pub subject: String,
-    pub q: [f64; 6],
-}
-
-impl IndicatorRow {
-    pub fn mean(&self) -> f64 {
-        self.q[0]
-    }
-    pub fn p05(&self) -> f64 {
-        self.q[1]
-    }
-    pub fn p50(&self) -> f64 {
-        self.q[3]
-    }
-    pub fn p95(&self) -> f64 {
-        self.q[5]
-    }
-}
-
-/// variants.csv and indicators.csv of a batch directory.
-#[derive(Debug, Clone, Default)]
-pub struct BatchData {
-    /// The varied dotted paths, in `[[vary]]` order.
-    pub params: Vec<String>,
-    pub variants: Vec<VariantRow>,
-    pub rows: Vec<IndicatorRow>,
-}
-
-const VARIANT_COLUMNS: [&str; 5] = ["variant", "scenario", "seed", "runs", "counterfactual"];
-
-fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>, String> {
-    csv::Reader::from_path(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
-}
-
-impl BatchData {
-    /// Read `dir`'s variants.csv and indicators.csv. Every error names the file and line.
-    pub fn load(dir: &Path) -> Result<Self, String> {
-        let mut d = BatchData::default();
-        let path = dir.join("variants.csv");
-        let mut r = reader(&path)?;
-        let header: Vec<String> = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(str::to_owned).collect();
-        if header.len() < VARIANT_COLUMNS.len() || header[..VARIANT_COLUMNS.len()] != VARIANT_COLUMNS {
-            return Err(format!("{}: not a tradesim batch variants file (header should start with {})", path.display(), VARIANT_COLUMNS.join(",")));
-        }
-        d.params = header[VARIANT_COLUMNS.len()..].to_vec();
-        for (line, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-            let id = rec[0].parse().map_err(|_| format!("{}: line {}: variant {:?} is not a number", path.display(), line + 2, &rec[0]))?;
-            d.variants.push(VariantRow { id, scenario: rec[1].to_owned(), runs: rec[3].to_owned(), values: rec.iter().skip(VARIANT_COLUMNS.len()).map(str::to_owned).collect() });
-        }
-        let path = dir.join("indicators.csv");
-        let mut r = reader(&path)?;
-        let header = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
-        if header.iter().collect::<Vec<_>>() != crate::output::batch_out::INDICATOR_HEADER {
-            return Err(format!("{}: not a tradesim indicators file (header should be {})", path.display(), crate::output::batch_out::INDICATOR_HEADER.join(",")));
-        }
-        for (line, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-            let bad = |what: &str| format!("{}: line {}: {what}", path.display(), line + 2);
-            let variant = rec[0].parse().map_err(|_| bad(&format!("variant {:?} is not a number", &rec[0])))?;
-            let mut q = [f64::NAN; 6];
-            for (k, slot) in q.iter_mut().enumerate() {
-                let s = &rec[4 + k];
-                if !s.is_empty() {
-                    *slot = s.parse().map_err(|_| bad(&format!("{} is not a number: {s:?}", crate::output::batch_out::INDICATOR_HEADER[4 + k])))?;
-                }
-            }
-            d.rows.push(IndicatorRow { variant, indicator: rec[1].to_owned(), year: rec[2].to_owned(), subject: rec[3].to_owned(), q });
-        }
-        Ok(d)
-    }
-
-    /// The (indicator, subject) pairs of the headline indicators present, in `HEADLINE` order
-    /// and then file order.
-    pub fn headline(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = Vec::new();
-        for ind in HEADLINE {
-            for r in self.rows.iter().filter(|r| r.indicator == ind) {
-                if !out.iter().any(|(i, s)| *i == r.indicator && *s == r.subject) {
-                    out.push((r.indicator.clone(), r.subject.clone()));
-                }
-            }
-        }
-        out
-    }
-
-    pub fn row(&self, variant: usize, indicator: &str, subject: &str) -> Option<&IndicatorRow> {
-        self.rows.iter().find(|r| r.variant == variant && r.indicator == indicator && r.subject == subject)
-    }
-
-    /// The indicators' year (the last full calendar year), if any row has one.
-    pub fn year(&self) -> Option<&str> {
-        self.rows.first().map(|r| r.year.as_str())
-    }
-}
 
 /// A short column heading for an indicator and subject.
 pub fn heading(indicator: &str, subject: &str) -> String {

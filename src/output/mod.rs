@@ -1,12 +1,16 @@
 //! Everything that writes files: result directories (written to a temporary sibling and
-//! moved into place at the end), the CSV summaries, the manifest, the charts and the report page.
+//! moved into place at the end) and the manifest here; CSV, batch, backtest and state files in
+//! the writers (`csv_out`, `batch_out`, `backtest_out`, `state`); then, each importing only the
+//! ones before it, `chart_kit` (the chart vocabulary), `reader` (result files read back),
+//! `charts/` and the report pages (`report`, `batch_report`). See ARCHITECTURE.md, Layers.
 
-pub mod backtest_chart;
 pub mod backtest_out;
 pub mod batch_out;
 pub mod batch_report;
+pub mod chart_kit;
 pub mod charts;
 pub mod csv_out;
+pub mod reader;
 pub mod report;
 pub mod solve_out;
 pub mod state;

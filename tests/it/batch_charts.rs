@@ -5,7 +5,7 @@
 use crate::common::tradesim;
 use super::batch::setup;
 use std::path::Path;
-use tradesim::output::charts::scenario_colour;
+use tradesim::output::chart_kit::scenario_colour;
 use tradesim::output::report::referenced_files;
 
 const GRID: &str = r#"

@@ -4,7 +4,8 @@
 use crate::common::tradesim;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
-use tradesim::output::charts::{economy_colour, ALPHA_50, ALPHA_90, RUN_CHARTS, TOTAL_COLOUR};
+use tradesim::output::chart_kit::{economy_colour, ALPHA_50, ALPHA_90, TOTAL_COLOUR};
+use tradesim::output::charts::run::RUN_CHARTS;
 use tradesim::output::report::referenced_files;
 
 

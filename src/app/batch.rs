@@ -1,18 +1,23 @@
-//! `tradesim batch` and `tradesim merge`: load a batch, validate every variant before
-//! anything runs, run this shard's units of work variant by variant (per-thread partial
-//! summaries merged exactly), keep each finished variant's state, and write the result
-//! files from the states, so a sharded batch merges into the same bytes as an unsharded one.
+//! `tradesim batch`: load a batch, validate every variant before anything runs, run this
+//! shard's units of work variant by variant (per-thread partial summaries merged exactly), keep
+//! each finished variant's state, and write the result files from the states (`merge` does the
+//! same for the states of several shards), so a sharded batch merges into the same bytes as an
+//! unsharded one.
 
-use super::{hex, load_calibration, BadInput, Interrupted};
-use crate::batch::Workers;
+use super::common::{hex, load_calibration, merge_partials, progress_bar, threads_arg};
+use super::{BadInput, Interrupted};
+use crate::batch::overrides;
+use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
 use crate::calibration::Calibration;
-use crate::cli::{BatchArgs, MergeArgs};
-use crate::experiment::{self, Batch, Variant};
+use crate::cli::BatchArgs;
+use crate::ensemble::Workers;
 use crate::indicators::Indicators;
 use crate::model::Prepared;
-use crate::output::batch_report::{self, BatchData};
-use crate::output::charts::{self, Format};
 use crate::output::batch_out::{summary_header, write_indicator_rows, write_summary_rows, BatchManifest, CsvFile, INDICATOR_HEADER};
+use crate::output::batch_report;
+use crate::output::chart_kit::Format;
+use crate::output::charts;
+use crate::output::reader::BatchData;
 use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
 use crate::scenario::{parse_scenario, Scenario};
@@ -28,9 +33,9 @@ use std::time::Instant;
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// A batch with every variant validated.
-struct Loaded {
+pub(super) struct Loaded {
     plan: Plan,
-    batch: Batch,
+    pub(super) batch: Batch,
     variants: Vec<Variant>,
     /// Per variant, with its seed and runs set.
     scenarios: Vec<Scenario>,
@@ -43,7 +48,7 @@ struct Loaded {
 fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
     let path = &args.batch;
     let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
-    let batch = experiment::parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
+    let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut scenarios = Vec::new();
     for e in &batch.entries {
@@ -83,8 +88,8 @@ fn to_scenario(doc: &toml::Value, label: &str, uni: &crate::scenario::Universe) 
 }
 
 /// Parse the batch, apply every design point and validate every variant.
-fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
-    let batch = experiment::parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
+pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
+    let batch = parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
     let uni = cal.universe();
     let seed = plan.seed_override.unwrap_or(batch.seed);
     let paths: Vec<&str> = batch.vary.iter().map(|v| v.path.as_str()).collect();
@@ -92,7 +97,7 @@ fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     let mut problems = Vec::new();
     for (p, text) in &plan.scenarios {
         let doc: toml::Value = toml::from_str(text).map_err(|e| BadInput(format!("{p}: {}", e.message().trim())))?;
-        if let Err(e) = experiment::check_paths(&doc, &uni, &paths, p) {
+        if let Err(e) = overrides::check_paths(&doc, &uni, &paths, p) {
             problems.push(e);
         }
         docs.push(doc);
@@ -106,9 +111,9 @@ fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
         let entry = &batch.entries[v.entry];
         let mut doc = docs[v.entry].clone();
         for (vary, value) in batch.vary.iter().zip(&v.values) {
-            experiment::apply(&mut doc, &vary.path, value).map_err(BadInput)?;
+            overrides::apply(&mut doc, &vary.path, value).map_err(BadInput)?;
         }
-        let assigned: Vec<String> = batch.vary.iter().zip(&v.values).map(|(x, val)| format!("{} = {}", x.path, experiment::show(val))).collect();
+        let assigned: Vec<String> = batch.vary.iter().zip(&v.values).map(|(x, val)| format!("{} = {}", x.path, overrides::show(val))).collect();
         let label = format!("variant {} ({}{}{})", v.id, entry.path, if assigned.is_empty() { "" } else { ": " }, assigned.join(", "));
         let sc = match to_scenario(&doc, &label, &uni) {
             Ok(sc) => sc,
@@ -125,7 +130,7 @@ fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
             sc
         };
         let cf = if entry.counterfactual {
-            match to_scenario(&experiment::without_levers(&doc), &format!("{label} counterfactual"), &uni) {
+            match to_scenario(&overrides::without_levers(&doc), &format!("{label} counterfactual"), &uni) {
                 Ok(c) => Some(with(c)),
                 Err(e) => {
                     problems.push(e);
@@ -194,7 +199,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             cf_runs += got;
         }
     }
-    let (summary, ind) = super::merge_partials(workers, states, empty, Indicators::merge);
+    let (summary, ind) = merge_partials(workers, states, empty, Indicators::merge);
     let mut body = Vec::new();
     let mut count = 0;
     for sk in summary.sketches().chain(ind.sketches()) {
@@ -215,13 +220,13 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
 pub fn batch(args: &BatchArgs) -> Result<()> {
     let started = Instant::now();
     let shard = match &args.shard {
-        Some(s) => experiment::parse_shard(s).map_err(BadInput)?,
+        Some(s) => parse_shard(s).map_err(BadInput)?,
         None => (0, 1),
     };
     if args.runs == Some(0) {
         return Err(BadInput("--runs must be at least 1".into()).into());
     }
-    let threads = super::threads_arg(args.threads)?;
+    let threads = threads_arg(args.threads)?;
     let cal = load_calibration(&args.data)?;
     let plan = make_plan(args, shard)?;
     let l = load(&plan, &cal)?;
@@ -256,7 +261,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
 
     let mut mine: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     for (u, &(v, b)) in l.batch.units(&l.runs).iter().enumerate() {
-        if experiment::in_shard(u, shard.0, shard.1) {
+        if in_shard(u, shard.0, shard.1) {
             mine.entry(v).or_default().push(b);
         }
     }
@@ -266,7 +271,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     };
     let total: u64 = mine.iter().map(|(&v, b)| weight(v, b)).sum();
     let workers = Workers::new(threads).context("cannot start worker threads")?;
-    let bar = super::progress_bar(total, args.quiet, "{msg} ");
+    let bar = progress_bar(total, args.quiet, "{msg} ");
     let (mut done_runs, mut done_variants, mut resumed, mut resumed_runs) = (0u64, 0usize, 0usize, 0u64);
     let sim_started = Instant::now();
     for (&v, blocks) in &mine {
@@ -337,28 +342,9 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn merge(args: &MergeArgs) -> Result<()> {
-    let cal = load_calibration(&args.data)?;
-    let mut plans = Vec::new();
-    for d in &args.dirs {
-        plans.push(read_plan(d).map_err(|e| BadInput(format!("{e:#}")))?);
-    }
-    let plan = plans[0].clone();
-    for (d, p) in args.dirs.iter().zip(&plans) {
-        if p.fingerprint != plan.fingerprint {
-            return Err(BadInput(format!("{} holds a different batch than {} (plans differ); merge shards of one batch only", d.display(), args.dirs[0].display())).into());
-        }
-    }
-    let l = load(&plan, &cal)?;
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&plan.stem));
-    write_results(&l, &args.dirs, &out, &cal)?;
-    println!("{}: merged {} directories -> {}", l.batch.name, args.dirs.len(), out.display());
-    Ok(())
-}
-
 /// Merge every state in `dirs` per variant (checking that each variant's blocks are all
 /// there, once) and write the result files into `out`, one variant at a time.
-fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) -> Result<()> {
+pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) -> Result<()> {
     let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
     for d in dirs {
         for p in list_states(d)? {
@@ -415,7 +401,7 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
         }
         let cf = l.counterfactuals[v.id].is_some();
         let mut rec = vec![v.id.to_string(), l.batch.entries[v.entry].path.clone(), sc.seed.to_string(), sc.runs.to_string(), cf.to_string()];
-        rec.extend(v.values.iter().map(experiment::show));
+        rec.extend(v.values.iter().map(overrides::show));
         variants_csv.row(rec)?;
         write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
         write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
@@ -435,7 +421,7 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
             std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
         }
     }
-    let drawn = charts::draw_sweep(&data, &tmp, Format::Png)?;
+    let drawn = charts::batch::draw_sweep(&data, &tmp, Format::Png)?;
     if tmp.exists() {
         std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
     }
@@ -472,4 +458,3 @@ fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) ->
     write_atomic(&out.join("manifest.json"), (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes())?;
     Ok(())
 }
-

@@ -1,5 +1,6 @@
-//! `backtest.png`: one panel per observed pair with the simulated median, its 90% fan
-//! (p05..p95) over the run's calendar years, and the observed values as points.
+//! The chart of `backtest`, `backtest.png`: one panel per observed pair with the simulated
+//! median, its 90% fan (p05..p95) over the run's calendar years, and the observed values as
+//! points.
 
 use crate::backtest::{Row, Simulated};
 use anyhow::{anyhow, Result};
@@ -8,7 +9,7 @@ use std::path::Path;
 use std::sync::Once;
 
 static FONT: Once = Once::new();
-const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 /// Register the shipped DejaVu Sans as "sans-serif" (once per process).
 fn register_font() {

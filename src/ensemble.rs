@@ -1,7 +1,7 @@
-//! Runs in parallel: the only user of rayon. `Workers::accumulate` folds runs into per-thread
-//! partial results inside the parallel section (for exact, order-free merges such as
-//! `Summary::merge`), which is what `run` and `batch` use. Results never depend on the thread
-//! count.
+//! A scenario's ensemble of runs, in parallel: the only user of rayon. `Workers::accumulate`
+//! folds runs into per-thread partial results inside the parallel section (for exact,
+//! order-free merges such as `Summary::merge`), which is what `run` and `batch` use. Results
+//! never depend on the thread count.
 
 use crate::model::{run_to_end, Init, Prepared};
 use crate::rng::run_rng;

@@ -1,0 +1,137 @@
+//! What more than one command needs: the calibration and a scenario file loaded, `--threads`,
+//! the per-thread partial summaries merged, the progress bar, the base-year data flows, and a
+//! result directory read back for `plot` and `compare` with its `--pair` and `--sector` checked.
+
+use super::BadInput;
+use crate::calibration::Calibration;
+use crate::cli::DataArg;
+use crate::ensemble::Workers;
+use crate::model::{Init, Layout};
+use crate::output::reader::RunData;
+use crate::scenario::{parse_scenario, Scenario};
+use crate::summary::{BufferedSummary, RowMerge, Summary};
+use anyhow::Result;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// The calibration: the CSV files of `--data DIR` (bad files are bad input), else the copy
+/// built into the binary.
+pub fn load_calibration(data: &DataArg) -> Result<Calibration> {
+    match &data.data {
+        Some(dir) => Calibration::from_dir(dir).map_err(|e| BadInput(e).into()),
+        None => Calibration::embedded().map_err(|e| anyhow::anyhow!("built-in calibration is broken: {e}")),
+    }
+}
+
+/// Read and validate a scenario file.
+pub fn load_scenario(path: &Path, cal: &Calibration) -> Result<(Scenario, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read scenario file: {e}", path.display())))?;
+    let sc = parse_scenario(&text, &path.display().to_string(), &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    Ok((sc, text))
+}
+
+/// `--threads`: at least 1; by default all cores.
+pub(super) fn threads_arg(t: Option<usize>) -> Result<usize> {
+    match t {
+        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) => Ok(t),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+/// Finish the per-thread partial summaries on the worker threads (each flushes its buffered
+/// runs), then merge them into the first (row by row, on the worker threads), with whatever else each thread carried (`extra`,
+/// merged by `merge_extra`). The merge is exact, so the result does not depend on the
+/// number of threads; `empty` is the result when there are no partials.
+pub(super) fn merge_partials<E: Send>(workers: &Workers, states: Vec<(BufferedSummary, E)>, empty: (Summary, E), merge_extra: impl Fn(&mut E, &E)) -> (Summary, E) {
+    let mut parts = workers.map(states, |(s, e)| (s.finish(), e)).into_iter();
+    let (mut summary, mut extra) = parts.next().unwrap_or(empty);
+    for (s, e) in parts {
+        summary.merge_rows_with(&s, |rows| {
+            workers.map(rows, RowMerge::run);
+        });
+        merge_extra(&mut extra, &e);
+    }
+    (summary, extra)
+}
+
+/// A progress bar on a terminal (none when quiet or when stderr is not a terminal).
+/// `prefix` goes before the bar (e.g. "{msg} " for a message the caller sets).
+pub(super) fn progress_bar(len: u64, quiet: bool, prefix: &str) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(&format!("{prefix}{{bar:40}} {{pos}}/{{len}} runs  {{rate}}  eta {{eta}}"))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} runs/s", s.per_sec());
+        });
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Lower-case hexadecimal of a digest.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Base-year data flows by (exporter, importer, sector or "all"), USD per year.
+pub(super) fn base_trade(init: &Init) -> BTreeMap<(String, String, String), f64> {
+    let layout = Layout::new(init.economies.len(), init.sectors.len(), 0);
+    let mut out = BTreeMap::new();
+    for (i, e) in init.economies.iter().enumerate() {
+        for (j, m) in init.economies.iter().enumerate() {
+            let mut all = 0.0;
+            for (k, s) in init.sectors.iter().enumerate() {
+                let v = init.flows[layout.route(k, i, j)];
+                all += v;
+                out.insert((e.clone(), m.clone(), s.clone()), v);
+            }
+            out.insert((e.clone(), m.clone(), "all".to_owned()), all);
+        }
+    }
+    out
+}
+
+/// Read a result directory for drawing, with the base-year data from the calibration when it
+/// matches the run's economies and sectors (else the charts fall back to the run's base year).
+pub(super) fn load_result(dir: &Path, data: &DataArg) -> Result<RunData> {
+    let mut run = RunData::load(dir).map_err(BadInput)?;
+    let cal = load_calibration(data)?;
+    if cal.bases.contains_key(&run.manifest.base) {
+        let init = cal.init(run.manifest.base);
+        if init.economies == run.manifest.economies && init.sectors == run.manifest.sectors {
+            run.base_trade = base_trade(&init);
+        }
+    }
+    Ok(run)
+}
+
+/// Parse "A-B" and check both codes against a run's economies.
+pub(super) fn parse_pair(pair: &str, run: &RunData) -> Result<(String, String)> {
+    let allowed = run.manifest.economies.join(", ");
+    let (a, b) = pair
+        .split_once('-')
+        .map(|(a, b)| (a.trim().to_uppercase(), b.trim().to_uppercase()))
+        .ok_or_else(|| BadInput(format!("--pair {pair:?}: expected two economy codes joined by '-', like US-RU (economies: {allowed})")))?;
+    for c in [&a, &b] {
+        if !run.manifest.economies.contains(c) {
+            return Err(BadInput(format!("--pair {pair:?}: unknown economy {c:?} in {}; allowed: {allowed}", run.dir.display())).into());
+        }
+    }
+    if a == b {
+        return Err(BadInput(format!("--pair {pair:?}: the two economies must differ")).into());
+    }
+    Ok((a, b))
+}
+
+/// Check `--sector` (a sector code or `all`) against a run's sectors.
+pub(super) fn check_sector(sector: &str, run: &RunData) -> Result<()> {
+    if sector == "all" || run.manifest.sectors.iter().any(|s| s == sector) {
+        Ok(())
+    } else {
+        Err(BadInput(format!("--sector {sector:?}: not a sector of {}; allowed: all, {}", run.dir.display(), run.manifest.sectors.join(", "))).into())
+    }
+}

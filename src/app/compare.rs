@@ -1,0 +1,33 @@
+//! `tradesim compare`: several result directories' trade of one pair and sector in one chart.
+
+use super::common::{check_sector, load_result, parse_pair};
+use super::BadInput;
+use crate::cli::CompareArgs;
+use crate::output::chart_kit::Format;
+use crate::output::charts;
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// `tradesim compare`: several scenarios' trade for one pair and sector in one chart.
+pub(super) fn compare(args: &CompareArgs) -> Result<()> {
+    let runs = args.dirs.iter().map(|d| load_result(d, &args.data)).collect::<Result<Vec<_>>>()?;
+    let mut pair = None;
+    for r in &runs {
+        pair = Some(parse_pair(&args.pair, r)?);
+        check_sector(&args.sector, r)?;
+    }
+    let (a, b) = pair.ok_or_else(|| BadInput("compare needs at least two result directories".into()))?;
+    let stem = |p: &PathBuf| {
+        let p = p.canonicalize().unwrap_or_else(|_| p.clone());
+        p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into())
+    };
+    let svg_out = args.out.as_ref().and_then(|p| p.extension()).is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let fmt = if args.svg || svg_out { Format::Svg } else { Format::Png };
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stems: Vec<String> = args.dirs.iter().map(stem).collect();
+        PathBuf::from("output").join(format!("compare_{}.{}", stems.join("_vs_"), fmt.ext()))
+    });
+    let path = charts::compare::draw_compare(&runs, &a, &b, &args.sector, &out, fmt)?;
+    println!("{}", path.display());
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! `tradesim merge`: combine the output directories of a sharded batch into the files an
+//! unsharded batch writes, byte for byte: the shards' plans must agree, then the batch is loaded
+//! and validated again and its states merged per variant (`batch::write_results`).
+
+use super::batch::{load, write_results};
+use super::common::load_calibration;
+use super::BadInput;
+use crate::cli::MergeArgs;
+use crate::output::state::read_plan;
+use anyhow::Result;
+use std::path::PathBuf;
+
+pub fn merge(args: &MergeArgs) -> Result<()> {
+    let cal = load_calibration(&args.data)?;
+    let mut plans = Vec::new();
+    for d in &args.dirs {
+        plans.push(read_plan(d).map_err(|e| BadInput(format!("{e:#}")))?);
+    }
+    let plan = plans[0].clone();
+    for (d, p) in args.dirs.iter().zip(&plans) {
+        if p.fingerprint != plan.fingerprint {
+            return Err(BadInput(format!("{} holds a different batch than {} (plans differ); merge shards of one batch only", d.display(), args.dirs[0].display())).into());
+        }
+    }
+    let l = load(&plan, &cal)?;
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&plan.stem));
+    write_results(&l, &args.dirs, &out, &cal)?;
+    println!("{}: merged {} directories -> {}", l.batch.name, args.dirs.len(), out.display());
+    Ok(())
+}

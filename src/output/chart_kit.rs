@@ -1,0 +1,129 @@
+//! The chart vocabulary that the charts, the reader and the report pages share: a series'
+//! quantiles at one time and the sum of two series, money in USD bn, the colours of economies,
+//! sectors and scenarios, the alphas of the quantile bands, the image format and the chart files
+//! a page links to. It imports nothing else from `output/`: the bottom of the output layer.
+
+use plotters::style::RGBColor;
+
+/// Alpha of the 90% (p05-p95) band over white.
+pub const ALPHA_90: f64 = 0.15;
+/// Alpha of the 50% (p25-p75) band.
+pub const ALPHA_50: f64 = 0.3;
+
+/// The one economy palette: every chart draws an economy in this colour.
+pub fn economy_colour(code: &str) -> RGBColor {
+    match code {
+        "US" => RGBColor(31, 119, 180),  // blue
+        "RU" => RGBColor(214, 39, 40),   // red
+        "CN" => RGBColor(255, 127, 14),  // orange
+        "EU" => RGBColor(44, 160, 44),   // green
+        "IN" => RGBColor(148, 103, 189), // purple
+        "ROW" => RGBColor(127, 127, 127), // grey
+        other => {
+            // Unknown codes (an economy added in data/) get a stable fallback.
+            const FALLBACK: [RGBColor; 4] = [RGBColor(140, 86, 75), RGBColor(227, 119, 194), RGBColor(188, 189, 34), RGBColor(23, 190, 207)];
+            let h = other.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+            FALLBACK[h % FALLBACK.len()]
+        }
+    }
+}
+
+/// Colour of a pair's total (both directions): not an economy, so near-black.
+pub const TOTAL_COLOUR: RGBColor = RGBColor(40, 40, 40);
+
+/// Colours of sectors in stacked charts (muted, distinct from the economy palette's use).
+pub fn sector_colour(index: usize) -> RGBColor {
+    const SET: [RGBColor; 10] = [
+        RGBColor(102, 194, 165),
+        RGBColor(252, 141, 98),
+        RGBColor(141, 160, 203),
+        RGBColor(231, 138, 195),
+        RGBColor(166, 216, 84),
+        RGBColor(255, 217, 47),
+        RGBColor(229, 196, 148),
+        RGBColor(179, 179, 179),
+        RGBColor(27, 158, 119),
+        RGBColor(117, 112, 179),
+    ];
+    SET[index % SET.len()]
+}
+
+/// One colour per scenario in comparisons.
+pub fn scenario_colour(index: usize) -> RGBColor {
+    const SET: [RGBColor; 6] = [RGBColor(40, 40, 40), RGBColor(217, 95, 2), RGBColor(27, 158, 119), RGBColor(117, 112, 179), RGBColor(231, 41, 138), RGBColor(102, 166, 30)];
+    SET[index % SET.len()]
+}
+
+/// PNG (default) or SVG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// The quantiles of a series at one time (x in fractional years).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantiles {
+    pub x: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+impl Quantiles {
+    pub fn scale(self, k: f64) -> Self {
+        Quantiles { x: self.x, p05: self.p05 * k, p25: self.p25 * k, p50: self.p50 * k, p75: self.p75 * k, p95: self.p95 * k }
+    }
+}
+
+/// A chart written for a run: its file name (relative to the run directory) and title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartFile {
+    pub file: String,
+    pub title: String,
+}
+
+/// Dollars to billions of dollars (chart values and page numbers are in USD bn).
+pub const BN: f64 = 1e-9;
+/// The y label of annual-rate trade in USD bn.
+pub const USD_BN: &str = "USD bn per year (annual rate)";
+/// Why a total's band (both directions added quantile by quantile) is approximate.
+pub const SUM_NOTE: &str = "Totals add the two directions' medians and quantiles; the CSVs have no joint quantiles, so a total's band is approximate.";
+
+/// Elementwise sum of series on the same dates (per-quantile: approximate for bands).
+pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
+    a.iter()
+        .zip(b)
+        .map(|(p, q)| Quantiles { x: p.x, p05: p.p05 + q.p05, p25: p.p25 + q.p25, p50: p.p50 + q.p50, p75: p.p75 + q.p75, p95: p.p95 + q.p95 })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palette_is_fixed_and_distinct_with_fallback() {
+        let codes = ["US", "RU", "CN", "EU", "IN", "ROW"];
+        let cols: Vec<RGBColor> = codes.iter().map(|c| economy_colour(c)).collect();
+        for i in 0..cols.len() {
+            for j in (i + 1)..cols.len() {
+                assert_ne!(cols[i], cols[j], "{} and {} share a colour", codes[i], codes[j]);
+            }
+        }
+        assert_eq!(economy_colour("RU"), RGBColor(214, 39, 40));
+        assert_eq!(economy_colour("XX"), economy_colour("XX"));
+        assert!(!cols.contains(&economy_colour("XX")));
+    }
+}
