@@ -4,7 +4,6 @@
 //! never depend on the thread count.
 
 use crate::model::{run_to_end, Init, Prepared};
-use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -76,7 +75,7 @@ impl Workers {
                         if r >= end {
                             break;
                         }
-                        run_to_end(sc, init, pre, run_rng(seed, r), &mut buf);
+                        run_to_end(sc, init, pre, seed, r, &mut buf);
                         add(st, r, &buf);
                     }
                 });

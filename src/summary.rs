@@ -491,9 +491,10 @@ mod tests {
             runs: 1,
             seed: 1,
             shocks: Shocks::default(),
-            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5], esubd: vec![2.5], domestic: false, budget: false, currency: false, currency_speed: 2.0, numeraire: 0, firms: false, firm: crate::scenario::FirmParams::default() },
+            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5], esubd: vec![2.5], domestic: false, budget: false, currency: false, currency_speed: 2.0, priors: false, numeraire: 0, firms: false, firm: crate::scenario::FirmParams::default() },
             levers: Vec::new(),
             rules: Vec::new(),
+            priors: Vec::new(),
         };
         let layout = Layout::new(2, 1, 0);
         let mut plain = Summary::new(&sc, &init, &layout);

@@ -1146,6 +1146,49 @@ def absorption_rows(imports_by_base, gdp_by_base):
 
 
 # ----------------------------------------------------------------------------
+# priors.csv: the uncertainty of the estimated parameters (Monte Carlo priors)
+# ----------------------------------------------------------------------------
+# (param, per sector?, distribution, relative spread, source, note). Spread: standard
+# deviation over mean (lognormal, normal) or half-width over centre (uniform). Every value is
+# a judgement (ESTIMATE) anchored on the ranges the cited literature reports.
+PRIORS = [
+    ("sigma", True, "lognormal", 0.25,
+     "data/raw/literature_estimates.csv: Fontagne, Guimbard and Orefice, GTAP-sector trade elasticities from -2.05 to -13.39 (median -5.04)",
+     "ESTIMATE: coefficient of variation 0.25 around each sector's value (within-sector estimates differ by about that across specifications; the cross-sector range is wider)"),
+    ("esubd", True, "lognormal", 0.30,
+     "data/raw/armington_elasticities.csv: GTAP ESUBD = ESUBM/2 ('rule of two'), values flagged VERIFY",
+     "ESTIMATE: coefficient of variation 0.30: the rule of two is a convention, and the mapped GTAP sectors differ by more"),
+    ("lambda", True, "lognormal", 0.50,
+     "data/raw/literature_estimates.csv: GSDB dynamics (Yotov et al.): effects build up with duration, fade about eight years after lifting",
+     "ESTIMATE: coefficient of variation 0.50: adjustment speeds are judgements"),
+    ("eta", True, "uniform", 0.50, "judgement (docs/model.md)",
+     "ESTIMATE: uniform within +-50% of the value (demand elasticities of sector spending are weakly identified)"),
+    ("phi", False, "lognormal", 0.50, "judgement (docs/model.md)",
+     "ESTIMATE: coefficient of variation 0.50 of the producers' re-pricing speed"),
+    ("currency_speed", False, "lognormal", 0.60, "judgement (docs/model.md, Currency agents)",
+     "ESTIMATE: coefficient of variation 0.60 around 2 per year, covering about 0.5 to 8 per year"),
+    ("fixed_cost", False, "uniform", 0.10, "Chaney (2008): the marginal exporter earns its fixed cost (fixed_cost = 1); judgement on the band",
+     "ESTIMATE: uniform 0.81 to 0.99 of the least productive exporter's base profit"),
+    ("sunk_cost", False, "lognormal", 0.50, "Baldwin and Krugman (1989), Das, Roberts and Tybout (2007): sunk entry costs larger than per-period fixed costs",
+     "ESTIMATE: coefficient of variation 0.50 around one year of fixed cost"),
+    ("risk_memory", False, "uniform", 0.50, "data/raw/literature_estimates.csv: GSDB dynamics: effects fade about eight years after lifting",
+     "ESTIMATE: uniform 0.125 to 0.375 per year (perceived risk halves in about 2 to 6 years)"),
+    ("pareto_shape", False, "uniform", 0.111, "the 4 to 5 range of structural estimates of the Pareto shape of firm productivity (e.g. Simonovska and Waugh 2014; Eaton, Kortum and Kramarz 2011)",
+     "ESTIMATE: uniform 4.0 to 5.0"),
+    ("firm_sigma", False, "uniform", 0.20, "Bernard, Eaton, Jensen and Kortum (2003): elasticity of substitution between firms' varieties about 3.8",
+     "ESTIMATE: uniform 3.04 to 4.56"),
+]
+
+
+def prior_rows():
+    rows = []
+    for param, per_sector, dist, spread, source, note in PRIORS:
+        for sector in (SECT if per_sector else [""]):
+            rows.append([param, sector, dist, f"{spread}", source, note])
+    return rows
+
+
+# ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
 def write(name, header, rows):
@@ -1161,6 +1204,7 @@ def main():
     write("economies.csv", ["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "source", "note"], economies())
     write("sectors.csv", ["code", "name", "sigma", "esubd", "lambda", "eta", "source", "note"], sectors())
     write("tension.csv", ["base", "a", "b", "tension", "source", "note"], tension_rows())
+    write("priors.csv", ["param", "sector", "distribution", "spread", "source", "note"], prior_rows())
     write("energy_price.csv", ["year", "usd_per_barrel", "source"],
           [[r["year"], r["usd_per_barrel"], r["source"]] for r in BRENT])
     frows, orows = [], []

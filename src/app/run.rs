@@ -10,10 +10,10 @@ use crate::ensemble::Workers;
 use crate::model::Prepared;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
-use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
+use crate::output::csv_out::{write_annual, write_run_params, write_summary, RunsWriter};
 use crate::output::reader::RunData;
 use crate::output::report;
-use crate::output::{describe_levers, write_manifest, Manifest, OutputDir};
+use crate::output::{describe_levers, describe_priors, write_manifest, Manifest, OutputDir};
 use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -101,6 +101,13 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if let Some(w) = runs_writer {
         w.finish()?;
         files.push("runs.csv".into());
+        if !sc.priors.is_empty() {
+            // the draws depend only on (seed, parameter, run): recomputed here in run order
+            let names: Vec<String> = sc.priors.iter().map(|p| p.path.clone()).collect();
+            let rows = (0..summary.runs).map(|run| (run, sc.priors.iter().map(|p| crate::model::priors::draw(p, sc.seed, run)).collect()));
+            write_run_params(&out.path("run_params.csv"), &names, rows)?;
+            files.push("run_params.csv".into());
+        }
     }
     let fmt = if args.svg { Format::Svg } else { Format::Png };
     if !args.no_charts {
@@ -131,6 +138,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         sectors: init.sectors.clone(),
         levers,
         rules,
+        priors: describe_priors(&sc),
         files,
     };
     write_manifest(&out.path("manifest.json"), &manifest)?;

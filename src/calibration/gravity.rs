@@ -143,6 +143,7 @@ impl Gravity {
             esubd: vec![sigma],
             lambda: vec![1.0],
             eta: vec![1.0],
+            priors: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@
 pub mod gravity;
 
 use crate::model::{Init, Layout};
-use crate::scenario::Universe;
+use crate::scenario::{DataPrior, PriorShape, Universe};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,6 +20,25 @@ const EMBEDDED: [&str; 6] = [
     include_str!("../../data/tension.csv"),
     include_str!("../../data/energy_price.csv"),
     include_str!("../../data/absorption.csv"),
+];
+
+/// The calibration's priors (optional in a `--data` directory: without it, no priors).
+pub const PRIORS_FILE: &str = "priors.csv";
+const EMBEDDED_PRIORS: &str = include_str!("../../data/priors.csv");
+
+/// `[params]` keys a calibration prior may name, and whether they are per sector.
+const PRIOR_PARAMS: [(&str, bool); 11] = [
+    ("sigma", true),
+    ("esubd", true),
+    ("lambda", true),
+    ("eta", true),
+    ("phi", false),
+    ("currency_speed", false),
+    ("fixed_cost", false),
+    ("sunk_cost", false),
+    ("risk_memory", false),
+    ("pareto_shape", false),
+    ("firm_sigma", false),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +76,7 @@ pub struct Calibration {
     /// Base years some economy has no GDP row for (unusable), with the missing codes.
     pub incomplete: BTreeMap<i32, Vec<String>>,
     pub energy_annual: Vec<(i32, f64)>,
+    pub priors: Vec<DataPrior>,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +126,15 @@ struct AbsorptionRow {
 }
 
 #[derive(Deserialize)]
+struct PriorRow {
+    param: String,
+    sector: String,
+    distribution: String,
+    spread: f64,
+    source: String,
+}
+
+#[derive(Deserialize)]
 struct PriceRow {
     year: i32,
     usd_per_barrel: f64,
@@ -124,7 +153,7 @@ fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(usi
 impl Calibration {
     /// The calibration shipped in `data/`, compiled into the binary.
     pub fn embedded() -> Result<Self, String> {
-        Self::from_texts(EMBEDDED)
+        Self::from_texts(EMBEDDED)?.with_priors(EMBEDDED_PRIORS)
     }
 
     /// Read the calibration files from a directory.
@@ -134,7 +163,45 @@ impl Calibration {
             let p = dir.join(f);
             texts.push(std::fs::read_to_string(&p).map_err(|e| format!("cannot read calibration file {}: {e}", p.display()))?);
         }
-        Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]].map(|s| s.as_str()))
+        let cal = Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]].map(|s| s.as_str()))?;
+        let p = dir.join(PRIORS_FILE);
+        match std::fs::read_to_string(&p) {
+            Ok(text) => cal.with_priors(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(cal),
+            Err(e) => Err(format!("cannot read calibration file {}: {e}", p.display())),
+        }
+    }
+
+    /// Add the priors of `priors.csv` (its text).
+    pub fn with_priors(mut self, text: &str) -> Result<Self, String> {
+        let file = PRIORS_FILE;
+        for (line, r) in rows::<PriorRow>(file, text)? {
+            let Some(&(_, per_sector)) = PRIOR_PARAMS.iter().find(|(p, _)| *p == r.param) else {
+                let names: Vec<&str> = PRIOR_PARAMS.iter().map(|(p, _)| *p).collect();
+                return Err(format!("{file}:{line}: unknown parameter `{}`; allowed: {}", r.param, names.join(", ")));
+            };
+            let sector = match (per_sector, r.sector.as_str()) {
+                (false, "") => None,
+                (false, _) => return Err(format!("{file}:{line}: `{}` is not per sector; leave the sector empty", r.param)),
+                (true, code) => Some(self.sectors.iter().position(|s| s.code == code).ok_or_else(|| {
+                    format!("{file}:{line}: `{}` needs a sector of sectors.csv (got `{code}`)", r.param)
+                })?),
+            };
+            let shape = match r.distribution.as_str() {
+                "uniform" => PriorShape::Uniform,
+                "normal" => PriorShape::Normal,
+                "lognormal" => PriorShape::LogNormal,
+                other => return Err(format!("{file}:{line}: unknown distribution `{other}`; allowed: uniform, normal, lognormal")),
+            };
+            if !(r.spread > 0.0 && r.spread < 1.0) {
+                return Err(format!("{file}:{line}: spread must be above 0 and below 1 (a share of the value), got {}", r.spread));
+            }
+            if self.priors.iter().any(|p| p.param == r.param && p.sector == sector) {
+                return Err(format!("{file}:{line}: a second prior for `{}` {}", r.param, r.sector));
+            }
+            self.priors.push(DataPrior { param: r.param, sector, shape, spread: r.spread, source: r.source });
+        }
+        Ok(self)
     }
 
     /// Parse and check the files' contents (in `FILES` order).
@@ -248,7 +315,7 @@ impl Calibration {
             }
         }
         let energy_annual = price_rows.iter().map(|(_, r)| (r.year, r.usd_per_barrel)).collect();
-        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, energy_annual })
+        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, energy_annual, priors: Vec::new() })
     }
 
     /// What scenarios may name, and the per-sector defaults they may override.
@@ -261,6 +328,7 @@ impl Calibration {
             esubd: self.sectors.iter().map(|s| s.esubd).collect(),
             lambda: self.sectors.iter().map(|s| s.lambda).collect(),
             eta: self.sectors.iter().map(|s| s.eta).collect(),
+            priors: self.priors.clone(),
         }
     }
 

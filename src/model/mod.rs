@@ -16,6 +16,7 @@ pub mod math;
 pub mod obs;
 pub mod policy;
 pub mod prepared;
+pub mod priors;
 pub mod tension;
 pub mod trade;
 pub mod world;
@@ -383,8 +384,20 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The generator-free part of a run: prepare once, then `run` per run index.
-pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) {
+/// Run `run` of a scenario prepared once (`pre`) and write every step's observation into
+/// `out`. With priors, the run first draws its own parameters (and prepares the scenario
+/// with them).
+pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, seed: u64, run: u64, out: &mut [f64]) {
+    if sc.priors.is_empty() {
+        run_with(sc, init, pre, crate::rng::run_rng(seed, run), out);
+    } else {
+        let drawn = priors::with_draws(sc, seed, run);
+        let prepared = Prepared::new(&drawn, init);
+        run_with(&drawn, init, &prepared, crate::rng::run_rng(seed, run), out);
+    }
+}
+
+fn run_with(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) {
     let width = pre.layout.len();
     let mut model = Model::new(sc, init, pre, rng);
     for k in 0..pre.steps {

@@ -16,6 +16,7 @@ pub fn universe(economies: &[&str], sigma: f64, lambda: f64, eta: f64) -> Univer
         esubd: vec![sigma],
         lambda: vec![lambda],
         eta: vec![eta],
+        priors: Vec::new(),
     }
 }
 
@@ -61,7 +62,7 @@ energy_price = "flat"
 "#;
 
 /// The version-2 channels switched off (version 1's model).
-pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\nfirms = false\n";
+pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\nfirms = false\npriors = false\n";
 
 /// QUIET plus a `[params]` table (phi = 0, no GDP pass-through, the version-1 model) and
 /// extra text (levers, rules).

@@ -9,6 +9,7 @@ mod common;
 mod firms;
 mod hand;
 mod library;
+mod priors;
 mod rules;
 mod solve;
 mod stability;
