@@ -1,5 +1,5 @@
 //! Levers in force inside one run: their intensity over time and their effect on
-//! bilateral, sector-level frictions (MODEL.md "One step", step 3).
+//! bilateral, sector-level frictions and compliance risk (docs/model.md "One step", step 3).
 
 use crate::scenario::{LeverKind, LeverTemplate};
 

@@ -188,7 +188,7 @@ pub struct PairEvents {
     pub size: f64,
 }
 
-/// Random shocks (MODEL.md "One step", step 1 and the noise of step 6).
+/// Random shocks (docs/model.md "One step", step 1 and the noise of step 7).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shocks {
     /// Multiplies each economy's calibrated GDP volatility (0 switches GDP noise off).
@@ -298,7 +298,7 @@ impl Default for FirmParams {
     }
 }
 
-/// The lever kinds of MODEL.md, with their magnitude fields.
+/// The lever kinds of docs/model.md, with their magnitude fields.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LeverKind {
     /// `by` taxes imports from each `on`: ad valorem wedge `rate` on on→by.
