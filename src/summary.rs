@@ -18,7 +18,7 @@ pub enum Metric {
     Tension,
     Gdp,
     ExportPrice,
-    EnergyPrice,
+    WorldPrice,
     RuleFired,
     Domestic,
     Currency,
@@ -32,7 +32,7 @@ impl Metric {
             Metric::Tension => "tension",
             Metric::Gdp => "gdp",
             Metric::ExportPrice => "export_price",
-            Metric::EnergyPrice => "energy_price",
+            Metric::WorldPrice => "world_price",
             Metric::RuleFired => "rule_fired",
             Metric::Domestic => "domestic",
             Metric::Currency => "currency",
@@ -117,7 +117,9 @@ pub fn series(sc: &Scenario, init: &Init, layout: &Layout) -> Vec<Series> {
             out.push(Series { metric: Metric::ExportPrice, exporter: name.clone(), importer: String::new(), sector: init.sectors[s].clone(), slots: vec![layout.price() + i * m + s] });
         }
     }
-    out.push(Series { metric: Metric::EnergyPrice, exporter: String::new(), importer: String::new(), sector: String::new(), slots: vec![layout.energy_price()] });
+    for (q, w) in init.world.iter().enumerate() {
+        out.push(Series { metric: Metric::WorldPrice, exporter: String::new(), importer: String::new(), sector: w.name.clone(), slots: vec![layout.world_price() + q] });
+    }
     for (r, rule) in sc.rules.iter().enumerate() {
         let targets: Vec<String> = match &rule.kind {
             crate::scenario::RuleKind::Retaliate { against, .. } => against.iter().map(|&x| e[x].clone()).collect(),
@@ -477,9 +479,10 @@ mod tests {
             tension: vec![0.3],
             domestic: vec![0.0; 2],
             va_ratio: vec![1.0; 2],
-            energy_sector: None,
-            energy_base: None,
-            energy_annual: Vec::new(),
+            mirror: vec![1.0; 4],
+            world: Vec::new(),
+            sector_series: vec![None],
+            reroutable: vec![true],
         };
         let sc = Scenario {
             name: "t".into(),

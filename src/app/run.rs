@@ -133,7 +133,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         quantile_relative_error: ALPHA,
-        units: "trade, transit, gdp: current US dollars at customs value; summary.csv at annual rates per step, annual.csv calendar-year totals; tension in [0,1]; export_price relative to base (energy: relative to the world price); energy_price USD per barrel".into(),
+        units: "trade, transit, gdp: current US dollars at customs value; summary.csv at annual rates per step, annual.csv calendar-year totals; tension in [0,1]; export_price relative to base (world-priced sectors: relative to the world price); world_price in each series' unit (data/world_prices.csv); domestic: USD per year; currency: USD price level of the economy's output relative to base".into(),
         economies: init.economies.clone(),
         sectors: init.sectors.clone(),
         levers,

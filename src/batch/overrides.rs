@@ -27,7 +27,7 @@ const PARAM_FIELDS: &[&str] = &[
 const PARAM_PRIORS: &[&str] = &["phi", "currency_speed", "fixed_cost", "sunk_cost", "risk_memory", "pareto_shape", "firm_sigma"];
 const SECTOR_MAPS: &[&str] = &["sigma", "esubd", "lambda", "eta"];
 const SHOCK_FIELDS: &[&str] = &[
-    "gdp_volatility_scale", "energy_price_volatility", "energy_price_reversion", "energy_price_mean", "event_rate",
+    "gdp_volatility_scale", "world_price_volatility", "world_price_reversion", "event_rate",
     "event_size", "trade_noise",
 ];
 /// Keys whose TOML type is an integer: an integral number is written as one.
@@ -51,6 +51,7 @@ pub fn valid_paths(doc: &toml::Value, uni: &Universe) -> Vec<String> {
         out.extend(uni.sectors.iter().map(|s| format!("params.{map}.{s}.mean")));
     }
     out.extend(SHOCK_FIELDS.iter().map(|f| format!("shocks.{f}")));
+    out.extend(uni.world_series.iter().map(|w| format!("shocks.world_price_mean.{w}")));
     if let Some(levers) = doc.get("lever").and_then(|v| v.as_array()) {
         for (k, l) in levers.iter().enumerate() {
             let id = table_id(l, "lever", k);
@@ -117,7 +118,7 @@ pub fn apply(doc: &mut toml::Value, path: &str, value: &toml::Value) -> Result<(
     let table: &mut toml::Table = match parts.as_slice() {
         [_] => root,
         ["params" | "shocks", _] => table_in(root, parts[0]),
-        ["params", map, _] => table_in(table_in(root, "params"), map),
+        [table @ ("params" | "shocks"), map, _] => table_in(table_in(root, table), map),
         [kind @ ("lever" | "rule"), id, rest @ ..] if !rest.is_empty() => {
             let arr = root.get_mut(*kind).and_then(|v| v.as_array_mut()).ok_or_else(not_found)?;
             let k = (0..arr.len()).find(|&k| table_id(&arr[k], kind, k) == *id).ok_or_else(not_found)?;
@@ -188,6 +189,9 @@ mod tests {
             lambda: vec![1.0, 1.0],
             eta: vec![0.5, 0.5],
             priors: Vec::new(),
+            world_series: Vec::new(),
+            hub: 2,
+            numeraire: 0,
         }
     }
 

@@ -4,27 +4,30 @@
 
 pub mod gravity;
 
-use crate::model::{Init, Layout};
+use crate::model::{Init, Layout, WorldSeries};
 use crate::scenario::{DataPrior, PriorShape, Universe};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The calibration files, by name.
-pub const FILES: [&str; 6] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv", "absorption.csv"];
+pub const FILES: [&str; 6] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "world_prices.csv", "absorption.csv"];
 
 const EMBEDDED: [&str; 6] = [
     include_str!("../../data/economies.csv"),
     include_str!("../../data/sectors.csv"),
     include_str!("../../data/flows.csv"),
     include_str!("../../data/tension.csv"),
-    include_str!("../../data/energy_price.csv"),
+    include_str!("../../data/world_prices.csv"),
     include_str!("../../data/absorption.csv"),
 ];
 
 /// The calibration's priors (optional in a `--data` directory: without it, no priors).
 pub const PRIORS_FILE: &str = "priors.csv";
 const EMBEDDED_PRIORS: &str = include_str!("../../data/priors.csv");
+/// Exporter-reported over importer-reported values per route (optional: without it, 1).
+pub const MIRROR_FILE: &str = "mirror.csv";
+const EMBEDDED_MIRROR: &str = include_str!("../../data/mirror.csv");
 
 /// `[params]` keys a calibration prior may name, and whether they are per sector.
 const PRIOR_PARAMS: [(&str, bool); 11] = [
@@ -49,6 +52,10 @@ pub struct Sector {
     pub esubd: f64,
     pub lambda: f64,
     pub eta: f64,
+    /// The world price series the sector's price follows (index into `Calibration::world`).
+    pub world_price: Option<usize>,
+    /// Whether banned trade of the sector can be rerouted through a hub.
+    pub reroutable: bool,
 }
 
 /// One base year's numbers, indexed like the economy and sector lists.
@@ -65,6 +72,8 @@ pub struct BaseData {
     pub domestic: Vec<f64>,
     /// Value added per unit of gross output [i][s].
     pub va_ratio: Vec<f64>,
+    /// Exporter-reported over importer-reported value [s][i][j] (1 where mirror.csv is silent).
+    pub mirror: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,8 +84,11 @@ pub struct Calibration {
     pub bases: BTreeMap<i32, BaseData>,
     /// Base years some economy has no GDP row for (unusable), with the missing codes.
     pub incomplete: BTreeMap<i32, Vec<String>>,
-    pub energy_annual: Vec<(i32, f64)>,
+    pub world: Vec<WorldSeries>,
     pub priors: Vec<DataPrior>,
+    /// The default transit hub and numeraire (economies.csv `role`).
+    pub hub: usize,
+    pub numeraire: usize,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +99,7 @@ struct EconomyRow {
     gdp_usd: f64,
     growth: f64,
     gdp_volatility: f64,
+    role: String,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +110,8 @@ struct SectorRow {
     esubd: f64,
     lambda: f64,
     eta: f64,
+    world_price: String,
+    reroutable: bool,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +152,18 @@ struct PriorRow {
 #[derive(Deserialize)]
 struct PriceRow {
     year: i32,
-    usd_per_barrel: f64,
+    series: String,
+    value: f64,
+    unit: String,
+}
+
+#[derive(Deserialize)]
+struct MirrorRow {
+    base: i32,
+    exporter: String,
+    importer: String,
+    sector: String,
+    exporter_reported_ratio: f64,
 }
 
 fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(usize, T)>, String> {
@@ -153,7 +179,7 @@ fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(usi
 impl Calibration {
     /// The calibration shipped in `data/`, compiled into the binary.
     pub fn embedded() -> Result<Self, String> {
-        Self::from_texts(EMBEDDED)?.with_priors(EMBEDDED_PRIORS)
+        Self::from_texts(EMBEDDED)?.with_priors(EMBEDDED_PRIORS)?.with_mirror(EMBEDDED_MIRROR)
     }
 
     /// Read the calibration files from a directory.
@@ -164,12 +190,39 @@ impl Calibration {
             texts.push(std::fs::read_to_string(&p).map_err(|e| format!("cannot read calibration file {}: {e}", p.display()))?);
         }
         let cal = Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]].map(|s| s.as_str()))?;
-        let p = dir.join(PRIORS_FILE);
-        match std::fs::read_to_string(&p) {
-            Ok(text) => cal.with_priors(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(cal),
-            Err(e) => Err(format!("cannot read calibration file {}: {e}", p.display())),
+        let optional = |file: &str| -> Result<Option<String>, String> {
+            let p = dir.join(file);
+            match std::fs::read_to_string(&p) {
+                Ok(text) => Ok(Some(text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(format!("cannot read calibration file {}: {e}", p.display())),
+            }
+        };
+        let cal = match optional(PRIORS_FILE)? {
+            Some(text) => cal.with_priors(&text)?,
+            None => cal,
+        };
+        match optional(MIRROR_FILE)? {
+            Some(text) => cal.with_mirror(&text),
+            None => Ok(cal),
         }
+    }
+
+    /// Add the exporter-reported ratios of `mirror.csv` (its text).
+    pub fn with_mirror(mut self, text: &str) -> Result<Self, String> {
+        let file = MIRROR_FILE;
+        let n = self.economies.len();
+        for (line, r) in rows::<MirrorRow>(file, text)? {
+            let Some(b) = self.bases.get_mut(&r.base) else { continue };
+            let econ = |code: &str| self.economies.iter().position(|e| e == code).ok_or_else(|| format!("{file}:{line}: unknown economy `{code}`"));
+            let (i, j) = (econ(&r.exporter)?, econ(&r.importer)?);
+            let s = self.sectors.iter().position(|x| x.code == r.sector).ok_or_else(|| format!("{file}:{line}: unknown sector `{}`", r.sector))?;
+            if !(r.exporter_reported_ratio > 0.0 && r.exporter_reported_ratio.is_finite()) {
+                return Err(format!("{file}:{line}: exporter_reported_ratio must be a positive number, got {}", r.exporter_reported_ratio));
+            }
+            b.mirror[(s * n + i) * n + j] = r.exporter_reported_ratio;
+        }
+        Ok(self)
     }
 
     /// Add the priors of `priors.csv` (its text).
@@ -211,6 +264,21 @@ impl Calibration {
         let flow_rows: Vec<(usize, FlowRow)> = rows(FILES[2], texts[2])?;
         let tension_rows: Vec<(usize, TensionRow)> = rows(FILES[3], texts[3])?;
         let price_rows: Vec<(usize, PriceRow)> = rows(FILES[4], texts[4])?;
+        let mut world: Vec<WorldSeries> = Vec::new();
+        for (line, r) in &price_rows {
+            if !(r.value > 0.0 && r.value.is_finite()) {
+                return Err(format!("{}:{line}: value must be a positive number", FILES[4]));
+            }
+            match world.iter_mut().find(|w| w.name == r.series) {
+                Some(w) => {
+                    if w.annual.last().is_some_and(|(y, _)| *y >= r.year) {
+                        return Err(format!("{}:{line}: series `{}`: years must increase", FILES[4], r.series));
+                    }
+                    w.annual.push((r.year, r.value))
+                }
+                None => world.push(WorldSeries { name: r.series.clone(), unit: r.unit.clone(), annual: vec![(r.year, r.value)] }),
+            }
+        }
         let absorption_rows: Vec<(usize, AbsorptionRow)> = rows(FILES[5], texts[5])?;
 
         let mut economies: Vec<String> = Vec::new();
@@ -227,7 +295,15 @@ impl Calibration {
                 if !(r.sigma > 1.0 && r.esubd > 0.0 && r.lambda > 0.0 && (0.0..=1.0).contains(&r.eta)) {
                     return Err(format!("{}:{line}: sector `{}` needs sigma > 1, esubd > 0, lambda > 0 and eta in [0, 1]", FILES[1], r.code));
                 }
-                Ok(Sector { code: r.code.clone(), name: r.name.clone(), sigma: r.sigma, esubd: r.esubd, lambda: r.lambda, eta: r.eta })
+                let world_price = if r.world_price.is_empty() {
+                    None
+                } else {
+                    Some(world.iter().position(|w| w.name == r.world_price).ok_or_else(|| {
+                        let names: Vec<&str> = world.iter().map(|w| w.name.as_str()).collect();
+                        format!("{}:{line}: world_price `{}` is not a series of {} (it has: {})", FILES[1], r.world_price, FILES[4], names.join(", "))
+                    })?)
+                };
+                Ok(Sector { code: r.code.clone(), name: r.name.clone(), sigma: r.sigma, esubd: r.esubd, lambda: r.lambda, eta: r.eta, world_price, reroutable: r.reroutable })
             })
             .collect::<Result<_, _>>()?;
         let (n, m) = (economies.len(), sectors.len());
@@ -248,6 +324,7 @@ impl Calibration {
                 tension: vec![0.0; layout.pairs()],
                 domestic: vec![f64::NAN; m * n],
                 va_ratio: vec![f64::NAN; n * m],
+                mirror: vec![1.0; layout.routes()],
             });
             let i = econ(FILES[0], *line, &r.code)?;
             if !(r.gdp_usd > 0.0 && r.gdp_volatility >= 0.0 && r.growth.is_finite()) {
@@ -314,8 +391,25 @@ impl Calibration {
                 }
             }
         }
-        let energy_annual = price_rows.iter().map(|(_, r)| (r.year, r.usd_per_barrel)).collect();
-        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, energy_annual, priors: Vec::new() })
+        // the default hub and numeraire: the economies whose `role` says so (the same in every
+        // base year)
+        let role = |name: &str| -> Result<Option<usize>, String> {
+            let mut found: Option<usize> = None;
+            for (line, r) in econ_rows.iter().filter(|(_, r)| r.role == name) {
+                let i = econ(FILES[0], *line, &r.code)?;
+                if found.is_some_and(|f| f != i) {
+                    return Err(format!("{}:{line}: a second economy with role `{name}` ({}); give one role `{name}` in every base year", FILES[0], r.code));
+                }
+                found = Some(i);
+            }
+            Ok(found)
+        };
+        if let Some((line, r)) = econ_rows.iter().find(|(_, r)| !matches!(r.role.as_str(), "" | "hub" | "numeraire")) {
+            return Err(format!("{}:{line}: unknown role `{}`; allowed: hub, numeraire or empty", FILES[0], r.role));
+        }
+        let hub = role("hub")?.unwrap_or(n - 1);
+        let numeraire = role("numeraire")?.unwrap_or(0);
+        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, world, priors: Vec::new(), hub, numeraire })
     }
 
     /// What scenarios may name, and the per-sector defaults they may override.
@@ -329,6 +423,9 @@ impl Calibration {
             lambda: self.sectors.iter().map(|s| s.lambda).collect(),
             eta: self.sectors.iter().map(|s| s.eta).collect(),
             priors: self.priors.clone(),
+            world_series: self.world.iter().map(|w| w.name.clone()).collect(),
+            hub: self.hub,
+            numeraire: self.numeraire,
         }
     }
 
@@ -346,9 +443,10 @@ impl Calibration {
             tension: b.tension.clone(),
             domestic: b.domestic.clone(),
             va_ratio: b.va_ratio.clone(),
-            energy_sector: self.sectors.iter().position(|s| s.code == "energy"),
-            energy_base: self.energy_annual.iter().find(|(y, _)| *y == base).map(|(_, p)| *p),
-            energy_annual: self.energy_annual.clone(),
+            mirror: b.mirror.clone(),
+            world: self.world.clone(),
+            sector_series: self.sectors.iter().map(|s| s.world_price).collect(),
+            reroutable: self.sectors.iter().map(|s| s.reroutable).collect(),
         }
     }
 }

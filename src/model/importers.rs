@@ -47,7 +47,6 @@ impl Model<'_> {
         let params = &self.sc.params;
         let (with_domestic, with_budget, with_currency, with_firms) = (params.domestic, params.budget, params.currency, params.firms);
         let iceberg = pre.costs == TradeCosts::Iceberg;
-        let world = self.world;
         // the USD unit price of each producer relative to base (without the world price in the
         // CES: all origins of a world-priced sector share it, so it cancels from the shares)
         for x in 0..n * m {
@@ -59,7 +58,7 @@ impl Model<'_> {
             } else {
                 exp((1.0 - params.sigma[s]) * self.log_price[x])
             };
-            self.inv_unit[x] = 1.0 / (self.price[x] * world.index(s) * cur);
+            self.inv_unit[x] = 1.0 / (self.price[x] * self.world.index(s) * cur);
         }
         // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
         let Model {
@@ -95,8 +94,10 @@ impl Model<'_> {
             extensive,
             potential,
             full_weight,
+            world,
             ..
         } = self;
+        let world = &*world;
         if with_budget {
             // import spending minus its customs value, added up below
             wedge.fill(0.0);

@@ -113,6 +113,8 @@ pub struct Frictions {
     /// Share of its GDP by which each economy's deficit is cut (capital controls, frozen
     /// reserves).
     pub deficit_cut: Vec<f64>,
+    /// Whether banned trade of each sector can be rerouted through a hub (not pipeline gas).
+    pub reroutable: Vec<bool>,
     /// Compliance risk of each route's trade (expected cost as a share of revenue) from the
     /// sanctions in force, capped at 1 (firms' channel).
     pub risk: Vec<f64>,
@@ -133,6 +135,7 @@ impl Frictions {
             capacity: vec![1.0; n * m],
             tension_shift: vec![0.0; pairs],
             deficit_cut: vec![0.0; n],
+            reroutable: vec![true; m],
             risk: vec![0.0; r],
             strongest: vec![0.0; r],
         }
@@ -263,7 +266,9 @@ impl Frictions {
     fn ban(&mut self, s: usize, i: usize, j: usize, coverage: f64, leakage: f64, hub: usize) {
         let r = self.at(s, i, j);
         self.cover[r] *= 1.0 - coverage.clamp(0.0, 1.0);
-        self.leak[r] = self.leak[r].max(leakage);
+        if self.reroutable[s] {
+            self.leak[r] = self.leak[r].max(leakage);
+        }
         if coverage > self.strongest[r] {
             self.strongest[r] = coverage;
             self.hub[r] = hub;

@@ -51,12 +51,22 @@ pub struct Init {
     pub domestic: Vec<f64>,
     /// Value added per unit of gross output [i][s] (GDP accounting of the budget channel).
     pub va_ratio: Vec<f64>,
-    /// Sector whose price follows the world energy price (if any).
-    pub energy_sector: Option<usize>,
-    /// World energy price in the base year, USD per barrel (None: unknown, index from 1).
-    pub energy_base: Option<f64>,
-    /// Annual energy prices by year (USD per barrel), used by the `data` path.
-    pub energy_annual: Vec<(i32, f64)>,
+    /// Exporter-reported over importer-reported value [s][i][j] (the other reporting basis).
+    pub mirror: Vec<f64>,
+    /// World price paths (Brent, European gas, metals, food, ...).
+    pub world: Vec<WorldSeries>,
+    /// The world price series each sector's price follows (None: set by its producers).
+    pub sector_series: Vec<Option<usize>>,
+    /// Whether banned trade of each sector can be rerouted through a hub (not pipeline gas).
+    pub reroutable: Vec<bool>,
+}
+
+/// A world price path: annual averages in its unit (USD per barrel, an index, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldSeries {
+    pub name: String,
+    pub unit: String,
+    pub annual: Vec<(i32, f64)>,
 }
 
 /// One run of the model.
@@ -73,8 +83,10 @@ pub struct Model<'a> {
     gdp_factor: Vec<f64>,
     /// GDP, current USD per year: income with the budget channel, trend × factor without.
     pub gdp: Vec<f64>,
-    log_energy: f64,
-    /// World prices relative to base, this step.
+    /// Each world price series' log level, and its log relative to base.
+    log_world: Vec<f64>,
+    ln_world_rel: Vec<f64>,
+    /// World prices relative to base, per sector, this step.
     world: World,
     /// The world price factor of each sector's trend exports, W^(1−η) (scratch of `trade`).
     gdp_weight: Vec<f64>,
@@ -181,8 +193,9 @@ impl<'a> Model<'a> {
         let routes = l.routes();
         let log_trend: Vec<f64> = (0..n).map(|i| ln(init.gdp[i]) + init.growth[i] * (pre.t0_offset - pre.dt)).collect();
         let gdp: Vec<f64> = log_trend.iter().map(|&x| exp(x)).collect();
-        let p0 = pre.energy_data.first().copied().flatten().unwrap_or(pre.energy_base);
-        let ln_world = ln(p0) - pre.ln_energy_base;
+        // each series at the start: its data where they begin, else its base level
+        let log_world: Vec<f64> = (0..init.world.len()).map(|q| pre.world_data[q].first().copied().flatten().map_or(pre.ln_world_base[q], ln)).collect();
+        let ln_world_rel: Vec<f64> = log_world.iter().zip(&pre.ln_world_base).map(|(l, b)| l - b).collect();
         let yhat: Vec<f64> = (0..n).map(|i| gdp[i] / init.gdp[i]).collect();
         let trend_gdp = gdp.clone();
         let mut model = Model {
@@ -194,8 +207,9 @@ impl<'a> Model<'a> {
             log_trend,
             gdp_factor: vec![1.0; n],
             gdp,
-            log_energy: ln(p0),
-            world: World::new(init.energy_sector, ln_world),
+            world: World::new(&init.sector_series, &ln_world_rel),
+            log_world,
+            ln_world_rel,
             gdp_weight: vec![1.0; m],
             ytrend: yhat.clone(),
             yhat,
@@ -255,6 +269,7 @@ impl<'a> Model<'a> {
             potential: vec![0.0; routes],
             full_weight: vec![0.0; routes],
         };
+        model.fr.reroutable.clone_from(&init.reroutable);
         // The base-year equilibrium, grown to the start: no levers, base shares.
         for s in 0..m {
             let w_eta = model.world.power(s, 1.0 - sc.params.eta[s]);
@@ -375,7 +390,9 @@ impl<'a> Model<'a> {
                 out[l.price() + i * m + s] = self.price[i * m + s];
             }
         }
-        out[l.energy_price()] = exp(self.log_energy);
+        for (q, lw) in self.log_world.iter().enumerate() {
+            out[l.world_price() + q] = exp(*lw);
+        }
         for (r, st) in self.rule_states.iter().enumerate() {
             out[l.rule_fired() + r] = if st.fired { 1.0 } else { 0.0 };
         }

@@ -23,6 +23,11 @@ pub struct Universe {
     pub eta: Vec<f64>,
     /// Priors of the calibration's estimates (`data/priors.csv`), around the defaults.
     pub priors: Vec<DataPrior>,
+    /// World price series (`data/world_prices.csv`), by name.
+    pub world_series: Vec<String>,
+    /// The default transit hub and numeraire (economies.csv `role`).
+    pub hub: usize,
+    pub numeraire: usize,
 }
 
 /// A calibration prior: the shape and relative spread of an estimated parameter's
@@ -168,10 +173,10 @@ impl Step {
     }
 }
 
-/// How the world energy price moves.
+/// How the world price paths (Brent, European gas, metals, food: `data/world_prices.csv`) move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnergyPricePath {
-    /// The annual Brent path in the data where it has values, a mean-reverting random process after.
+pub enum PricePath {
+    /// Each series' annual path in the data where it has values, a mean-reverting random process after.
     Data,
     /// A mean-reverting random process from the base-year level throughout.
     Random,
@@ -193,13 +198,14 @@ pub struct PairEvents {
 pub struct Shocks {
     /// Multiplies each economy's calibrated GDP volatility (0 switches GDP noise off).
     pub gdp_volatility_scale: f64,
-    pub energy_price: EnergyPricePath,
-    /// Annual standard deviation of the log energy price in its random part.
-    pub energy_price_volatility: f64,
-    /// Mean-reversion speed of the log energy price, per year.
-    pub energy_price_reversion: f64,
-    /// Long-run mean of the random energy price, USD per barrel (None: the base-year price).
-    pub energy_price_mean: Option<f64>,
+    pub world_prices: PricePath,
+    /// Annual standard deviation of each log world price in its random part.
+    pub world_price_volatility: f64,
+    /// Mean-reversion speed of each log world price, per year.
+    pub world_price_reversion: f64,
+    /// Long-run mean of a series' random part, in its unit (series index, value); others
+    /// revert to their base-year level.
+    pub world_price_mean: Vec<(usize, f64)>,
     /// Political events per pair per year (Poisson).
     pub event_rate: f64,
     /// Mean tension jump of one event (exponentially distributed).
@@ -213,10 +219,10 @@ impl Default for Shocks {
     fn default() -> Self {
         Shocks {
             gdp_volatility_scale: 1.0,
-            energy_price: EnergyPricePath::Data,
-            energy_price_volatility: 0.25,
-            energy_price_reversion: 0.4,
-            energy_price_mean: None,
+            world_prices: PricePath::Data,
+            world_price_volatility: 0.25,
+            world_price_reversion: 0.4,
+            world_price_mean: Vec::new(),
             event_rate: 0.5,
             event_size: 0.03,
             pair_events: Vec::new(),

@@ -86,10 +86,11 @@ pub struct RawScenario {
 #[derive(Debug, Deserialize, Default)]
 pub struct RawShocks {
     pub gdp_volatility_scale: Option<f64>,
-    pub energy_price: Option<String>,
-    pub energy_price_volatility: Option<f64>,
-    pub energy_price_reversion: Option<f64>,
-    pub energy_price_mean: Option<f64>,
+    pub world_prices: Option<String>,
+    pub world_price_volatility: Option<f64>,
+    pub world_price_reversion: Option<f64>,
+    #[serde(default)]
+    pub world_price_mean: BTreeMap<String, f64>,
     pub event_rate: Option<f64>,
     pub event_size: Option<f64>,
     pub trade_noise: Option<f64>,
@@ -198,7 +199,7 @@ pub struct RawRule {
 pub const TOP_KEYS: &[&str] =
     &["name", "description", "base", "start", "end", "step", "runs", "seed", "shocks", "params", "lever", "rule"];
 pub const SHOCK_KEYS: &[&str] = &[
-    "gdp_volatility_scale", "energy_price", "energy_price_volatility", "energy_price_reversion", "energy_price_mean",
+    "gdp_volatility_scale", "world_prices", "world_price_volatility", "world_price_reversion", "world_price_mean",
     "event_rate", "event_size", "trade_noise", "pair",
 ];
 pub const PAIR_KEYS: &[&str] = &["pair", "event_rate", "event_size"];

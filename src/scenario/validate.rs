@@ -695,15 +695,26 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     let rs = raw.shocks.unwrap_or_default();
     let d = Shocks::default();
     let inf = f64::INFINITY;
-    let energy_price = match rs.energy_price.as_deref() {
-        None | Some("data") => EnergyPricePath::Data,
-        Some("random") => EnergyPricePath::Random,
-        Some("flat") => EnergyPricePath::Flat,
+    let world_prices = match rs.world_prices.as_deref() {
+        None | Some("data") => PricePath::Data,
+        Some("random") => PricePath::Random,
+        Some("flat") => PricePath::Flat,
         Some(o) => {
-            c.push(&key(&sp, "energy_price"), format!("unknown path `{o}`; {}", did_you_mean(o, &["data", "random", "flat"])));
-            EnergyPricePath::Data
+            c.push(&key(&sp, "world_prices"), format!("unknown path `{o}`; {}", did_you_mean(o, &["data", "random", "flat"])));
+            PricePath::Data
         }
     };
+    let mut world_price_mean = Vec::new();
+    for (name, v) in &rs.world_price_mean {
+        let path = key(&key(&sp, "world_price_mean"), name);
+        match uni.world_series.iter().position(|x| x == name) {
+            Some(q) => world_price_mean.push((q, c.range(&path, Some(*v), 1.0, 1e-6, 1e9))),
+            None => {
+                let valid: Vec<&str> = uni.world_series.iter().map(String::as_str).collect();
+                c.push(&path, format!("unknown world price series `{name}`; {}", did_you_mean(name, &valid)));
+            }
+        }
+    }
     let mut pair_events = Vec::new();
     for (i, p) in rs.pair.iter().enumerate() {
         let pp = [sp.clone(), vec![Seg::Key("pair".into()), Seg::Index(i)]].concat();
@@ -725,10 +736,10 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     }
     let shocks = Shocks {
         gdp_volatility_scale: c.range(&key(&sp, "gdp_volatility_scale"), rs.gdp_volatility_scale, d.gdp_volatility_scale, 0.0, 100.0),
-        energy_price,
-        energy_price_volatility: c.range(&key(&sp, "energy_price_volatility"), rs.energy_price_volatility, d.energy_price_volatility, 0.0, 5.0),
-        energy_price_reversion: c.range(&key(&sp, "energy_price_reversion"), rs.energy_price_reversion, d.energy_price_reversion, 0.0, 100.0),
-        energy_price_mean: rs.energy_price_mean.map(|m| c.range(&key(&sp, "energy_price_mean"), Some(m), 70.0, 1e-3, 1e4)),
+        world_prices,
+        world_price_volatility: c.range(&key(&sp, "world_price_volatility"), rs.world_price_volatility, d.world_price_volatility, 0.0, 5.0),
+        world_price_reversion: c.range(&key(&sp, "world_price_reversion"), rs.world_price_reversion, d.world_price_reversion, 0.0, 100.0),
+        world_price_mean,
         event_rate: c.range(&key(&sp, "event_rate"), rs.event_rate, d.event_rate, 0.0, 1000.0),
         event_size: c.range(&key(&sp, "event_size"), rs.event_size, d.event_size, 0.0, 1.0),
         pair_events,
@@ -739,8 +750,8 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     let pp = key(&root, "params");
     let rp = raw.params.unwrap_or_default();
     let hub = match &rp.hub {
-        Some(h) => c.economy(&key(&pp, "hub"), h).unwrap_or(uni.economies.len().saturating_sub(1)),
-        None => uni.economy("ROW").unwrap_or(uni.economies.len().saturating_sub(1)),
+        Some(h) => c.economy(&key(&pp, "hub"), h).unwrap_or(uni.hub),
+        None => uni.hub,
     };
     let sector_map = |c: &mut Checker, name: &str, given: &std::collections::BTreeMap<String, RawNum>, defaults: &[f64], lo: f64, hi: f64, target: fn(usize) -> Target| {
         let mut v = defaults.to_vec();
@@ -766,8 +777,8 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         c.push(&path, "the currency agents clear the budget's external balance: with `budget = false` set `currency = false` too".into());
     }
     let numeraire = match &rp.numeraire {
-        Some(x) => c.economy(&key(&pp, "numeraire"), x).unwrap_or(0),
-        None => uni.economy("US").unwrap_or(0),
+        Some(x) => c.economy(&key(&pp, "numeraire"), x).unwrap_or(uni.numeraire),
+        None => uni.numeraire,
     };
     let params = Params {
         phi: c.param(&pp, "phi", &rp.phi, 0.5, 0.0, 100.0, Target::Phi),

@@ -252,12 +252,12 @@ fn a_user_can_add_an_economy_by_editing_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv", "absorption.csv"] {
+    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "world_prices.csv", "absorption.csv"] {
         std::fs::copy(Path::new("data").join(f), data.join(f)).unwrap();
     }
     // Kazakhstan split out of ROW (illustrative numbers), base 2021 only.
     let mut e = std::fs::read_to_string(data.join("economies.csv")).unwrap();
-    e.push_str("2021,KZ,Kazakhstan,197000000000,0.03,0.05,test,test\n");
+    e.push_str("2021,KZ,Kazakhstan,197000000000,0.03,0.05,,test,test\n");
     std::fs::write(data.join("economies.csv"), e).unwrap();
     let mut f = std::fs::read_to_string(data.join("flows.csv")).unwrap();
     f.push_str("2021,RU,KZ,consumer,18000000000,exporter_reported,published,test,test\n2021,KZ,RU,metals,7000000000,importer_reported,published,test,test\n");

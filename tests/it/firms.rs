@@ -6,7 +6,7 @@ use tradesim::model::Layout;
 
 fn header(end: &str, params: &str) -> String {
     format!(
-        "base = \"2021\"\nstart = \"2021-01\"\nend = \"{end}\"\nruns = 1\nseed = 3\n[shocks]\ngdp_volatility_scale = 0\nevent_rate = 0\ntrade_noise = 0\nenergy_price = \"flat\"\n[params]\n{params}\n"
+        "base = \"2021\"\nstart = \"2021-01\"\nend = \"{end}\"\nruns = 1\nseed = 3\n[shocks]\ngdp_volatility_scale = 0\nevent_rate = 0\ntrade_noise = 0\nworld_prices = \"flat\"\n[params]\n{params}\n"
     )
 }
 

@@ -16,7 +16,7 @@ fn layout(init: &tradesim::model::Init) -> Layout {
 #[test]
 fn base_year_reproduces_the_calibration_data() {
     // The shipped set-up: Brent path from data; noise off.
-    let (sc, init) = real(&header("energy_price = \"data\"", ""));
+    let (sc, init) = real(&header("world_prices = \"data\"", ""));
     let l = layout(&init);
     let quarters = trajectory(&sc, &init, 1, |m| m.direct.clone());
     for i in 0..l.n {
@@ -33,7 +33,7 @@ fn base_year_reproduces_the_calibration_data() {
 
 #[test]
 fn version_1_without_levers_every_flow_grows_with_its_importers_income_and_nothing_jumps() {
-    let (sc, init) = real(&header("energy_price = \"flat\"", V1));
+    let (sc, init) = real(&header("world_prices = \"flat\"", V1));
     let l = layout(&init);
     let traj = trajectory(&sc, &init, 1, |m| (m.direct.clone(), m.price.clone()));
     for (k, (flows, prices)) in traj.iter().enumerate() {
@@ -71,9 +71,9 @@ leakage = 0
 
 #[test]
 fn energy_bans_by_us_and_eu_raise_chinas_and_indias_imports_through_the_discount() {
-    let (base, init) = real(&header("energy_price = \"flat\"", ""));
-    let (sanc, _) = real(&format!("{}{ENERGY_BANS}", header("energy_price = \"flat\"", "")));
-    let (frozen, _) = real(&format!("{}{ENERGY_BANS}", header("energy_price = \"flat\"", "phi = 0")));
+    let (base, init) = real(&header("world_prices = \"flat\"", ""));
+    let (sanc, _) = real(&format!("{}{ENERGY_BANS}", header("world_prices = \"flat\"", "")));
+    let (frozen, _) = real(&format!("{}{ENERGY_BANS}", header("world_prices = \"flat\"", "phi = 0")));
     let l = layout(&init);
     let (ru, cn, ind, en) = (idx(&init, "RU"), idx(&init, "CN"), idx(&init, "IN"), sector(&init, "energy"));
     let read = |sc| run_to_end(sc, &init, 1, |m| (m.direct[l.route(en, ru, cn)], m.direct[l.route(en, ru, ind)], m.price[ru * l.m + en]));
@@ -91,8 +91,8 @@ fn energy_bans_by_us_and_eu_raise_chinas_and_indias_imports_through_the_discount
 fn technology_export_controls_raise_chinas_exports_to_russia() {
     let controls = "[[lever]]\nkind = \"export_control\"\nby = \"US\"\non = \"RU\"\nsectors = [\"technology\"]\nstart = \"2022-03\"\n\
                     [[lever]]\nkind = \"export_control\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"technology\"]\nstart = \"2022-03\"\n";
-    let (base, init) = real(&header("energy_price = \"flat\"", ""));
-    let (sanc, _) = real(&format!("{}{controls}", header("energy_price = \"flat\"", "")));
+    let (base, init) = real(&header("world_prices = \"flat\"", ""));
+    let (sanc, _) = real(&format!("{}{controls}", header("world_prices = \"flat\"", "")));
     let l = layout(&init);
     let r = l.route(sector(&init, "technology"), idx(&init, "CN"), idx(&init, "RU"));
     let (b, s) = (run_to_end(&base, &init, 1, |m| m.direct[r]), run_to_end(&sanc, &init, 1, |m| m.direct[r]));
