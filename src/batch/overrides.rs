@@ -10,12 +10,13 @@ use crate::scenario::Universe;
 /// Numeric lever fields a batch may vary, and the date fields.
 const LEVER_NUMERIC: &[&str] = &[
     "tension", "rate", "coverage", "leakage", "enforcement", "cost", "rerouting_cost", "listed", "cost_per_1000",
-    "leakage_cut", "tariff_cut", "capacity_gain", "friction_cut", "phase_in", "share", "risk", "risk_per_1000",
+    "leakage_cut", "tariff_cut", "capacity_gain", "friction_cut", "phase_in", "share", "risk", "risk_per_1000", "cap",
+    "compliance",
 ];
 /// Lever fields that may carry a prior (the magnitudes).
 const LEVER_PRIORS: &[&str] = &[
     "rate", "coverage", "leakage", "enforcement", "cost", "rerouting_cost", "listed", "cost_per_1000", "leakage_cut",
-    "tariff_cut", "capacity_gain", "friction_cut", "share", "risk", "risk_per_1000",
+    "tariff_cut", "capacity_gain", "friction_cut", "share", "risk", "risk_per_1000", "cap", "compliance",
 ];
 const LEVER_DATES: &[&str] = &["start", "end"];
 const RULE_FIELDS: &[&str] = &["probability", "lag", "threshold", "steps", "from"];
@@ -190,6 +191,7 @@ mod tests {
             eta: vec![0.5, 0.5],
             priors: Vec::new(),
             world_series: Vec::new(),
+            sector_series: Vec::new(),
             hub: 2,
             numeraire: 0,
         }

@@ -146,6 +146,7 @@ impl Gravity {
             eta: vec![1.0],
             priors: Vec::new(),
             world_series: Vec::new(),
+            sector_series: vec![None],
             hub: self.economies.len() - 1,
             numeraire: 0,
         }

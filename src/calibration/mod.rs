@@ -424,6 +424,7 @@ impl Calibration {
             eta: self.sectors.iter().map(|s| s.eta).collect(),
             priors: self.priors.clone(),
             world_series: self.world.iter().map(|w| w.name.clone()).collect(),
+            sector_series: self.sectors.iter().map(|s| s.world_price).collect(),
             hub: self.hub,
             numeraire: self.numeraire,
         }

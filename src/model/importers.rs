@@ -59,12 +59,24 @@ impl Model<'_> {
                 exp((1.0 - params.sigma[s]) * self.log_price[x])
             };
             self.inv_unit[x] = 1.0 / (self.price[x] * self.world.index(s) * cur);
+            self.inv_export[x] = self.inv_unit[x];
+        }
+        // price caps: the complying share of a capped exporter's exports is paid at most the
+        // cap, so its export price is lower by the factor f (domestic sales are not capped)
+        for &(t, s, cap, compliance) in &self.fr.caps {
+            let Some(q) = self.init.sector_series[s] else { continue };
+            let x = t * m + s;
+            let level = exp(self.log_world[q]) * self.price[x];
+            let f = 1.0 - compliance * (1.0 - cap / level).max(0.0);
+            self.price_pow[x] *= exp((1.0 - params.sigma[s]) * ln(f));
+            self.inv_export[x] /= f;
         }
         // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
         let Model {
             fr,
             price_pow,
             inv_unit,
+            inv_export,
             tau_pow,
             tau_kappa_pow,
             inv_tau,
@@ -197,7 +209,7 @@ impl Model<'_> {
                 let at = block + i * n..block + i * n + n;
                 let (td, tv) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()]);
                 let (inv_tau, inv_kappa, pi0) = (&inv_tau[at.clone()], &inv_kappa[at.clone()], &pre.pi0[at]);
-                let (mut demand, mut trend_demand) = (0.0, 0.0);
+                let (mut demand, mut trend_demand, mut value) = (0.0, 0.0, 0.0);
                 if with_firms {
                     let (full, pot) = (&full_weight[at_row(block, i, n)], &mut potential[at_row(block, i, n)]);
                     for j in 0..n {
@@ -208,7 +220,9 @@ impl Model<'_> {
                     let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
                     td[j] *= f;
                     tv[j] *= f;
-                    demand += (td[j] + tv[j] * inv_kappa[j]) * inv_unit[x];
+                    let paid = td[j] + tv[j] * inv_kappa[j];
+                    demand += paid * inv_export[x];
+                    value += paid;
                     trend_demand += trend_of[j] * pi0[j];
                 }
                 if with_budget {
@@ -222,15 +236,18 @@ impl Model<'_> {
                 if with_domestic {
                     let si = s * n + i;
                     demand += target_domestic[si] * inv_unit[x];
+                    value += target_domestic[si];
                     trend_demand += if with_budget { expenditure[si] * pre.beta0[si] * w_inv } else { pre.dom0[si] * yhat[i] * w_eta };
                 }
                 let cap = if with_budget && !world_priced { pre.q0[x] * ytrend[i] * fr.capacity[x] } else { trend_demand * fr.capacity[x] };
                 demand_ratio[x] = if cap > 0.0 { demand / cap } else { 1.0 };
                 if with_budget {
-                    sales[x] = demand / inv_unit[x];
+                    // sales at what buyers pay; a world-priced producer's income next step is
+                    // this revenue in units of its full price
+                    sales[x] = value;
                     capacity[x] = cap;
                     if world_priced {
-                        sold[x] = demand;
+                        sold[x] = value * inv_unit[x];
                     }
                 }
             }

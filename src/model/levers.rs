@@ -115,6 +115,9 @@ pub struct Frictions {
     pub deficit_cut: Vec<f64>,
     /// Whether banned trade of each sector can be rerouted through a hub (not pipeline gas).
     pub reroutable: Vec<bool>,
+    /// Price caps in force: (exporter, sector, cap in the world price's unit, compliance share
+    /// times intensity).
+    pub caps: Vec<(usize, usize, f64, f64)>,
     /// Compliance risk of each route's trade (expected cost as a share of revenue) from the
     /// sanctions in force, capped at 1 (firms' channel).
     pub risk: Vec<f64>,
@@ -136,6 +139,7 @@ impl Frictions {
             tension_shift: vec![0.0; pairs],
             deficit_cut: vec![0.0; n],
             reroutable: vec![true; m],
+            caps: Vec::new(),
             risk: vec![0.0; r],
             strongest: vec![0.0; r],
         }
@@ -159,6 +163,7 @@ impl Frictions {
         self.tension_shift.fill(0.0);
         self.deficit_cut.fill(0.0);
         self.risk.fill(0.0);
+        self.caps.clear();
         self.strongest.fill(0.0);
         // `cover` holds Π(1 − c) while levers accumulate; turned into 1 − Π at the end.
         self.cover.fill(1.0);
@@ -180,10 +185,11 @@ impl Frictions {
                     continue;
                 }
                 match &l.kind {
-                    LeverKind::Tariff { rate } => {
+                    LeverKind::Tariff { rate } | LeverKind::MfnWithdrawal { rate } => {
                         let r = self.at(s, t, by);
                         self.tau[r] *= 1.0 + rate * a;
                     }
+                    LeverKind::PriceCap { cap, compliance } => self.caps.push((t, s, *cap, compliance * a)),
                     LeverKind::ExportControl(b) => {
                         self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
                         self.add_risk(s, by, t, b.risk * a);

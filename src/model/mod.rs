@@ -104,8 +104,10 @@ pub struct Model<'a> {
     /// of the currency agent's factor on its producers' prices.
     pub currency: Vec<f64>,
     log_currency: Vec<f64>,
-    /// 1 / (USD unit price relative to base), [i][s], this step.
+    /// 1 / (USD unit price relative to base), [i][s], this step; the same for exports, which
+    /// a price cap can make cheaper.
     inv_unit: Vec<f64>,
+    inv_export: Vec<f64>,
     /// Notional demand over capacity from the last allocation, [i][s] (relative to the
     /// economy's aggregate for domestically priced sectors when the currency agents are on).
     demand_ratio: Vec<f64>,
@@ -219,6 +221,7 @@ impl<'a> Model<'a> {
             currency: vec![1.0; n],
             log_currency: vec![0.0; n],
             inv_unit: vec![1.0; n * m],
+            inv_export: vec![1.0; n * m],
             demand_ratio: vec![1.0; n * m],
             direct: vec![0.0; routes],
             rerouted: vec![0.0; routes],

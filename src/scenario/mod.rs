@@ -23,8 +23,10 @@ pub struct Universe {
     pub eta: Vec<f64>,
     /// Priors of the calibration's estimates (`data/priors.csv`), around the defaults.
     pub priors: Vec<DataPrior>,
-    /// World price series (`data/world_prices.csv`), by name.
+    /// World price series (`data/world_prices.csv`), by name, and the series each sector
+    /// follows (None: its producers set its price).
     pub world_series: Vec<String>,
+    pub sector_series: Vec<Option<usize>>,
     /// The default transit hub and numeraire (economies.csv `role`).
     pub hub: usize,
     pub numeraire: usize,
@@ -109,6 +111,8 @@ pub enum Field {
     CapacityGain,
     FrictionCut,
     Share,
+    Cap,
+    Compliance,
 }
 
 /// Where a drawn value goes.
@@ -339,6 +343,13 @@ pub enum LeverKind {
     /// `by` freezes the reserves of each `on`: the target's deficit falls by `share` of its
     /// GDP (it can finance less), the counterpart spread over the others by income.
     ReserveFreeze { share: f64 },
+    /// A coalition (`by`) caps the price its services allow for each `on`'s exports of the
+    /// covered (world-priced) sectors at `cap` (in the sector's world price unit, e.g. USD per
+    /// barrel); a `compliance` share of those exports pays at most the cap.
+    PriceCap { cap: f64, compliance: f64 },
+    /// `by` withdraws most-favoured-nation treatment from each `on`: its imports from `on`
+    /// pay the column-2 tariffs, an ad valorem wedge `rate` above MFN.
+    MfnWithdrawal { rate: f64 },
 }
 
 /// Fields shared by the three ban kinds.
@@ -367,6 +378,8 @@ pub const LEVER_KINDS: &[(&str, &str)] = &[
     ("treaty", "political effect only: `tension` (negative calms, positive for a withdrawal) (START, INF)"),
     ("capital_controls", "`by` forces a surplus on itself: its deficit falls by `share` of its GDP (Russia's controls of 2022)"),
     ("reserve_freeze", "`by` freezes the reserves of `on`: the target's deficit falls by `share` of its GDP (2022 freeze of Russia's reserves)"),
+    ("price_cap", "`by` caps the price of `on`'s exports of world-priced sectors at `cap` for a `compliance` share (2022 oil price cap)"),
+    ("mfn_withdrawal", "`by` ends MFN treatment of `on`: column-2 tariffs, a wedge `rate` above MFN (Jackson-Vanik 1974, US and Canada 2022)"),
 ];
 
 /// Every policy-rule kind's name and one line of documentation.
@@ -416,6 +429,12 @@ impl LeverKind {
                 _ => {}
             },
             (LeverKind::CapitalControls { share } | LeverKind::ReserveFreeze { share }, F::Share) => *share = v,
+            (LeverKind::PriceCap { cap, compliance }, f) => match f {
+                F::Cap => *cap = v,
+                F::Compliance => *compliance = v,
+                _ => {}
+            },
+            (LeverKind::MfnWithdrawal { rate }, F::Rate) => *rate = v,
             _ => {}
         }
     }
@@ -434,6 +453,8 @@ impl LeverKind {
             LeverKind::Treaty => "treaty",
             LeverKind::CapitalControls { .. } => "capital_controls",
             LeverKind::ReserveFreeze { .. } => "reserve_freeze",
+            LeverKind::PriceCap { .. } => "price_cap",
+            LeverKind::MfnWithdrawal { .. } => "mfn_withdrawal",
         }
     }
 

@@ -169,13 +169,15 @@ pub struct RawLever {
     pub share: Option<RawNum>,
     pub risk: Option<RawNum>,
     pub risk_per_1000: Option<RawNum>,
+    pub cap: Option<RawNum>,
+    pub compliance: Option<RawNum>,
 }
 
 /// Every key a `[[lever]]` table may carry (used for "did you mean" suggestions).
 pub const LEVER_KEYS: &[&str] = &[
     "id", "kind", "by", "on", "sectors", "start", "end", "phase_in", "duration", "tension", "rate", "coverage",
     "leakage", "enforcement", "hub", "cost", "rerouting_cost", "listed", "cost_per_1000", "target", "leakage_cut",
-    "tariff_cut", "capacity_gain", "friction_cut", "share", "risk", "risk_per_1000",
+    "tariff_cut", "capacity_gain", "friction_cut", "share", "risk", "risk_per_1000", "cap", "compliance",
 ];
 
 #[derive(Debug, Deserialize, Default)]

@@ -370,6 +370,8 @@ pub fn kind_fields(kind: &str) -> &'static [&'static str] {
         "trade_agreement" => &["tariff_cut"],
         "investment" => &["capacity_gain", "friction_cut"],
         "capital_controls" | "reserve_freeze" => &["share"],
+        "price_cap" => &["cap", "compliance"],
+        "mfn_withdrawal" => &["rate"],
         _ => &[],
     }
 }
@@ -387,13 +389,16 @@ pub fn default_tension(kind: &str) -> f64 {
         "investment" => -0.02,
         "treaty" => -0.05,
         "reserve_freeze" => 0.08,
+        "price_cap" => 0.03,
+        "mfn_withdrawal" => 0.03,
         _ => 0.0,
     }
 }
 
-const ALL_LEVER_KINDS: [&str; 12] = [
+const ALL_LEVER_KINDS: [&str; 14] = [
     "tariff", "export_control", "import_ban", "embargo", "financial_sanctions", "entity_sanctions",
-    "secondary_sanctions", "trade_agreement", "investment", "treaty", "capital_controls", "reserve_freeze",
+    "secondary_sanctions", "trade_agreement", "investment", "treaty", "capital_controls", "reserve_freeze", "price_cap",
+    "mfn_withdrawal",
 ];
 const ALL_RULE_KINDS: [&str; 4] = ["retaliate", "align", "escalate", "normalize"];
 
@@ -446,6 +451,8 @@ impl<'a> Checker<'a> {
             ("share", raw.share.is_some()),
             ("risk", raw.risk.is_some()),
             ("risk_per_1000", raw.risk_per_1000.is_some()),
+            ("cap", raw.cap.is_some()),
+            ("compliance", raw.compliance.is_some()),
         ];
         for (name, is) in present.iter().chain(more.iter()) {
             if *is && !allowed.contains(name) {
@@ -538,6 +545,24 @@ impl<'a> Checker<'a> {
                     LeverKind::ReserveFreeze { share }
                 }
             }
+            "price_cap" => {
+                if raw.cap.is_none() {
+                    self.push(&key(path, "cap"), "missing; the ceiling price in the world price's unit (e.g. 60 for USD 60 a barrel of Brent)".into());
+                }
+                let sectors = self.sectors(&key(path, "sectors"), &raw.sectors);
+                let unpriced: Vec<&str> = sectors.iter().filter(|&&s| self.uni.sector_series.get(s).is_none_or(|q| q.is_none())).map(|&s| self.uni.sectors[s].as_str()).collect();
+                if !unpriced.is_empty() {
+                    self.push(
+                        &key(path, "sectors"),
+                        format!("a price cap applies to sectors with a world price (data/sectors.csv `world_price`); not to {}", unpriced.join(", ")),
+                    );
+                }
+                LeverKind::PriceCap {
+                    cap: field(self, "cap", Field::Cap, &raw.cap, 1.0, 1e-6, 1e9),
+                    compliance: field(self, "compliance", Field::Compliance, &raw.compliance, 0.5, 0.0, 1.0),
+                }
+            }
+            "mfn_withdrawal" => LeverKind::MfnWithdrawal { rate: field(self, "rate", Field::Rate, &raw.rate, 0.28, 0.0, 10.0) },
             _ => LeverKind::Treaty,
         })
     }

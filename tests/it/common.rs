@@ -18,6 +18,7 @@ pub fn universe(economies: &[&str], sigma: f64, lambda: f64, eta: f64) -> Univer
         eta: vec![eta],
         priors: Vec::new(),
         world_series: Vec::new(),
+            sector_series: Vec::new(),
         hub: economies.len() - 1,
         numeraire: 0,
     }
