@@ -43,6 +43,8 @@ ECON = ["US", "RU", "CN", "EU", "IN", "ROW"]
 NAMED = ECON[:5]
 SECT = ["energy", "metals", "agriculture", "technology", "aerospace",
         "machinery", "defense", "consumer"]
+# The output sectors: the build derives HS27 `energy` flows first, then splits each into oil and gas.
+OSECT = ["oil", "gas"] + SECT[1:]
 BASES = [1979, 1992, 2013, 2021]
 BN = 1e9
 
@@ -86,6 +88,11 @@ BRENT = load("brent_annual.csv")
 LIT = load("literature_estimates.csv")
 ABS = load("absorption_base_years.csv")
 ARM = load("armington_elasticities.csv")
+CP = load("commodity_prices_annual.csv")
+SCOV = load("sanction_coverage_by_sector.csv")
+SM = load("sanction_measures.csv")
+RS = load("row_split_base_years.csv")
+RSS = load("row_split_sector_shares.csv")
 
 BRENT_P = {int(r["year"]): float(r["usd_per_barrel"]) for r in BRENT}
 
@@ -134,6 +141,7 @@ def brent_adjust(shares, r):
 
 
 WMIX = {}  # base -> world export mix (set in build_base)
+WTS = {}  # base -> export weights of the world mix (set in build_base)
 
 
 def indep(x, m, w, adj=None):
@@ -209,6 +217,8 @@ NAMES = {
            "EU": "European Union (EU27_2020)", "IN": "India", "ROW": "Rest of world"},
 }
 RU_GROWTH_2021 = 0.02
+# economies.csv `role`: the default transit hub and the numeraire (one of each per base year).
+ROLE = {"ROW": "hub", "US": "numeraire"}
 
 
 def economies():
@@ -244,7 +254,7 @@ def economies():
                 else:
                     growth, gnote = GROWTH_2013[c]
                 vol, vnote = VOL[c]
-                rows.append([base, c, NAMES[base][c], f"{gdp_v:.0f}", f"{growth}", f"{vol}", s,
+                rows.append([base, c, NAMES[base][c], f"{gdp_v:.0f}", f"{growth}", f"{vol}", ROLE.get(c, ""), s,
                              f"{gnote}; gdp_volatility {vnote}"])
         else:
             P = PHASE2_GDP[base]
@@ -254,7 +264,7 @@ def economies():
                 how = (f"ROW = World {P['World']:.3g} minus the five named (all {OOM})" if c == "ROW"
                        else f"GDP {gdp_v:.3g} USD")
                 rows.append([base, c, NAMES[base][c], f"{gdp_v:.0f}", f"{growth}", f"{PHASE2_VOL[base][c]}",
-                             OOM, f"{OOM}: {how}; growth ESTIMATE: {gn}; gdp_volatility ESTIMATE (phase-2 judgement: "
+                             ROLE.get(c, ""), OOM, f"{OOM}: {how}; growth ESTIMATE: {gn}; gdp_volatility ESTIMATE (phase-2 judgement: "
                                   f"{'transition/exchange-rate turmoil' if c == 'RU' else 'exchange-rate swings of the era'})"])
     return rows
 
@@ -298,42 +308,105 @@ ETA = {s: 0.5 for s in SECT}
 ETA["energy"] = 0.2
 EL_SRC = "data/raw/trade_elasticities_by_sector.csv (Fontagne, Guimbard & Orefice, GTAP aggregation)"
 
+# -- oil and gas: the two sectors that replace `energy` in every output file ------------
+SECT_NAME["oil"] = "Oil: HS27 except natural gas (crude oil, petroleum products incl. LPG, coal, other fuels)"
+SECT_NAME["gas"] = "Natural gas, pipeline and LNG (HS 2711.11 liquefied, 2711.21 gaseous)"
+GTAP_MAP["oil"] = ["oil", "p_c", "coa"]  # coa has no value in the Fontagne et al. file
+GTAP_MAP["gas"] = ["gas", "gdt"]  # neither has a value in the Fontagne et al. file
+LAMBDA["oil"] = (0.6, "crude and products are fungible and move by sea on short contracts, but refineries are set up "
+                      "for particular crude grades and pipeline crude (Druzhba, ESPO) is tied to its route: faster than "
+                      "the former HS27 aggregate (0.45), slower than metals")
+LAMBDA["gas"] = (0.25, "slow: pipeline gas is sold on multi-year take-or-pay contracts along fixed pipelines, and "
+                       "replacing it needs new LNG terminals or pipelines that take years (about 22% of the gap "
+                       "closed per year)")
+ETA["oil"] = 0.2
+ETA["gas"] = 0.2
+# ESTIMATE: the Fontagne et al. file has no elasticity for gas (nor coal); GTAP's ESUBM for gas (34.4,
+# ESUBD 17.2) is the outlier of its table (pipeline gas treated as a homogeneous good); the raw file notes
+# that many users cap it, e.g. the MRT model resets gas to coal's values. We take that cap for gas.
+GAS_ELASTICITY_CAP = "coa"
+# The world price series each sector follows (world_prices.csv), empty = set by its producers.
+WORLD_PRICE = {"oil": "brent", "gas": "gas_europe", "metals": "metals", "agriculture": "food"}
+# Whether trade a ban stops can find a way through a transit hub: pipeline gas cannot.
+REROUTABLE = {s: "true" for s in ["oil", "gas"] + SECT[1:]}
+REROUTABLE["gas"] = "false"
+ARM_PAT = re.compile(r"(\w+) ([\d.]+)/([\d.]+)")
+
+
+def arm_components(sector):
+    """GTAP ESUBD/ESUBM of the components listed in an armington_elasticities.csv row note."""
+    arm = find(ARM, sector=sector)
+    part = arm["note"].split("components esubd/esubm:")[1].split("; ESUBM =")[0]
+    return {m.group(1): (float(m.group(2)), float(m.group(3))) for m in ARM_PAT.finditer(part)}, arm
+
 
 def sectors():
     eps = {r["gtap_sector"]: r["trade_elasticity_epsilon"] for r in EL}
     all_vals = [float(v) for v in eps.values() if v.strip()]
     med = statistics.median(all_vals)
     gsdb = find(LIT, study="Yotov et al. (GSDB dynamics)")
+    en_comp, en_arm = arm_components("energy")
     rows = []
-    for s in SECT:
+    for s in OSECT:
         used = [g for g in GTAP_MAP[s] if eps.get(g, "").strip()]
         missing = [g for g in GTAP_MAP[s] if not eps.get(g, "").strip()]
-        if used:
+        if s == "gas":
+            cap = en_comp[GAS_ELASTICITY_CAP]
+            sigma = cap[1]
+            how = (f"ESTIMATE: the Fontagne et al. file has no value for gas or gdt; GTAP's ESUBM for gas "
+                   f"({en_comp['gas'][1]}, ESUBD {en_comp['gas'][0]}) is the outlier of the GTAP table (pipeline gas as a "
+                   f"homogeneous good), and data/raw/armington_elasticities.csv notes that many users cap it, e.g. the MRT "
+                   f"model resets gas to coal's values; sigma = GTAP ESUBM of coal ({GAS_ELASTICITY_CAP}) = {sigma}, below "
+                   f"oil's value because pipeline gas is tied to its route (LNG is more flexible; the prior is wide)")
+        elif used:
             sigma = -statistics.mean(float(eps[g]) for g in used)
             how = (f"sigma = -(unweighted mean of GTAP {'+'.join(used)} epsilons)"
-                   + (f"; {'+'.join(missing)} have no value in the file and are skipped" if missing else ""))
+                   + (f"; {'+'.join(missing)} {'has' if len(missing) == 1 else 'have'} no value in the file and "
+                      f"{'is' if len(missing) == 1 else 'are'} skipped" if missing else ""))
         else:
             sigma = -med
             how = (f"no GTAP sector for arms: sigma = -(median of all {len(all_vals)} GTAP epsilons) = {-med:.4f}; "
                    f"ESTIMATE: placeholder, otn ({-float(eps['otn']):.2f}) would also be defensible")
         if s == "machinery":
             how += "; ome alone (HS84) = 4.23, vehicles mvh = 8.98 raise the mean"
-        if s == "energy":
-            how += "; crude oil alone (oil) = 10.89, refined products (p_c) = 3.64"
+        if s == "oil":
+            how += ("; crude oil alone (oil) = 10.89, refined products (p_c) = 3.64; the value is the former HS27 "
+                    "`energy` sector's, which had the same two components")
         lam, lnote = LAMBDA[s]
         eta = ETA[s]
-        enote = ("ESTIMATE: energy demand very inelastic in the short run" if s == "energy"
+        enote = (f"ESTIMATE: {s} demand very inelastic in the short run (as the former energy sector)" if s in ("oil", "gas")
                  else "ESTIMATE: weak response of sector import demand to its CES price index")
-        arm = find(ARM, sector=s)
-        esubd = float(arm["esubd"])
-        dnote = (f"esubd = {esubd} (domestic vs imports, GTAP ESUBD of {arm['gtap_sectors_mapped']}; "
-                 f"{'published GTAP value' if arm['note'].startswith('published') else 'ESTIMATE: unweighted mean of the mapped GTAP sectors'}; "
-                 f"data/raw/armington_elasticities.csv: {arm['source'].split(':')[0]})")
-        rows.append([s, SECT_NAME[s], f"{sigma:.4f}", f"{esubd}", f"{lam}", f"{eta}", EL_SRC,
+        if s in ("oil", "gas"):
+            arm = en_arm
+            if s == "oil":
+                comps = [g for g in ("coa", "oil", "p_c")]
+                esubd = round(statistics.mean(en_comp[g][0] for g in comps), 4)
+                dnote = (f"esubd = {esubd} (domestic vs imports: ESTIMATE: unweighted mean of GTAP ESUBD of "
+                         f"{' '.join(comps)} ({', '.join(f'{g} {en_comp[g][0]}' for g in comps)}), the components of the "
+                         f"energy row of data/raw/armington_elasticities.csv without gas, as its note computes (3.45); "
+                         f"{arm['source'].split(':')[0]})")
+            else:
+                esubd = en_comp[GAS_ELASTICITY_CAP][0]
+                dnote = (f"esubd = {esubd} (domestic vs imports: ESTIMATE: GTAP ESUBD of gas is {en_comp['gas'][0]}, the "
+                         f"outlier; capped at coal's ESUBD as for sigma; data/raw/armington_elasticities.csv energy row note; "
+                         f"{arm['source'].split(':')[0]})")
+        else:
+            arm = find(ARM, sector=s)
+            esubd = float(arm["esubd"])
+            dnote = (f"esubd = {esubd} (domestic vs imports, GTAP ESUBD of {arm['gtap_sectors_mapped']}; "
+                     f"{'published GTAP value' if arm['note'].startswith('published') else 'ESTIMATE: unweighted mean of the mapped GTAP sectors'}; "
+                     f"data/raw/armington_elasticities.csv: {arm['source'].split(':')[0]})")
+        wp = WORLD_PRICE.get(s, "")
+        wnote = (f"world_price `{wp}`: the sector's USD price follows that series of world_prices.csv" if wp
+                 else "world_price empty: the sector's price is set by its producers")
+        rnote = ("reroutable false: pipeline gas cannot be sent through a transit hub when a ban stops it" if s == "gas"
+                 else "reroutable true: banned trade can find a way through a transit hub")
+        src = EL_SRC if s != "gas" else "data/raw/armington_elasticities.csv (GTAP ESUBM/ESUBD, energy row components)"
+        rows.append([s, SECT_NAME[s], f"{sigma:.4f}", f"{esubd}", f"{lam}", f"{eta}", wp, REROUTABLE[s], src,
                      f"{how}. {dnote}. lambda ESTIMATE ({lnote}; rate 1/yr used as 1-exp(-lambda*dt)); "
-                     f"follows the gradual build-up of trade effects in {gsdb['study']}: '{gsdb['value']}'. eta {enote}"])
+                     f"follows the gradual build-up of trade effects in {gsdb['study']}: '{gsdb['value']}'. eta {enote}. "
+                     f"{wnote}; {rnote}"])
     return rows
-
 
 # ----------------------------------------------------------------------------
 # 3. sector profiles (export mixes and import mixes by economy and base)
@@ -917,6 +990,7 @@ def build_base(base):
     wts["EU"] += W["intraEU"][0]
     wts["ROW"] = W["World"][0] - wx_named - W["intraEU"][0]
     WMIX[base] = norm({s: sum(wts[c] * EXP[base][c][s] for c in ECON) for s in SECT})
+    WTS[base] = wts
     PROF_NOTE[("world", base, "")] = f"world export mix {base}: {fmt_sh(WMIX[base])}"
     flows = {}  # (e,i) -> (ints by sector, pair, shares, how, clipped)
     for (e, i), p in T.items():
@@ -975,22 +1049,255 @@ def build_base(base):
     return flows, W
 
 
-def flow_rows(base, flows):
+# ----------------------------------------------------------------------------
+# 6b. oil and gas: each route's HS27 flow split into oil (everything but natural gas) and gas
+# ----------------------------------------------------------------------------
+GAS_TOKEN = 0.001  # ESTIMATE: token gas share where a route's published composition shows no gas
+# ESTIMATE: gas share (by value) of each economy's HS27 exports, general knowledge of its fuel exports.
+GAS_X = {
+    2021: {"US": (0.14, "LNG and pipeline gas to Mexico and Canada about USD 35bn of the USITC energy-related exports (247.5bn)"),
+           "RU": (0.17, "Russia's customs put pipeline gas plus LNG at roughly a quarter of its HS27 exports (268.8bn, FTS), but the "
+                        "published Eurostat value of EU imports of Russian gas used for RU->EU (EUR 17.9bn for about 155 bcm) is low, and "
+                        "with 0.23 the excess would land in RU->ROW as a gas flow larger than its oil; 0.17 leaves RU->ROW (Turkey, "
+                        "Belarus, Japan, Korea, UK, Central Asia) about 0.3 gas"),
+           "CN": (0.02, "China exports almost no gas (small pipeline re-exports to Hong Kong)"),
+           "EU": (0.05, "extra-EU exports of gas are small (re-exports from NL/BE hubs to the UK and Switzerland)"),
+           "IN": (0.01, "India exports refined products, no gas"),
+           "ROW": (0.16, "Norway, Qatar, Australia, Algeria, Canada, Turkmenistan gas against Gulf, Canadian, Latin American oil and Australian/Indonesian coal")},
+    2013: {"US": (0.06, "pipeline gas to Canada and Mexico, before US LNG exports (2016)"),
+           "RU": (0.21, "pipeline gas plus Sakhalin LNG about USD 70bn of Russia's HS27 exports"),
+           "CN": (0.02, "China exports almost no gas"),
+           "EU": (0.05, "small re-exports of gas"),
+           "IN": (0.01, "no gas exports"),
+           "ROW": (0.15, "as 2021, oil prices higher")},
+    1992: {"US": (0.03, "little gas trade outside North America"),
+           "RU": (0.25, "Soviet-built pipelines to Western and Central Europe; oil exports had collapsed with output"),
+           "CN": (0.01, "no gas exports"),
+           "EU": (0.04, "Dutch gas goes mostly to EC members (intra-EC)"),
+           "IN": (0.005, "no gas exports"),
+           "ROW": (0.08, "Norway, Algeria, Indonesian and Malaysian LNG, against OPEC oil")},
+    1979: {"US": (0.02, "little gas trade"),
+           "RU": (0.12, "Soviet gas to Western Europe since 1973 and to CMEA, against oil"),
+           "CN": (0.005, "no gas exports"),
+           "EU": (0.05, "Dutch gas goes mostly to EC members (intra-EC)"),
+           "IN": (0.005, "no gas exports"),
+           "ROW": (0.05, "OPEC oil dominates; Algerian, Indonesian LNG, Canadian pipeline gas")},
+}
+# ESTIMATE: gas share of each named economy's HS27 imports (EU 2021 derived below from published figures).
+GAS_M = {
+    2021: {"US": (0.05, "pipeline gas from Canada, against crude and products"),
+           "RU": (0.10, "some Central Asian gas in small HS27 imports"),
+           "CN": (0.14, "LNG and pipeline gas (Turkmenistan, Myanmar) against crude and coal"),
+           "IN": (0.08, "LNG against crude, coal and products")},
+    2013: {"US": (0.06, "pipeline gas from Canada"),
+           "RU": (0.20, "Central Asian gas bought for resale"),
+           "CN": (0.07, "Central Asian pipeline gas since 2009, LNG"),
+           "EU": (0.16, "Russian, Norwegian, Algerian and Qatari gas against crude and products at about USD 109/bbl"),
+           "IN": (0.05, "LNG (Qatar) against crude and coal")},
+    1992: {"US": (0.05, "pipeline gas from Canada"),
+           "RU": (0.10, "Turkmen gas"),
+           "CN": (0.005, "no gas imports"),
+           "EU": (0.12, "Soviet/Russian, Norwegian and Algerian gas against crude"),
+           "IN": (0.005, "no gas imports")},
+    1979: {"US": (0.04, "pipeline gas from Canada and Mexico, some Algerian LNG"),
+           "RU": (0.10, "Iranian and Afghan gas"),
+           "CN": (0.005, "no gas imports"),
+           "EU": (0.08, "Soviet, Norwegian and Algerian gas against crude at post-1979 prices"),
+           "IN": (0.005, "no gas imports")},
+}
+# ESTIMATE: gas share of each economy's domestic sales of HS27 products (absorption.csv), all bases.
+GAS_DOM = {"US": (0.15, "domestic gas against crude, products and coal"),
+           "RU": (0.25, "large domestic gas sales at regulated prices"),
+           "CN": (0.06, "coal dominates"),
+           "EU": (0.08, "small EU gas production (Netherlands, Romania) against refinery output and coal"),
+           "IN": (0.06, "coal and refinery output dominate"),
+           "ROW": (0.12, "aggregate of producers and consumers")}
+
+
+def eu_gas_2021():
+    """Published 2021 values: EU imports of Russian petroleum oils and natural gas (Eurostat), of Russian coal
+    (Council), and Russia's shares of extra-EU imports of each product (Eurostat)."""
+    r = find(WT, year="2021", reporter="Russia (mirror: EU imports)", partner="EU27", flow="export", sector="petroleum oils")
+    oil_eur = val(r) * EUR21 / BN
+    gas_eur = float(re.search(r"natural gas EUR ([\d.]+)bn", r["note"]).group(1))
+    coal = find(SM, id="EU-2022-P5-COAL")
+    coal_eur = float(re.search(r"EUR (\d+)bn/yr", coal["coverage_basis"]).group(1))
+    sh = find(SC, year="2021", reporter="EU27_2020", partner="Russia", flow="import shares by product")
+    share = {k: float(re.search(k + r" (\d+)%", sh["note"]).group(1)) / 100
+             for k in ("coal", "natural gas", "petroleum oil")}
+    ru_gas = gas_eur / (oil_eur + gas_eur + coal_eur)
+    eu_tot = {"gas": gas_eur / share["natural gas"], "oil": oil_eur / share["petroleum oil"], "coal": coal_eur / share["coal"]}
+    eu_gas = eu_tot["gas"] / sum(eu_tot.values())
+    src_txt = (f"data/raw/world_totals_and_sectors.csv [2021,Russia (mirror: EU imports),EU27,petroleum oils] (EUR {oil_eur:.1f}bn, "
+               f"natural gas EUR {gas_eur}bn, Eurostat); data/raw/sanction_measures.csv [EU-2022-P5-COAL] (coal EUR "
+               f"{coal_eur:.0f}bn/yr, Council); data/raw/sector_composition_base_years.csv [2021,EU27_2020,Russia] (Russia's "
+               f"share of extra-EU imports: gas {share['natural gas']:.0%}, petroleum oil {share['petroleum oil']:.0%}, coal "
+               f"{share['coal']:.0%})")
+    return ru_gas, eu_gas, oil_eur, gas_eur, coal_eur, share, src_txt
+
+
+RU_EU_GAS21, EU_GAS_M21, _OIL_EUR, _GAS_EUR, _COAL_EUR, _RU_SHARES, EU_GAS_SRC = eu_gas_2021()
+GAS_M[2021]["EU"] = (EU_GAS_M21, (
+    f"derived from published figures: EU imports of each product = Russia's value / Russia's share of extra-EU imports "
+    f"(gas {_GAS_EUR}/{_RU_SHARES['natural gas']}, petroleum oil {_OIL_EUR:.1f}/{_RU_SHARES['petroleum oil']}, coal "
+    f"{_COAL_EUR:.0f}/{_RU_SHARES['coal']}, EUR bn); gas share of the three = {EU_GAS_M21:.4f} ({EU_GAS_SRC})"))
+POS_ROW = find(SM, id="CN-RU-2014-POS")
+
+
+def pair_gas(base, e, i):
+    """(gas share of the route's HS27 flow, how, published?) for routes with their own composition, else None."""
+    if (e, i) == ("US", "RU") or ((e, i) == ("RU", "US") and base == 1992):
+        return GAS_TOKEN, f"ESTIMATE: no pipeline or LNG trade between the US and Russia; token gas {GAS_TOKEN}", False
+    if e == "US" and i in NAMED and base < 2016:
+        return GAS_TOKEN, (f"ESTIMATE: before its first LNG exports (2016) US gas went by pipeline to Canada and Mexico only "
+                           f"(in ROW); token gas {GAS_TOKEN}"), False
+    if (e, i) == ("RU", "EU"):
+        if base == 2021:
+            return RU_EU_GAS21, (
+                f"published composition: natural gas EUR {_GAS_EUR}bn of Russia's petroleum oils EUR {_OIL_EUR:.1f}bn + gas "
+                f"EUR {_GAS_EUR}bn + coal EUR {_COAL_EUR:.0f}bn in EU imports = {RU_EU_GAS21:.4f} ({EU_GAS_SRC}); the three "
+                f"components add to more than the EUR 99bn energy total of the same Eurostat source (sanction_coverage_by_sector.csv "
+                f"[EU-2022-P5-COAL]), so their ratio is used, not the gas value itself; caveat: EUR {_GAS_EUR}bn for the 155 bcm "
+                f"of sanction_measures.csv [RU-2022-GAS-PL] is a low unit value (about USD 4/mmbtu), so part of Russia's gas "
+                f"sales to the EU may sit in RU->ROW"), True
+        est = {2013: (0.25, "about 130 bcm of Russian gas at oil-indexed contract prices (about USD 50bn) against about USD "
+                            "140bn of oil and coal"),
+               1992: (0.40, "Russian pipeline gas to the EC12 (about 55 bcm) against collapsed oil exports"),
+               1979: (0.18, "Soviet gas to West Germany, Italy and France (about 20 bcm) against crude and products")}[base]
+        return est[0], f"ESTIMATE: gas {est[0]} of RU->EU HS27 ({est[1]}; general knowledge)", False
+    if (e, i) == ("RU", "US") and base in (2013, 2021, 1979):
+        if base == 1979:
+            return GAS_TOKEN, f"ESTIMATE: the 1979 Soviet HS27 sales to the US are fuel oil; gas token {GAS_TOKEN}", False
+        return GAS_TOKEN, (f"published composition: the HS27 flow is Census fuel oil + crude + other petroleum products (all oil; "
+                           f"sector_composition_base_years.csv); LNG and coal are not in the Census top-10 end-use list "
+                           f"(sanction_coverage_by_sector.csv [US-2022-EO14066-ENERGY] calls them small): ESTIMATE token gas "
+                           f"{GAS_TOKEN}" + ("; 2021 structure used for 2013" if base == 2013 else "")), base == 2021
+    if (e, i) == ("RU", "CN") and base in (2013, 2021):
+        if base == 2021:
+            return 0.10, (f"ESTIMATE: gas 0.10 of RU->CN HS27: Power of Siberia pipeline deliveries from Dec 2019 (contract "
+                          f"38 bcm/yr, ramping up: sanction_measures.csv [{POS_ROW['id']}]) about 10 bcm in 2021 plus Arctic and "
+                          f"Sakhalin LNG, against crude (ESPO pipeline and sea) and coal"), False
+        return 0.01, (f"ESTIMATE: gas 0.01 of RU->CN HS27: no pipeline before Power of Siberia (first deliveries Dec 2019, "
+                      f"sanction_measures.csv [{POS_ROW['id']}]); occasional Sakhalin LNG cargoes"), False
+    if (e, i) == ("RU", "IN") and base in (2013, 2021):
+        if base == 2021:
+            return 0.03, ("ESTIMATE: gas 0.03 of RU->IN HS27: a few LNG cargoes (Gazprom-GAIL contract), against crude, "
+                          "products and coal"), False
+        return GAS_TOKEN, f"ESTIMATE: no Russian gas reached India in 2013; token {GAS_TOKEN}", False
+    return None
+
+
+def gas_world(base):
+    """World gas share of HS27 exports: the export-weighted mean of GAS_X."""
+    w = WTS[base]
+    num = sum(w[c] * EXP[base][c]["energy"] * GAS_X[base][c][0] for c in ECON)
+    den = sum(w[c] * EXP[base][c]["energy"] for c in ECON)
+    return num / den
+
+
+def gas_indep(gx, gm, gw):
+    a = gx * gm / gw
+    b = (1 - gx) * (1 - gm) / (1 - gw)
+    return a / (a + b)
+
+
+def split_gas(base, flows, W):
+    """Split every route's HS27 flow into oil and gas. Returns {(e,i): (gas_int, share, how)}."""
+    out = {}
+    gw = gas_world(base)
+
+    def put(key, share, how, clip=True):
+        energy = flows[key][0]["energy"]
+        lo = GAS_TOKEN
+        if clip and share < lo:
+            how += f"; below the token share, set to ESTIMATE token {GAS_TOKEN}"
+            share = lo
+        if clip and share > 1 - lo:
+            how += f"; above 1 - token, set to {1 - GAS_TOKEN}"
+            share = 1 - lo
+        g = int(round(energy * share))
+        g = min(max(g, 1), energy - 1)
+        out[key] = (g, share, how)
+
+    for e in NAMED:
+        for i in NAMED:
+            if e == i:
+                continue
+            pg = pair_gas(base, e, i)
+            if pg is not None:
+                put((e, i), pg[0], pg[1])
+            else:
+                gx, gm = GAS_X[base][e][0], GAS_M[base][i][0]
+                put((e, i), gas_indep(gx, gm, gw), (
+                    f"ESTIMATE: independence within HS27, gas share = gx*gm/gw / (gx*gm/gw + (1-gx)(1-gm)/(1-gw)) with "
+                    f"{e}'s gas share of HS27 exports gx = {gx} ({GAS_X[base][e][1]}), {i}'s gas share of HS27 imports "
+                    f"gm = {gm:.4f} ({GAS_M[base][i][1][:150]}), world gw = {gw:.4f}"))
+    for e in NAMED:  # X -> ROW: the exporter's HS27 exports at its gas share, minus its gas to the named economies
+        te = W[e][0] * EXP[base][e]["energy"]
+        tg = te * GAS_X[base][e][0]
+        ne = sum(flows[(e, i)][0]["energy"] for i in NAMED if i != e)
+        ng = sum(out[(e, i)][0] for i in NAMED if i != e)
+        put((e, "ROW"), (tg - ng) / (te - ne), (
+            f"residual: ({e} world HS27 exports {bn(te)} x gas share {GAS_X[base][e][0]} (ESTIMATE: {GAS_X[base][e][1]}) "
+            f"minus its gas to the named economies {bn(ng)}) / (world HS27 exports minus HS27 to the named {bn(te - ne)})"))
+    for i in NAMED:  # ROW -> X
+        te = W[i][1] * IMP[base][i]["energy"]
+        gm = GAS_M[base][i][0]
+        tg = te * gm
+        ne = sum(flows[(e, i)][0]["energy"] for e in NAMED if e != i)
+        ng = sum(out[(e, i)][0] for e in NAMED if e != i)
+        put(("ROW", i), (tg - ng) / (te - ne), (
+            f"residual: ({i} world HS27 imports {bn(te)} x gas share {gm:.4f} "
+            f"({'derived' if (base, i) == (2021, 'EU') else 'ESTIMATE'}: {GAS_M[base][i][1][:160]}) minus its gas from the "
+            f"named economies {bn(ng)}) / (world HS27 imports minus HS27 from the named {bn(te - ne)})"))
+    rx = sum(sum(flows[("ROW", i)][0].values()) for i in NAMED) + sum(flows[("ROW", "ROW")][0].values())
+    te = rx * EXP[base]["ROW"]["energy"]
+    ne = sum(flows[("ROW", i)][0]["energy"] for i in NAMED)
+    ng = sum(out[("ROW", i)][0] for i in NAMED)
+    put(("ROW", "ROW"), (te * GAS_X[base]["ROW"][0] - ng) / (te - ne), (
+        f"residual: (ROW HS27 exports {bn(te)} x gas share {GAS_X[base]['ROW'][0]} (ESTIMATE: {GAS_X[base]['ROW'][1]}) minus "
+        f"ROW gas to the named economies {bn(ng)}) / (ROW HS27 exports minus HS27 to the named {bn(te - ne)})"))
+    return out
+
+
+def flows9(flows, gas):
+    """{(e,i): ints by OSECT}"""
+    res = {}
+    for k, v in flows.items():
+        ints = v[0]
+        g = gas[k][0]
+        d = {"oil": ints["energy"] - g, "gas": g}
+        d.update({s: ints[s] for s in SECT[1:]})
+        assert all(x > 0 for x in d.values()), (k, d)
+        res[k] = d
+    return res
+
+
+def flow_rows(base, flows, gas):
     rows = []
     order = [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]
     for (e, i) in order:
         ints, p, sh, how, _ = flows[(e, i)]
+        g, gsh, ghow = gas[(e, i)]
         assert sum(ints.values()) == int(p.value), (base, e, i)
         tot_desc = (f"pair total {bn(p.value)} ({'published' if p.status == 'published' else 'estimated'}, {p.basis}: {p.note})")
-        for s in SECT:
+        for s in OSECT:
             status = "estimated"
             if base == 1979 and (e, i) == ("US", "RU") and s == "agriculture":
                 status = "published"
                 note = ("published: USDA ESS 1979 US agricultural exports to the USSR 3.0bn (grain embargo year-before "
                         "level); pair total is an ESTIMATE")
+                value = ints[s]
+            elif s in ("oil", "gas"):
+                value = ints["energy"] - g if s == "oil" else g
+                part = (f"gas = {gsh:.4f} of the HS27 flow" if s == "gas"
+                        else f"oil = HS27 flow minus gas ({1 - gsh:.4f} of it)")
+                note = (f"ESTIMATE: {tot_desc} x HS27 share {sh['energy']:.4f} = {bn(ints['energy'])}, {part}; gas split: {ghow}; "
+                        f"HS27 split: {how}")
             else:
+                value = ints[s]
                 note = f"ESTIMATE: {tot_desc} x {s} share {sh[s]:.4f}; split: {how}"
-            rows.append([base, e, i, s, str(ints[s]), p.basis, status, p.source, note])
+            rows.append([base, e, i, s, str(value), p.basis, status, p.source, note])
     return rows
 
 
@@ -1138,7 +1445,16 @@ def absorption_rows(imports_by_base, gdp_by_base):
                     note = (f"ESTIMATE: no sector row for {c} {base}; domestic sales = the model's {base} imports of the sector "
                             f"({imp / BN:.2f}bn, flows.csv) x (1-mp)/mp with mp = {how} (mp bounded to [0.01, 0.95])")
                 goods_va += ratio * dom
-                rows.append([base, c, s, f"{round(dom)}", f"{ratio:.4f}", src, note])
+                if s == "energy":
+                    gs, gwhy = GAS_DOM[c]
+                    d_all = round(dom)
+                    d_gas = round(d_all * gs)
+                    for s2, d2 in (("oil", d_all - d_gas), ("gas", d_gas)):
+                        rows.append([base, c, s2, f"{d2}", f"{ratio:.4f}", src,
+                                     f"{note}; HS27 domestic sales {d_all / BN:.2f}bn split oil/gas with ESTIMATE gas share "
+                                     f"{gs} ({gwhy}); both keep the HS27 va_ratio"])
+                else:
+                    rows.append([base, c, s, f"{round(dom)}", f"{ratio:.4f}", src, note])
             rows_c = [x for x in rows if x[0] == base and x[1] == c]
             print(f"  absorption {base} {c:3s}: domestic goods sales {sum(float(x[3]) for x in rows_c) / BN:9.1f}bn, "
                   f"goods VA of domestic sales {goods_va / gdp_by_base[base][c]:.1%} of GDP")
@@ -1180,19 +1496,156 @@ PRIORS = [
 ]
 
 
+# ESTIMATE: wider spreads where a sector's value is a choice among very different published values.
+PRIOR_SECTOR = {
+    ("sigma", "gas"): (0.50, "data/raw/armington_elasticities.csv: GTAP ESUBM gas 34.4 (outlier) against coal 6.1 (the cap used); no Fontagne et al. value",
+                       "ESTIMATE: coefficient of variation 0.50 (about 2.3 to 14 at two standard deviations): the value is a cap chosen between GTAP's outlier and the other fuels"),
+    ("esubd", "gas"): (0.50, "data/raw/armington_elasticities.csv: GTAP ESUBD gas 17.2 (outlier) against coal 3.05 (the cap used)",
+                       "ESTIMATE: coefficient of variation 0.50: the value is a cap chosen between GTAP's outlier and the other fuels"),
+}
+
+
 def prior_rows():
     rows = []
     for param, per_sector, dist, spread, source, note in PRIORS:
-        for sector in (SECT if per_sector else [""]):
-            rows.append([param, sector, dist, f"{spread}", source, note])
+        for sector in (OSECT if per_sector else [""]):
+            sp, so, no = PRIOR_SECTOR.get((param, sector), (spread, source, note))
+            rows.append([param, sector, dist, f"{sp}", so, no])
     return rows
+
+
+# ----------------------------------------------------------------------------
+# world_prices.csv: the exogenous annual price paths (brent as energy_price.csv had it)
+# ----------------------------------------------------------------------------
+WORLD_SERIES = [  # (series, raw series in commodity_prices_annual.csv, unit)
+    ("gas_europe", "natural_gas_europe", "USD/mmbtu"),
+    ("metals", "index_metals_minerals", "index 2010=100"),
+    ("food", "index_food", "index 2010=100"),
+]
+
+
+def world_price_rows():
+    rows = [[r["year"], "brent", r["usd_per_barrel"], "USD/bbl",
+             f"data/raw/brent_annual.csv: {r['source']}"] for r in BRENT]
+    for name, raw, unit in WORLD_SERIES:
+        rs = sorted((r for r in CP if r["series"] == raw), key=lambda r: int(r["year"]))
+        for r in rs:
+            how = (r["note"].split(" (World Bank")[0] if r["note"].startswith("ESTIMATE")
+                   else "PUBLISHED: annual average (nominal)")
+            rows.append([r["year"], name, r["value"], unit,
+                         f"data/raw/commodity_prices_annual.csv [{raw}]: {how}; World Bank Commodity Price Data "
+                         f"(Pink Sheet), CMO-Historical-Data-Annual.xlsx, update of 2 May 2025"])
+    return rows
+
+
+# ----------------------------------------------------------------------------
+# mirror.csv and the second basis in observed.csv
+# ----------------------------------------------------------------------------
+# ESTIMATE: the margin of importer-reported (CIF) over exporter-reported (FOB) values where data/raw has one
+# report only: the IMF's Direction of Trade Statistics assume 10% when they fill a missing report from its
+# mirror; model-based estimates of the average CIF/FOB gap are a few percent; we take 6%.
+CIF_FOB_MARGIN = 0.06
+
+
+def both_reports(base):
+    """{(e,i): (exporter-reported row, importer-reported row)} for the pairs data/raw reports both ways."""
+    if base == 2021:
+        p = {("US", "RU"): (tf(2021, "USA", "Russia", EXPREP), tf(2021, "USA", "Russia", MIRROR)),
+             ("RU", "US"): (tf(2021, "Russia", "USA", EXPREP), tf(2021, "Russia", "USA", MIRROR)),
+             ("RU", "CN"): (tf(2021, "Russia", "China", EXPREP), tf(2021, "Russia", "China", MIRROR)),
+             ("RU", "IN"): (tf(2021, "Russia", "India", EXPREP), tf(2021, "Russia", "India", MIRROR)),
+             ("CN", "RU"): (tf(2021, "China", "Russia", EXPREP), tf(2021, "China", "Russia", MIRROR)),
+             ("CN", "US"): (tf(2021, "China", "USA", EXPREP), tf(2021, "China", "USA", MIRROR)),
+             ("CN", "IN"): (tf(2021, "China", "India", EXPREP), tf(2021, "China", "India", MIRROR)),
+             ("EU", "US"): (tf(2021, "EU27_2020", "USA", EXPREP), tf(2021, "EU27_2020", "USA", MIRROR)),
+             ("US", "EU"): (tf(2021, "USA", "EU27_2020", EXPREP), wt(2021, "EU27", "US", "import", "total")),
+             ("US", "CN"): (tf(2021, "USA", "China", EXPREP), tf(2021, "USA", "China", MIRROR)),
+             ("IN", "CN"): (tf(2021, "India", "China", EXPREP), tf(2021, "India", "China", MIRROR)),
+             ("IN", "RU"): (tf(2021, "India", "Russia", EXPREP), tf(2021, "India", "Russia", MIRROR))}
+    elif base == 2013:
+        p = {("US", "RU"): (tf(2013, "USA", "Russia", EXPREP), tf(2013, "USA", "Russia", MIRROR)),
+             ("RU", "US"): (tf(2013, "Russia", "USA", EXPREP), tf(2013, "Russia", "USA", MIRROR)),
+             ("EU", "US"): (tf(2013, "EU27_2020", "USA", EXPREP), tf(2013, "EU27_2020", "USA", MIRROR)),
+             ("US", "CN"): (tf(2013, "USA", "China", EXPREP), wt(2013, "China", "US", "import", "total")),
+             ("CN", "US"): (wt(2013, "China", "US", "export", "total"), tf(2013, "China", "USA", MIRROR))}
+    else:
+        p = {}
+    return p
+
+
+def rsrc(r):
+    """short source of a raw row"""
+    keys = [r.get("year"), r.get("reporter"), r.get("partner"), ws(r.get("flow", ""))]
+    if "sector" in r:
+        keys.append(r["sector"])
+    return f"data/raw/{r['_file']} [{','.join(keys)}]: {r['source'].split(' (')[0][:120]}"
+
+
+def mirror_rows(base, flows):
+    """exporter-reported value over the flows.csv value of every route and sector."""
+    rows = []
+    both = both_reports(base)
+    order = [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]
+    for (e, i) in order:
+        p = flows[(e, i)][1]
+        if (e, i) in both:
+            xr, mr = both[(e, i)]
+            assert abs(val(mr) - p.value) < 1.0, (base, e, i, val(mr), p.value)
+            ratio = val(xr) / val(mr)
+            source = f"{rsrc(xr)} / {rsrc(mr)}"
+            note = (f"PUBLISHED pair ratio: exporter-reported {bn(val(xr))} over importer-reported {bn(val(mr))} (the "
+                    f"flows.csv pair total); the pair's ratio, applied to each of its sectors (no sector detail on both bases "
+                    f"in data/raw); held constant over a run"
+                    + "".join(f"; {w} row note: {r['note']}" for w, r in (("exporter", xr), ("importer", mr)) if r.get("note")))
+        elif p.basis == "exporter_reported":
+            ratio = 1.0
+            source = p.source
+            note = ("flows.csv holds the exporter's own report for this route (no importer report in data/raw): the "
+                    "exporter-reported value is the flows.csv value, ratio 1 by construction")
+        else:
+            ratio = 1 / (1 + CIF_FOB_MARGIN)
+            source = "judgement (CIF/FOB margin)"
+            what = ("the residual mixes the economies' own world totals with partners' reports, so neither basis is exact"
+                    if p.basis == "residual" else "data/raw has only the importer's report (or an estimate on that basis)")
+            note = (f"ESTIMATE: CIF/FOB margin: ratio = 1/(1 + {CIF_FOB_MARGIN}) (importer-reported values include freight "
+                    f"and insurance; the IMF DOTS fill a missing report with a 10% margin, model-based estimates are a few "
+                    f"percent); {what}")
+        for s in OSECT:
+            rows.append([base, e, i, s, f"{ratio:.6f}", source, note])
+    return rows
+
+
+def observed_rows(base, flows9_, flows):
+    rows = []
+    both = both_reports(base)
+    order = [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]
+    for (e, i) in order:
+        p = flows[(e, i)][1]
+        tot = sum(flows9_[(e, i)].values())
+        assert tot == int(p.value)
+        if p.status == "published":
+            s = f"{p.basis}: {p.note}; {p.source}"
+        else:
+            s = f"ESTIMATE ({p.basis}): {p.note}"
+        basis = "exporter_reported" if p.basis == "exporter_reported" else "importer_reported"
+        if p.basis == "residual":
+            s += "; basis: residual of world totals (mixed reports), labelled importer_reported, the calibration's basis"
+        rows.append([base, e, i, str(tot), basis, s])
+        if (e, i) in both:
+            xr, _ = both[(e, i)]
+            rows.append([base, e, i, str(int(round(val(xr)))), "exporter_reported",
+                         f"exporter_reported: {src(xr)}" + (f"; {xr['note']}" if xr.get("note") else "")])
+    return rows
+
 
 
 # ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
-def write(name, header, rows):
-    with open(os.path.join(OUT, name), "w", newline="", encoding="utf-8") as f:
+def write(name, header, rows, out=None):
+    out = out or OUT
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
         for r in rows:
@@ -1200,45 +1653,74 @@ def write(name, header, rows):
             w.writerow(r)
 
 
+H_ECON = ["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "role", "source", "note"]
+H_SECT = ["code", "name", "sigma", "esubd", "lambda", "eta", "world_price", "reroutable", "source", "note"]
+H_FLOW = ["base", "exporter", "importer", "sector", "value_usd", "basis", "status", "source", "note"]
+H_TENS = ["base", "a", "b", "tension", "source", "note"]
+H_PRIOR = ["param", "sector", "distribution", "spread", "source", "note"]
+H_WP = ["year", "series", "value", "unit", "source"]
+H_ABS = ["base", "economy", "sector", "domestic_sales_usd", "va_ratio", "source", "note"]
+H_OBS = ["year", "exporter", "importer", "value_usd", "basis", "source"]
+H_MIR = ["base", "exporter", "importer", "sector", "exporter_reported_ratio", "source", "note"]
+
+
 def main():
-    write("economies.csv", ["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "source", "note"], economies())
-    write("sectors.csv", ["code", "name", "sigma", "esubd", "lambda", "eta", "source", "note"], sectors())
-    write("tension.csv", ["base", "a", "b", "tension", "source", "note"], tension_rows())
-    write("priors.csv", ["param", "sector", "distribution", "spread", "source", "note"], prior_rows())
-    write("energy_price.csv", ["year", "usd_per_barrel", "source"],
-          [[r["year"], r["usd_per_barrel"], r["source"]] for r in BRENT])
-    frows, orows = [], []
+    econ_rows = economies()
+    sect_rows = sectors()
+    prior_rows_ = prior_rows()
+    wp_rows = world_price_rows()
+    write("economies.csv", H_ECON, econ_rows)
+    write("sectors.csv", H_SECT, sect_rows)
+    write("tension.csv", H_TENS, tension_rows())
+    write("priors.csv", H_PRIOR, prior_rows_)
+    write("world_prices.csv", H_WP, wp_rows)
+    old = os.path.join(OUT, "energy_price.csv")
+    if os.path.exists(old):
+        os.remove(old)
+    frows, orows, mrows = [], [], []
+    STD = {}
+    max_diff = 0
     for base in BASES:
         flows, W = build_base(base)
-        frows += flow_rows(base, flows)
+        gas = split_gas(base, flows, W)
+        f9 = flows9(flows, gas)
+        for k in flows:
+            max_diff = max(max_diff, abs(f9[k]["oil"] + f9[k]["gas"] - flows[k][0]["energy"]))
+        STD[base] = (flows, W, gas, f9)
+        frows += flow_rows(base, flows, gas)
         print(f"== base {base}: totals in flows.csv vs world totals (USD bn)")
         for c in ECON:
-            x = sum(sum(v[0].values()) for (e, i), v in flows.items() if e == c)
-            m = sum(sum(v[0].values()) for (e, i), v in flows.items() if i == c)
+            x = sum(sum(v.values()) for (e, i), v in f9.items() if e == c)
+            m = sum(sum(v.values()) for (e, i), v in f9.items() if i == c)
             if c in W:
                 print(f"  {c:3s} exports {x / BN:9.2f} vs {W[c][0] / BN:9.2f}   imports {m / BN:9.2f} vs {W[c][1] / BN:9.2f}")
             else:
                 print(f"  {c:3s} exports {x / BN:9.2f} (incl. ROW->ROW)   imports {m / BN:9.2f}")
-        allf = sum(sum(v[0].values()) for v in flows.values())
+        allf = sum(sum(v.values()) for v in f9.values())
         print(f"  world: flows {allf / BN:.2f} + intra-EU {W['intraEU'][0] / BN:.2f} = "
               f"{(allf + W['intraEU'][0]) / BN:.2f} vs world exports {W['World'][0] / BN:.2f}")
-        for (e, i) in [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]:
-            ints, p, _, _, _ = flows[(e, i)]
-            s = p.source if p.status == "published" else f"ESTIMATE ({p.basis}): {p.note}"
-            if p.status == "published":
-                s = f"{p.basis}: {p.note}; {p.source}"
-            orows.append([base, e, i, str(sum(ints.values())), s])
-    write("flows.csv", ["base", "exporter", "importer", "sector", "value_usd", "basis", "status", "source", "note"], frows)
+        gx = sum(v["gas"] for v in f9.values())
+        ox = sum(v["oil"] for v in f9.values())
+        print(f"  oil {ox / BN:.2f}bn + gas {gx / BN:.2f}bn = HS27 {(ox + gx) / BN:.2f}bn "
+              f"(gas {gx / (ox + gx):.3f}; world gas share of HS27 exports from GAS_X {gas_world(base):.3f})")
+        orows += observed_rows(base, f9, flows)
+        mrows += mirror_rows(base, flows)
+    print(f"oil + gas = former HS27 energy flow on every route: largest difference {max_diff} USD")
+    write("flows.csv", H_FLOW, frows)
     imports_by_base = {b: {(c, s): 0.0 for c in ECON for s in SECT} for b in BASES}
     for r in frows:
-        imports_by_base[int(r[0])][(r[2], r[3])] += float(r[4])
+        s = "energy" if r[3] in ("oil", "gas") else r[3]
+        imports_by_base[int(r[0])][(r[2], s)] += float(r[4])
     gdp_by_base = {b: {} for b in BASES}
-    for r in economies():
+    for r in econ_rows:
         gdp_by_base[int(r[0])][r[1]] = float(r[3])
-    write("absorption.csv", ["base", "economy", "sector", "domestic_sales_usd", "va_ratio", "source", "note"],
-          absorption_rows(imports_by_base, gdp_by_base))
-    write("observed.csv", ["year", "exporter", "importer", "value_usd", "source"], orows)
-    print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows to {OUT}")
+    abs_rows = absorption_rows(imports_by_base, gdp_by_base)
+    write("absorption.csv", H_ABS, abs_rows)
+    write("observed.csv", H_OBS, orows)
+    write("mirror.csv", H_MIR, mrows)
+    print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows, {len(mrows)} mirror rows to {OUT}")
+    if "coalition_hubs_main" in globals():
+        coalition_hubs_main(STD, econ_rows, sect_rows, prior_rows_, wp_rows, abs_rows)
 
 
 if __name__ == "__main__":
