@@ -6,8 +6,11 @@ Usage (from the repository root):
 
 RAW_DATA_DIR defaults to data/raw (the public figures, each row with its source;
 data/raw/README.md lists the files).  Writes data/economies.csv, sectors.csv,
-flows.csv, tension.csv, energy_price.csv, absorption.csv and observed.csv, and
-prints sum checks.  Standard library only; deterministic.
+flows.csv, tension.csv, priors.csv, world_prices.csv, absorption.csv,
+observed.csv and mirror.csv (the standard calibration: US, RU, CN, EU, IN, ROW),
+and the same files in data/coalition_hubs/ (ROW split into COALITION, HUBS and
+the remainder ROW, base years 2013 and 2021), and prints sum checks.  Standard
+library only; deterministic.
 
 Conventions
 - Every number read from data/raw is looked up by its row keys (see find()),
@@ -15,6 +18,8 @@ Conventions
   clearly named constant, and every row that uses one says "ESTIMATE: <how>".
 - flows.csv basis: importer-reported (mirror) imports wherever data/raw has
   them, else exporter-reported, else residual (closing the system with ROW).
+- Sectors: the flows are first built with one HS27 `energy` sector, then each
+  route's HS27 flow is split into `oil` and `gas` (oil + gas = HS27 exactly).
 """
 import csv
 import math
@@ -1600,16 +1605,14 @@ def mirror_rows(base, flows):
         elif p.basis == "exporter_reported":
             ratio = 1.0
             source = p.source
-            note = ("flows.csv holds the exporter's own report for this route (no importer report in data/raw): the "
-                    "exporter-reported value is the flows.csv value, ratio 1 by construction")
+            note = (f"{'PUBLISHED' if p.status == 'published' else 'ESTIMATE (the total is estimated on this basis)'}: "
+                    f"flows.csv holds the exporter's own report for this route; ratio 1 by construction")
         else:
             ratio = 1 / (1 + CIF_FOB_MARGIN)
             source = "judgement (CIF/FOB margin)"
-            what = ("the residual mixes the economies' own world totals with partners' reports, so neither basis is exact"
-                    if p.basis == "residual" else "data/raw has only the importer's report (or an estimate on that basis)")
-            note = (f"ESTIMATE: CIF/FOB margin: ratio = 1/(1 + {CIF_FOB_MARGIN}) (importer-reported values include freight "
-                    f"and insurance; the IMF DOTS fill a missing report with a 10% margin, model-based estimates are a few "
-                    f"percent); {what}")
+            what = ("residual route: mixes own world totals and partners' reports"
+                    if p.basis == "residual" else "one report only (importer's) or an estimate")
+            note = f"ESTIMATE: CIF/FOB margin, ratio = 1/(1 + {CIF_FOB_MARGIN}) (data/SOURCES.md, mirror.csv); {what}"
         for s in OSECT:
             rows.append([base, e, i, s, f"{ratio:.6f}", source, note])
     return rows
@@ -1637,6 +1640,682 @@ def observed_rows(base, flows9_, flows):
                          f"exporter_reported: {src(xr)}" + (f"; {xr['note']}" if xr.get("note") else "")])
     return rows
 
+
+
+# ----------------------------------------------------------------------------
+# coalition_hubs/: a second calibration that splits ROW into COALITION, HUBS and the remainder ROW
+# ----------------------------------------------------------------------------
+CH_OUT = os.path.join(OUT, "coalition_hubs")
+CH_BASES = [2013, 2021]  # 1979 and 1992: data/raw has no split (1992: US Census pairs only)
+GROUPS = {
+    "COALITION": ["United Kingdom", "Japan", "Korea, Rep.", "Canada", "Australia", "Switzerland", "Norway", "Taiwan",
+                  "New Zealand", "Singapore"],
+    "HUBS": ["Turkey", "Kazakhstan", "Kyrgyzstan", "Armenia", "Georgia", "United Arab Emirates", "Uzbekistan"],
+}
+GRP = ["COALITION", "HUBS"]
+CH_ECON = NAMED + GRP + ["ROW"]
+CH_NAMES = {"COALITION": "Sanctioning allies: UK, Japan, Korea, Canada, Australia, Switzerland, Norway, Taiwan, New Zealand, Singapore",
+            "HUBS": "Transit hubs: Turkey, Kazakhstan, Kyrgyzstan, Armenia, Georgia, UAE, Uzbekistan",
+            "ROW": "Rest of world (without COALITION and HUBS)"}
+CH_ROLE = {"HUBS": "hub", "US": "numeraire"}
+XNAME = {"US": "USA", "RU": "Russia", "CN": "China", "EU": "EU27_2020", "IN": "India"}
+
+
+def rs(year, rep, par, flow):
+    m = [r for r in RS if r["year"] == str(year) and r["reporter"] == rep and r["partner"] == par and r["flow"] == flow]
+    assert len(m) <= 1, (year, rep, par, flow)
+    return m[0] if m else None
+
+
+def rs_src(r):
+    return f"data/raw/row_split_base_years.csv [{r['year']},{r['reporter']},{r['partner'] or '-'},{r['flow']}]"
+
+
+# ESTIMATE: Taiwan reports its trade with mainland China and Hong Kong together; mainland share of each
+# (Taiwan's 2021 trade statistics: exports to the mainland about 126bn of 189bn, imports about 82bn of 84bn).
+TW_MAINLAND = {"export": 0.666, "import": 0.98}
+# ESTIMATE: UK share of Turkey's 2013 exports to the EU28 (the raw TIM figure includes the UK).
+TR_UK_SHARE_OF_EU28 = 0.14
+# ESTIMATE: Russia's exports as a share of its published 2021 trade with the UAE (gold, grain, metals, oil products
+# one way; little back).
+RU_UAE_EXPORT_SHARE = 0.8
+# ESTIMATE: world totals (USD bn: exports, imports) of members with no total in data/raw; general knowledge of
+# their national statistics, rounded.
+CH_WORLD_EST = {
+    2021: {"United Kingdom": (468, 694, "ONS goods trade 2021 about GBP 340bn exports / 505bn imports at 1.375 USD"),
+           "Australia": (344, 261, "ABS 2021 goods exports about AUD 460bn, imports AUD 350bn at 1.33"),
+           "New Zealand": (44.6, 49.9, "Stats NZ 2021 goods exports about NZD 63bn, imports NZD 70bn at 1.41")},
+    2013: {"United Kingdom": (475, 657, "ONS goods trade 2013 about GBP 304bn exports / 420bn imports at 1.56 USD"),
+           "Australia": (253, 242, "ABS 2013 goods trade"),
+           "Switzerland": (217, 191, "Swiss 'Total 1' (without gold) 2013 about CHF 201bn exports / 177bn imports at 0.927, the 2021 concept"),
+           "Norway": (154, 90, "SSB 2013 goods exports about NOK 903bn, imports NOK 527bn at 5.88"),
+           "New Zealand": (39.5, 39.6, "Stats NZ 2013 goods trade"),
+           "Kazakhstan": (84.7, 48.8, "Kazakh statistics 2013"),
+           "Armenia": (1.48, 4.39, "Armenian statistics 2013"),
+           "United Arab Emirates": (380, 294, "WTO order of magnitude 2013, including oil and re-exports")},
+}
+SG_EXPORT_SHARE = {2021: 0.53, 2013: 0.52}  # ESTIMATE: exports in Singapore's published total trade (exports above imports)
+UAE_IMPORT_SHARE_NONOIL = 0.52  # ESTIMATE: imports in the UAE's published 2021 non-oil trade (the rest: non-oil exports, re-exports)
+UAE_OIL_EXPORTS_2021 = 80  # ESTIMATE: UAE crude, products and gas exports 2021, USD bn (not in the non-oil figure)
+TW_GDP_2013 = 511e9  # ESTIMATE: Taiwan GDP 2013 (DGBAS about USD 512bn); Taiwan is not in World Bank data
+
+# ESTIMATE: shares of a member's world exports going to (TO) or world imports coming from (FROM) a partner, where
+# data/raw has neither side's report; general knowledge of the members' 2013/2021 partner statistics, rounded.
+# value: share, or {base: share}.
+SHARE_TO = {
+    "CN": {"United Kingdom": 0.05, "Japan": {2013: 0.18, 2021: 0.216}, "Korea, Rep.": {2013: 0.26, 2021: 0.25},
+           "Canada": 0.043, "Australia": {2013: 0.36, 2021: 0.39}, "Switzerland": {2013: 0.045, 2021: 0.059},
+           "Norway": {2013: 0.02, 2021: 0.03}, "Taiwan": 0.27, "New Zealand": {2013: 0.20, 2021: 0.31},
+           "Singapore": {2013: 0.12, 2021: 0.14}, "Turkey": {2013: 0.024, 2021: 0.016}, "Kazakhstan": 0.17,
+           "Armenia": 0.06, "Georgia": 0.01, "United Arab Emirates": {2013: 0.035, 2021: 0.05}},
+    "IN": {"United Kingdom": 0.014, "Japan": {2013: 0.013, 2021: 0.019}, "Korea, Rep.": {2013: 0.021, 2021: 0.024},
+           "Canada": {2013: 0.006, 2021: 0.007}, "Australia": 0.04, "Switzerland": 0.007, "Norway": 0.004,
+           "Taiwan": {2013: 0.015, 2021: 0.011}, "New Zealand": 0.015, "Singapore": {2013: 0.03, 2021: 0.025},
+           "Turkey": 0.005, "Kazakhstan": 0.005, "Armenia": 0.005, "Georgia": 0.005,
+           "United Arab Emirates": {2013: 0.08, 2021: 0.13}},
+    "EU": {"United Kingdom": {2013: 0.48, 2021: 0.42}, "Japan": {2013: 0.10, 2021: 0.09}, "Korea, Rep.": {2013: 0.08, 2021: 0.10},
+           "Canada": {2013: 0.06, 2021: 0.05}, "Australia": {2013: 0.035, 2021: 0.03}, "Switzerland": {2013: 0.55, 2021: 0.50},
+           "Norway": {2013: 0.65, 2021: 0.62}, "Taiwan": 0.08, "New Zealand": 0.05, "Singapore": 0.07,
+           "Turkey": {2021: 0.41}, "Kazakhstan": 0.45, "Armenia": 0.28, "Georgia": {2013: 0.21, 2021: 0.19},
+           "United Arab Emirates": {2013: 0.03, 2021: 0.04}},
+}
+SHARE_FROM = {
+    "CN": {"United Kingdom": {2013: 0.09, 2021: 0.125}, "Japan": {2013: 0.217, 2021: 0.241}, "Korea, Rep.": {2013: 0.161, 2021: 0.225},
+           "Canada": 0.11, "Australia": {2013: 0.19, 2021: 0.27}, "Switzerland": {2013: 0.065, 2021: 0.086},
+           "Norway": {2013: 0.095, 2021: 0.12}, "Taiwan": 0.16, "New Zealand": {2013: 0.16, 2021: 0.22},
+           "Singapore": {2013: 0.12, 2021: 0.14}, "Turkey": 0.098, "Kazakhstan": 0.17, "Armenia": 0.09, "Georgia": 0.085,
+           "United Arab Emirates": {2013: 0.14, 2021: 0.17}},
+    "IN": {"United Kingdom": 0.016, "Japan": 0.009, "Korea, Rep.": {2013: 0.008, 2021: 0.013}, "Canada": {2013: 0.006, 2021: 0.009},
+           "Australia": {2013: 0.012, 2021: 0.016}, "Switzerland": 0.006, "Norway": 0.005, "Taiwan": 0.008, "New Zealand": 0.01,
+           "Singapore": 0.02, "Turkey": {2013: 0.022, 2021: 0.024}, "Kazakhstan": 0.006, "Armenia": 0.01, "Georgia": 0.015,
+           "United Arab Emirates": 0.10},
+}
+# ESTIMATE: small bilateral values with Russia (USD bn) where data/raw has neither side's report.
+RU_EST = {
+    2013: {("Canada", "x"): 1.2, ("Canada", "m"): 1.5, ("Australia", "x"): 0.7, ("Australia", "m"): 0.15,
+           ("Norway", "x"): 1.1, ("Norway", "m"): 1.4, ("New Zealand", "x"): 0.3, ("New Zealand", "m"): 0.05,
+           ("Singapore", "x"): 0.6, ("Singapore", "m"): 2.5, ("Georgia", "x"): 0.19, ("Georgia", "m"): 0.6,
+           ("United Arab Emirates", "x"): 0.4, ("United Arab Emirates", "m"): 1.8},
+    2021: {("Australia", "x"): 0.35, ("Australia", "m"): 0.4, ("New Zealand", "x"): 0.2, ("New Zealand", "m"): 0.1,
+           ("Singapore", "x"): 0.8, ("Singapore", "m"): 3.0},
+}
+RU_EST_WHY = ("general knowledge of the 2013/2021 bilateral statistics (Canada, Norway, Australia and New Zealand sold "
+              "food to Russia before its 2014 ban; Singapore buys Russian fuel oil; Georgia-Russia trade small after 2008)")
+
+
+def member_world(base, m):
+    """(exports, imports, how) of a member, USD."""
+    x, mm = rs(base, m, "World", "export"), rs(base, m, "World", "import")
+    if x and mm:
+        return val(x), val(mm), f"{rs_src(x)} / {rs_src(mm)} ({x['note'][:80]})"
+    if m == "Singapore":
+        t = rs(base, m, "World", "total_trade")
+        k = SG_EXPORT_SHARE[base]
+        return val(t) * k, val(t) * (1 - k), f"ESTIMATE: {rs_src(t)} total trade {bn(val(t))} split {k} exports"
+    if m == "United Arab Emirates" and base == 2021:
+        t = rs(base, m, "World", "total_trade_nonoil")
+        imp = val(t) * UAE_IMPORT_SHARE_NONOIL
+        exp_ = val(t) - imp + UAE_OIL_EXPORTS_2021 * BN
+        return exp_, imp, (f"ESTIMATE: {rs_src(t)} non-oil trade {bn(val(t))}: imports {UAE_IMPORT_SHARE_NONOIL} of it, exports "
+                           f"the rest plus ESTIMATE oil and gas exports USD {UAE_OIL_EXPORTS_2021}bn")
+    xe, me, why = CH_WORLD_EST[base][m]
+    return xe * BN, me * BN, f"ESTIMATE: {why} ({OOM})"
+
+
+def share_of(table, x, m, base):
+    v = table[x][m]
+    return v[base] if isinstance(v, dict) else v
+
+
+class Part:
+    """One member's value on one route: value, basis (importer/exporter/estimate concept), published?, how, and
+    the exporter-reported value when data/raw has it (for mirror ratios)."""
+    def __init__(self, value, basis, published, how, exp_rep=None, imp_rep=None):
+        self.value, self.basis, self.published, self.how = value, basis, published, how
+        self.exp_rep, self.imp_rep = exp_rep, imp_rep
+
+
+def member_part(base, m, X, d):
+    """m -> X (d = 'x') or X -> m (d = 'm')."""
+    xn = XNAME[X]
+    if d == "x":
+        imp = rs(base, xn, m, "import") if X in ("US", "RU") else None
+        exp_ = rs(base, m, xn, "export")
+    else:
+        imp = rs(base, m, xn, "import")
+        exp_ = rs(base, xn, m, "export") if X in ("US", "RU", "EU") else None
+    ev = val(exp_) if exp_ else None
+    iv = val(imp) if imp else None
+    # special cases with a published total to split
+    if m == "Taiwan" and X == "CN" and base == 2021:
+        r = rs(base, "Taiwan", "China+Hong Kong", "export" if d == "x" else "import")
+        k = TW_MAINLAND["export" if d == "x" else "import"]
+        v = val(r) * k
+        basis = "exporter_reported" if d == "x" else "importer_reported"
+        return Part(v, basis, False, f"ESTIMATE: {rs_src(r)} (mainland China and Hong Kong {bn(val(r))}) x ESTIMATE mainland share {k}",
+                    exp_rep=v if d == "x" else None, imp_rep=v if d == "m" else None)
+    if m == "Turkey" and X == "EU" and d == "x" and base == 2013:
+        r = rs(base, "Turkey", "EU28", "export")
+        v = val(r) * (1 - TR_UK_SHARE_OF_EU28)
+        return Part(v, "exporter_reported", False, f"ESTIMATE: {rs_src(r)} EU28 {bn(val(r))} x (1 - ESTIMATE UK share {TR_UK_SHARE_OF_EU28})",
+                    exp_rep=v)
+    if m == "United Arab Emirates" and X == "RU" and base == 2021:
+        r = rs(base, "Russia", m, "total_trade")
+        k = RU_UAE_EXPORT_SHARE if d == "m" else 1 - RU_UAE_EXPORT_SHARE
+        return Part(val(r) * k, "exporter_reported" if d == "m" else "importer_reported", False,
+                    f"ESTIMATE: {rs_src(r)} total trade {bn(val(r))} (published, no split) x ESTIMATE {'Russian exports' if d == 'm' else 'Russian imports'} share {k}")
+    if iv is not None:
+        return Part(iv, "importer_reported", True, f"{rs_src(imp)} ({imp['note'][:70]})", exp_rep=ev, imp_rep=iv)
+    if ev is not None:
+        return Part(ev, "exporter_reported", True, f"{rs_src(exp_)} ({exp_['note'][:70]})", exp_rep=ev)
+    # estimates
+    if X == "RU":
+        v = RU_EST[base][(m, d)] * BN
+        return Part(v, "importer_reported", False, f"ESTIMATE: ~USD {RU_EST[base][(m, d)]}bn ({RU_EST_WHY})")
+    wx, wm, whow = member_world(base, m)
+    if d == "x":
+        k = share_of(SHARE_TO, X, m, base)
+        return Part(wx * k, "exporter_reported", False,
+                    f"ESTIMATE: {m}'s world exports {bn(wx)} [{whow[:90]}] x ESTIMATE share {k} going to {X} (general knowledge of its partner statistics)")
+    k = share_of(SHARE_FROM, X, m, base)
+    return Part(wm * k, "importer_reported", False,
+                f"ESTIMATE: {m}'s world imports {bn(wm)} [{whow[:90]}] x ESTIMATE share {k} coming from {X} (general knowledge of its partner statistics)")
+
+
+# ESTIMATE: 9-sector export and import mixes of the groups (order of OSECT), general knowledge of the members' trade.
+def P9(*v):
+    assert abs(sum(v) - 1) < 1e-9, v
+    return dict(zip(OSECT, v))
+
+
+GROUP_MIX = {
+    ("export", 2021, "COALITION"): (P9(0.08, 0.027, 0.12, 0.06, 0.26, 0.02, 0.21, 0.003, 0.22),
+                                    "Korean, Taiwanese, Japanese and Singaporean electronics; Japanese and Korean vehicles and machinery; "
+                                    "Canadian and Norwegian oil, Australian coal, Korean and Singaporean refined products (about USD 330bn); "
+                                    "Norwegian and Australian gas (about USD 110bn); Australian iron ore; Swiss pharmaceuticals"),
+    ("export", 2013, "COALITION"): (P9(0.10, 0.02, 0.13, 0.06, 0.23, 0.02, 0.22, 0.003, 0.217), "as 2021, oil prices higher, gas prices lower"),
+    ("import", 2021, "COALITION"): (P9(0.10, 0.03, 0.10, 0.07, 0.23, 0.02, 0.19, 0.004, 0.256),
+                                    "Japan, Korea, Taiwan and Singapore import crude, products and coal (about USD 400bn) and LNG, the UK "
+                                    "Norwegian gas (about USD 120bn); electronics supply chains in East Asia"),
+    ("import", 2013, "COALITION"): (P9(0.16, 0.04, 0.10, 0.07, 0.19, 0.02, 0.17, 0.004, 0.246), "as 2021, oil prices higher"),
+    ("export", 2021, "HUBS"): (P9(0.20, 0.015, 0.18, 0.09, 0.09, 0.01, 0.13, 0.003, 0.282),
+                               "UAE and Kazakh crude, Turkish products (about USD 125bn); Uzbek and Kazakh gas; UAE and Uzbek gold, "
+                               "Turkish steel; Turkish vehicles, textiles and food; UAE re-exports of electronics"),
+    ("export", 2013, "HUBS"): (P9(0.30, 0.015, 0.16, 0.07, 0.08, 0.01, 0.12, 0.002, 0.243), "as 2021, oil prices higher"),
+    ("import", 2021, "HUBS"): (P9(0.06, 0.025, 0.16, 0.08, 0.17, 0.02, 0.21, 0.005, 0.27),
+                               "Turkish oil and gas imports (about USD 40bn), UAE gold and electronics for re-export, machinery for "
+                               "Turkey and Central Asia"),
+    ("import", 2013, "HUBS"): (P9(0.08, 0.035, 0.16, 0.07, 0.16, 0.02, 0.20, 0.005, 0.27), "as 2021, oil prices higher"),
+}
+# ESTIMATE: tension of the new pairs (ordinal judgements of base-year relations, like tension.csv).
+CH_TENSION = {
+    2021: {("US", "COALITION"): (0.05, "treaty allies and close partners; minor trade frictions"),
+           ("RU", "COALITION"): (0.45, "most joined the 2014 sanctions (UK, Japan, Canada, Australia, Switzerland, Norway); Skripal poisoning 2018"),
+           ("CN", "COALITION"): (0.40, "Australia trade dispute 2020-21, Taiwan Strait, Senkaku, Canada (Meng Wanzhou, detained Canadians)"),
+           ("EU", "COALITION"): (0.10, "post-Brexit frictions (Northern Ireland protocol), otherwise close"),
+           ("IN", "COALITION"): (0.10, "friendly (Quad with Japan and Australia)"),
+           ("US", "HUBS"): (0.20, "CAATSA sanctions on Turkey (S-400, 2020); cordial with the UAE and Central Asia"),
+           ("RU", "HUBS"): (0.15, "EAEU/CSTO partners (Kazakhstan, Kyrgyzstan, Armenia), pragmatic Turkey despite Syria and Libya; Georgia hostile since 2008"),
+           ("CN", "HUBS"): (0.15, "Belt and Road partners; Uighur issue with Turkey"),
+           ("EU", "HUBS"): (0.25, "Turkey's accession frozen, Eastern Mediterranean dispute 2020, migration deal"),
+           ("IN", "HUBS"): (0.15, "UAE a close partner; Turkey aligned with Pakistan on Kashmir"),
+           ("COALITION", "HUBS"): (0.15, "mixed, no major dispute"),
+           ("US", "ROW"): (0.25, "the remainder includes Iran, Venezuela, Syria and DPRK beside Mexico and Brazil"),
+           ("RU", "ROW"): (0.25, "the remainder includes Ukraine (war in Donbas since 2014) beside Belarus and the neutral Global South"),
+           ("CN", "ROW"): (0.20, "South China Sea claimants (Vietnam, Philippines), otherwise Belt and Road partners"),
+           ("EU", "ROW"): (0.15, "low"),
+           ("IN", "ROW"): (0.25, "Pakistan"),
+           ("COALITION", "ROW"): (0.15, "low"),
+           ("HUBS", "ROW"): (0.15, "Armenia-Azerbaijan war 2020, otherwise low")},
+    2013: {("US", "COALITION"): (0.05, "allies"),
+           ("RU", "COALITION"): (0.20, "before Crimea; Japan-Russia Kuril talks, UK coolness after Litvinenko"),
+           ("CN", "COALITION"): (0.30, "Senkaku and the 2013 air defence zone with Japan; cross-strait thaw with Taiwan"),
+           ("EU", "COALITION"): (0.05, "UK still an EU member; close partners"),
+           ("IN", "COALITION"): (0.10, "friendly"),
+           ("US", "HUBS"): (0.15, "Turkey and the UAE allies, Central Asia cordial"),
+           ("RU", "HUBS"): (0.15, "Customs Union partners (Kazakhstan), Armenia allied; Georgia hostile since 2008"),
+           ("CN", "HUBS"): (0.10, "good relations"),
+           ("EU", "HUBS"): (0.20, "Turkey's accession stalled, Gezi protests 2013"),
+           ("IN", "HUBS"): (0.15, "Turkey aligned with Pakistan; UAE friendly"),
+           ("COALITION", "HUBS"): (0.10, "low"),
+           ("US", "ROW"): (0.20, "Iran, Syria, Venezuela, DPRK beside friendly Latin America"),
+           ("RU", "ROW"): (0.20, "mixed: Ukraine's EU association dispute in late 2013, Belarus allied"),
+           ("CN", "ROW"): (0.20, "South China Sea claimants"),
+           ("EU", "ROW"): (0.10, "low"),
+           ("IN", "ROW"): (0.25, "Pakistan"),
+           ("COALITION", "ROW"): (0.15, "low"),
+           ("HUBS", "ROW"): (0.15, "Nagorno-Karabakh frozen conflict")},
+}
+# ESTIMATE: growth and volatility of the groups (the 2021 growth is the 2013-2021 CAGR like the standard calibration).
+CH_GROWTH_2013 = {"COALITION": (0.035, "advanced economies: ~2% real + ~1.5% inflation"),
+                  "HUBS": (0.07, "emerging: Turkish, Kazakh and Uzbek real growth ~5% + inflation net of depreciation"),
+                  "ROW": (0.06, "emerging remainder (Latin America, Africa, South-East Asia, Middle East)")}
+HUBS_GROWTH_2021 = 0.03
+CH_VOL = {"COALITION": (0.03, "diversified advanced economies, currency moves against the USD"),
+          "HUBS": (0.06, "lira and tenge depreciations (2018, 2021), oil-price swings of the UAE and Kazakhstan"),
+          "ROW": (0.04, "emerging remainder with commodity exporters")}
+
+
+def ras(seed, rows_t, cols_t, iters=5000):
+    """Biproportional fit of seed[r][c] > 0 to row and column totals (same grand total)."""
+    R, C = len(rows_t), len(cols_t)
+    a = [[max(seed[r][c], 1e-9) for c in range(C)] for r in range(R)]
+    for _ in range(iters):
+        for r in range(R):
+            k = rows_t[r] / sum(a[r])
+            a[r] = [v * k for v in a[r]]
+        err = 0.0
+        for c in range(C):
+            s = sum(a[r][c] for r in range(R))
+            k = cols_t[c] / s
+            err = max(err, abs(k - 1))
+            for r in range(R):
+                a[r][c] *= k
+        if err < 1e-13:
+            break
+    return a
+
+
+def ints9(values, total):
+    """Round a sector dict to integers adding up to total exactly."""
+    ints = {s: int(round(values[s])) for s in OSECT}
+    big = max(OSECT, key=lambda s: ints[s])
+    ints[big] += total - sum(ints.values())
+    assert all(v > 0 for v in ints.values()), (ints, total)
+    return ints
+
+
+def indep9(x, m, w):
+    v = {s: x[s] * m[s] / w[s] for s in OSECT}
+    t = sum(v.values())
+    return {s: v[s] / t for s in OSECT}
+
+
+def mix9(f9, who, kind):
+    tot = {s: 0 for s in OSECT}
+    for (e, i), v in f9.items():
+        if (kind == "export" and e == who) or (kind == "import" and i == who):
+            for s in OSECT:
+                tot[s] += v[s]
+    t = sum(tot.values())
+    return {s: tot[s] / t for s in OSECT}
+
+
+def group_route(base, g, X, d):
+    """Sum of the members' parts for group g -> X (d='x') or X -> g (d='m')."""
+    parts = {m: member_part(base, m, X, d) for m in GROUPS[g]}
+    total = sum(p.value for p in parts.values())
+    bases_ = {p.basis for p in parts.values()}
+    basis = bases_.pop() if len(bases_) == 1 else "mixed"
+    published = all(p.published for p in parts.values())
+    return total, basis, published, parts
+
+
+def describe_parts(parts):
+    return "; ".join(f"{m} {bn(p.value)} ({p.basis.split('_')[0]}: {p.how})"
+                     for m, p in parts.items())
+
+
+def build_ch(base, std):
+    flows, W, gas, f9 = std
+    xmix = {c: mix9(f9, c, "export") for c in ECON}
+    mmix = {c: mix9(f9, c, "import") for c in ECON}
+    allt = {s: sum(v[s] for v in f9.values()) for s in OSECT}
+    wmix = {s: allt[s] / sum(allt.values()) for s in OSECT}
+    gm = {g: GROUP_MIX[("export", base, g)][0] for g in GRP}
+    gmi = {g: GROUP_MIX[("import", base, g)][0] for g in GRP}
+    out = {}  # (e,i) -> (ints by OSECT, meta dict)
+    for (e, i), v in f9.items():
+        if e != "ROW" and i != "ROW":
+            out[(e, i)] = (dict(v), {"std": True})
+    routes = {}
+    # named X -> groups and groups -> named X
+    for X in NAMED:
+        for d in ("m", "x"):  # d='m': X -> group (group imports); 'x': group -> X
+            std_key = (X, "ROW") if d == "m" else ("ROW", X)
+            col = f9[std_key]
+            tot_std = sum(col.values())
+            gt = {}
+            for g in GRP:
+                t, basis, published, parts = group_route(base, g, X, d)
+                gt[g] = int(round(t))
+                routes[(X, g) if d == "m" else (g, X)] = (t, basis, published, parts)
+            rest = tot_std - sum(gt.values())
+            if rest <= 0:
+                raise SystemExit(f"coalition_hubs {base}: negative remainder for {std_key}")
+            seeds = []
+            for g in GRP:
+                # the standard route's own sector profile, tilted by how the group's import (export) mix differs
+                # from ROW's
+                tilt = ({s: gmi[g][s] / mmix["ROW"][s] for s in OSECT} if d == "m"
+                        else {s: gm[g][s] / xmix["ROW"][s] for s in OSECT})
+                sh = {s: col[s] * tilt[s] for s in OSECT}
+                t_ = sum(sh.values())
+                sh = {s: sh[s] / t_ for s in OSECT}
+                if d == "m" and X == "RU" and g == "HUBS":
+                    # published: agri-food 0.1589 of Russia's exports to Turkey (row_split_sector_shares.csv)
+                    tr = routes[(X, g)][3]["Turkey"].value
+                    agri = float(find(RSS, year=str(2021), reporter="Russia", partner="Turkey", flow="export",
+                                      sector="agriculture")["share"]) if base == 2021 else None
+                    if agri:
+                        base_v = {s: sh[s] * (gt[g] - tr) for s in OSECT}
+                        base_v["agriculture"] += agri * tr
+                        for s in OSECT:
+                            if s != "agriculture":
+                                base_v[s] += sh[s] * tr * (1 - agri) / (1 - sh["agriculture"])
+                        seeds.append([base_v[s] for s in OSECT])
+                        continue
+                seeds.append([gt[g] * sh[s] for s in OSECT])
+            seeds.append([max(col[s] - seeds[0][k] - seeds[1][k], 0.05 * col[s]) for k, s in enumerate(OSECT)])
+            fit = ras(seeds, [gt["COALITION"], gt["HUBS"], rest], [col[s] for s in OSECT])
+            rows_i = {}
+            for k, g in enumerate(GRP):
+                rows_i[g] = ints9({s: fit[k][j] for j, s in enumerate(OSECT)}, gt[g])
+            rows_i["ROW"] = {s: col[s] - rows_i["COALITION"][s] - rows_i["HUBS"][s] for s in OSECT}
+            assert all(v > 0 for v in rows_i["ROW"].values()), (base, X, d, rows_i["ROW"])
+            for g in GRP + ["ROW"]:
+                key = (X, g) if d == "m" else (g, X)
+                out[key] = (rows_i[g], {"std": False, "group": g, "fit": fit})
+            print(f"  coalition_hubs {base} {'->'.join(std_key)}: {bn(tot_std)} = COALITION {bn(gt['COALITION'])} + HUBS "
+                  f"{bn(gt['HUBS'])} + ROW {bn(rest)}")
+    # group totals with the world and the inner block
+    wt_ = {}
+    for g in GRP:
+        xs, ms, hows = 0.0, 0.0, []
+        for m in GROUPS[g]:
+            x_, m_, how = member_world(base, m)
+            xs += x_
+            ms += m_
+            hows.append(f"{m} {bn(x_)}/{bn(m_)} ({how[:100]})")
+        wt_[g] = (xs, ms, "; ".join(hows))
+    T = f9[("ROW", "ROW")]
+    Ttot = sum(T.values())
+    R = {g: wt_[g][0] - sum(sum(out[(g, X)][0].values()) for X in NAMED) for g in GRP}
+    C = {g: wt_[g][1] - sum(sum(out[(X, g)][0].values()) for X in NAMED) for g in GRP}
+    R["ROW"] = Ttot - R["COALITION"] - R["HUBS"]
+    C["ROW"] = Ttot - C["COALITION"] - C["HUBS"]
+    for k in R:
+        if R[k] <= 0 or C[k] <= 0:
+            raise SystemExit(f"coalition_hubs {base}: non-positive inner total {k}: R {R[k]} C {C[k]}")
+    G3 = GRP + ["ROW"]
+    pairs = [(a, b) for a in G3 for b in G3]
+    ptot = {(a, b): int(round(R[a] * C[b] / Ttot)) for (a, b) in pairs}
+    ptot[("ROW", "ROW")] = Ttot - sum(v for k, v in ptot.items() if k != ("ROW", "ROW"))
+    xm = dict(gm)
+    xm["ROW"] = xmix["ROW"]
+    mm_ = dict(gmi)
+    mm_["ROW"] = mmix["ROW"]
+    def inner_sh(a, b):
+        v = {s: T[s] * xm[a][s] / xmix["ROW"][s] * mm_[b][s] / mmix["ROW"][s] for s in OSECT}
+        t_ = sum(v.values())
+        return {s: v[s] / t_ for s in OSECT}
+    seeds = [[ptot[p] * inner_sh(*p)[s] for s in OSECT] for p in pairs]
+    fit = ras(seeds, [ptot[p] for p in pairs], [T[s] for s in OSECT])
+    for k, p in enumerate(pairs):
+        if p == ("ROW", "ROW"):
+            continue
+        out[p] = (ints9({s: fit[k][j] for j, s in enumerate(OSECT)}, ptot[p]), {"std": False, "inner": True})
+    out[("ROW", "ROW")] = ({s: T[s] - sum(out[p][0][s] for p in pairs if p != ("ROW", "ROW")) for s in OSECT},
+                           {"std": False, "inner": True})
+    assert all(v > 0 for v in out[("ROW", "ROW")][0].values()), out[("ROW", "ROW")]
+    print(f"  coalition_hubs {base} ROW->ROW {bn(Ttot)}: " + ", ".join(f"{a}->{b} {bn(ptot[(a, b)])}" for a, b in pairs))
+    return out, routes, wt_, R, C, ptot, Ttot, wmix
+
+
+def ch_flow_rows(base, std, out, routes, wt_, R, C, ptot, Ttot):
+    flows, W, gas, f9 = std
+    std_rows = {(r[1], r[2], r[3]): r for r in flow_rows(base, flows, gas)}
+    rows = []
+    order = [(e, i) for e in CH_ECON for i in CH_ECON if e != i] + [(g, g) for g in GRP + ["ROW"]]
+    meta = {}
+    for (e, i) in order:
+        ints, m = out[(e, i)]
+        if m["std"]:
+            for s in OSECT:
+                rows.append(std_rows[(e, i, s)])
+            continue
+        tot = sum(ints.values())
+        if (e, i) in routes:
+            t, basis, published, parts = routes[(e, i)]
+            src_ = "data/raw/row_split_base_years.csv (member rows; see note)"
+            desc = (f"sum of the members' reports ({'all published' if published else 'with ESTIMATE parts'}): "
+                    f"{describe_parts(parts)}")
+        elif e in NAMED or i in NAMED:
+            X = e if e in NAMED else i
+            basis = "residual"
+            published = False
+            std_key = (X, "ROW") if e == X else ("ROW", X)
+            src_ = "standard calibration (flows.csv) minus COALITION and HUBS"
+            desc = (f"ESTIMATE: residual = the standard calibration's {'->'.join(std_key)} ({bn(sum(f9[std_key].values()))}) "
+                    f"minus the COALITION and HUBS routes, sector by sector")
+        else:
+            basis = "residual"
+            published = False
+            src_ = "standard calibration ROW->ROW; group world totals (see note)"
+            wx = "; ".join(f"{g} world exports/imports {bn(wt_[g][0])}/{bn(wt_[g][1])}" for g in GRP)
+            desc = (f"ESTIMATE: the standard ROW->ROW ({bn(Ttot)}) split by independence: {e}->{i} = {e}'s exports to "
+                    f"non-named economies ({bn(R[e])}) x {i}'s imports from them ({bn(C[i])}) / ROW->ROW"
+                    + ("; ROW->ROW is the remainder" if (e, i) == ("ROW", "ROW") else "")
+                    + f" ({wx}; members: {wt_['COALITION'][2][:0]}see SOURCES.md)")
+        meta[(e, i)] = (basis, published, desc)
+        how_s = ("sectors: ESTIMATE: the sector profile of the standard ROW route this route replaces, tilted by the group's "
+                 "import (or export) mix relative to ROW's (group mixes are ESTIMATEs in the script), then fitted (RAS) so that "
+                 "the routes that replace a standard ROW route add up to it in every sector"
+                 + ("; ROW's row is the remainder" if "ROW" in (e, i) else ""))
+        if (e, i) == ("RU", "HUBS") and base == 2021:
+            how_s += ("; the seed of agriculture uses the published agri-food share 0.1589 of Russia's exports to Turkey "
+                      "(row_split_sector_shares.csv)")
+        for s in OSECT:
+            rows.append([base, e, i, s, str(ints[s]), basis, "estimated", src_,
+                         f"ESTIMATE: {s} {ints[s] / max(tot, 1):.4f} of the route total {bn(tot)}; {how_s}; route total: {desc}"])
+    return rows, meta
+
+
+def ch_mirror_rows(base, std, out, routes, std_mirror):
+    rows = []
+    std_m = {(r[1], r[2], r[3]): r for r in std_mirror if r[0] == base}
+    order = [(e, i) for e in CH_ECON for i in CH_ECON if e != i] + [(g, g) for g in GRP + ["ROW"]]
+    n_pub = 0
+    for (e, i) in order:
+        if out[(e, i)][1]["std"]:
+            for s in OSECT:
+                rows.append(std_m[(e, i, s)])
+            continue
+        ratio, source, note = None, None, None
+        if (e, i) in routes:
+            _, _, _, parts = routes[(e, i)]
+            cov = {m: p for m, p in parts.items() if p.published and p.exp_rep is not None}
+            tot = sum(p.value for p in parts.values())
+            cv = sum(p.value for p in cov.values())
+            if cov and cv >= 0.5 * tot:
+                ratio = sum(p.exp_rep for p in cov.values()) / cv
+                source = "data/raw/row_split_base_years.csv (member rows on both bases)"
+                note = (f"PUBLISHED reports: exporter-reported over flows.csv values of the members with an exporter report "
+                        f"({', '.join(cov)}: {bn(sum(p.exp_rep for p in cov.values()))} / {bn(cv)}, {cv / tot:.0%} of the route), "
+                        f"applied to the whole route and each sector; members whose flows.csv value is the exporter's own "
+                        f"report count with ratio 1; held constant over a run")
+                n_pub += 1
+        if ratio is None:
+            ratio = 1 / (1 + CIF_FOB_MARGIN)
+            source = "judgement (CIF/FOB margin)"
+            note = (f"ESTIMATE: CIF/FOB margin, ratio = 1/(1 + {CIF_FOB_MARGIN}) (data/SOURCES.md, mirror.csv); too few "
+                    f"exporter reports for this route, or a residual")
+        for s in OSECT:
+            rows.append([base, e, i, s, f"{ratio:.6f}", source, note])
+    return rows, n_pub
+
+
+def ch_observed_rows(base, out, routes, meta, std_obs):
+    rows = []
+    so = [r for r in std_obs if r[0] == base]
+    order = [(e, i) for e in CH_ECON for i in CH_ECON if e != i] + [(g, g) for g in GRP + ["ROW"]]
+    for (e, i) in order:
+        ints, m = out[(e, i)]
+        if m["std"]:
+            rows += [r for r in so if (r[1], r[2]) == (e, i)]
+            continue
+        tot = sum(ints.values())
+        basis, published, desc = meta[(e, i)]
+        b2 = basis if basis in ("importer_reported", "exporter_reported") else "importer_reported"
+        if published and basis in ("importer_reported", "exporter_reported"):
+            s = f"{basis}: sum of the members' published reports ({desc[:1500]})"
+        else:
+            s = f"ESTIMATE ({basis}): {desc[:1500]}"
+            if basis not in ("importer_reported", "exporter_reported"):
+                s += "; labelled importer_reported, the calibration's basis"
+        rows.append([base, e, i, str(tot), b2, s])
+        if (e, i) in routes:
+            _, _, _, parts = routes[(e, i)]
+            if basis != "exporter_reported" and all(p.published and p.exp_rep is not None for p in parts.values()):
+                v = sum(p.exp_rep for p in parts.values())
+                rows.append([base, e, i, str(int(round(v))), "exporter_reported",
+                             "exporter_reported: sum of the members' published exporter reports in data/raw/row_split_base_years.csv"])
+            if basis != "importer_reported" and all(p.published and p.imp_rep is not None for p in parts.values()):
+                v = sum(p.imp_rep for p in parts.values())
+                rows.append([base, e, i, str(int(round(v))), "importer_reported",
+                             "importer_reported: sum of the members' published importer reports in data/raw/row_split_base_years.csv"])
+    return rows
+
+
+def ch_economy_rows(base, std_econ):
+    rows = []
+    sr = {r[1]: r for r in std_econ if r[0] == base}
+    gdp = {}
+    for g in GRP:
+        tot, hows = 0.0, []
+        for m in GROUPS[g]:
+            r = rs(base, m, "", "GDP_current_USD")
+            if r is None:
+                assert m == "Taiwan" and base == 2013
+                v = TW_GDP_2013
+                hows.append(f"Taiwan ESTIMATE {bn(v)} (DGBAS; not in World Bank data)")
+            else:
+                v = val(r)
+                hows.append(f"{m} {bn(v)}" + (" (DGBAS via TradingView; not in World Bank data)" if m == "Taiwan" else ""))
+            tot += v
+        gdp[g] = (tot, "; ".join(hows))
+    gdp["ROW"] = (float(sr["ROW"][3]) - gdp["COALITION"][0] - gdp["HUBS"][0],
+                  f"the standard calibration's ROW GDP {bn(float(sr['ROW'][3]))} minus COALITION and HUBS (Taiwan's GDP is "
+                  f"subtracted although the World Bank's World total may not include it)")
+    prev = {}
+    if base == 2021:
+        for g in GRP:
+            prev[g] = sum((val(rs(2013, m, "", "GDP_current_USD")) if rs(2013, m, "", "GDP_current_USD") else TW_GDP_2013)
+                          for m in GROUPS[g])
+        w13 = val(find(GDP, year="2013", reporter="World")) - sum(val(find(GDP, year="2013", reporter=GDP_NAME[k])) for k in NAMED)
+        prev["ROW"] = w13 - prev["COALITION"] - prev["HUBS"]
+    for c in CH_ECON:
+        if c in NAMED:
+            r = list(sr[c])
+            r[6] = CH_ROLE.get(c, "")
+            rows.append(r)
+            continue
+        v, how = gdp[c]
+        if base == 2021:
+            cagr = (v / prev[c]) ** (1 / 8) - 1
+            if c == "HUBS":
+                growth = HUBS_GROWTH_2021
+                gnote = (f"2013->2021 CAGR is {cagr:.4f} (negative: lira and tenge depreciation), implausible as a forward "
+                         f"trend; ESTIMATE: {growth} (~4-5% real growth net of trend depreciation, rounded)")
+            else:
+                growth = round(cagr, 4)
+                gnote = f"growth = 2013->2021 CAGR of nominal USD GDP ({v:.4g}/{prev[c]:.4g})^(1/8)-1 (members' World Bank GDP)"
+        else:
+            growth, gn = CH_GROWTH_2013[c]
+            gnote = f"ESTIMATE: {gn}; no pre-2013 GDP in data/raw"
+        vol, vn = CH_VOL[c]
+        src_ = ("data/raw/row_split_base_years.csv [GDP_current_USD rows]: World Bank NY.GDP.MKTP.CD" if c != "ROW"
+                else "DERIVED: standard ROW minus COALITION and HUBS")
+        rows.append([base, c, CH_NAMES[c], f"{v:.0f}", f"{growth}", f"{vol}", CH_ROLE.get(c, ""), src_,
+                     f"GDP: {how}; {gnote}; gdp_volatility ESTIMATE: {vn}"])
+    return rows
+
+
+def ch_tension_rows(base):
+    rows = []
+    for a_i, a in enumerate(CH_ECON):
+        for b in CH_ECON[a_i + 1:]:
+            if a in NAMED and b in NAMED:
+                t, why = TENSION[base][(a, b)]
+            else:
+                t, why = CH_TENSION[base][(a, b)]
+            rows.append([base, a, b, f"{t}", "judgement (no data source)",
+                         f"ESTIMATE: ordinal judgement of {base} relations ({why}); calibrated to nothing after the base year"])
+    return rows
+
+
+def ch_absorption_rows(base, out, std_abs):
+    rows = []
+    sa = {(r[1], r[2]): r for r in std_abs if r[0] == base}
+    imp = {(c, s): 0 for c in CH_ECON for s in OSECT}
+    for (e, i), (ints, _) in out.items():
+        for s in OSECT:
+            imp[(i, s)] += ints[s]
+    for c in CH_ECON:
+        for s in OSECT:
+            if c in NAMED:
+                rows.append(sa[(c, s)])
+                continue
+            r = sa[("ROW", s)]
+            d_row = int(r[3])
+            tot_imp = sum(imp[(g, s)] for g in GRP + ["ROW"])
+            if c == "ROW":
+                d = d_row - sum(int(round(d_row * imp[(g, s)] / tot_imp)) for g in GRP)
+            else:
+                d = int(round(d_row * imp[(c, s)] / tot_imp))
+            rows.append([base, c, s, str(d), r[4], "standard calibration absorption.csv (ROW row) shared by imports",
+                         f"ESTIMATE: the standard calibration's ROW domestic sales of {s} ({d_row / BN:.1f}bn, itself a proxy: "
+                         f"imports x (1-mp)/mp) shared among COALITION, HUBS and ROW in proportion to their imports of the "
+                         f"sector ({imp[(c, s)] / BN:.1f}bn of {tot_imp / BN:.1f}bn); va_ratio as ROW's"])
+    return rows
+
+
+def coalition_hubs_main(STD, econ_rows, sect_rows, prior_rows_, wp_rows, abs_rows, std_obs, std_mir):
+    print(f"== coalition_hubs (bases {CH_BASES}; COALITION, HUBS and ROW replace the standard ROW)")
+    erows, frows, trows, arows, orows, mrows = [], [], [], [], [], []
+    for base in CH_BASES:
+        std = STD[base]
+        out, routes, wt_, R, C, ptot, Ttot, wmix = build_ch(base, std)
+        fr, meta = ch_flow_rows(base, std, out, routes, wt_, R, C, ptot, Ttot)
+        frows += fr
+        erows += ch_economy_rows(base, econ_rows)
+        trows += ch_tension_rows(base)
+        arows += ch_absorption_rows(base, out, abs_rows)
+        orows += ch_observed_rows(base, out, routes, meta, std_obs)
+        mr, n_pub = ch_mirror_rows(base, std, out, routes, std_mir)
+        mrows += mr
+        # sum checks: the split adds up to the standard calibration
+        f9 = std[3]
+        worst = 0
+        for X in NAMED:
+            for a, b, key in ((X, None, (X, "ROW")), (None, X, ("ROW", X))):
+                for s in OSECT:
+                    split = sum(out[(X, g)][0][s] if a else out[(g, X)][0][s] for g in GRP + ["ROW"])
+                    worst = max(worst, abs(split - f9[key][s]))
+        for s in OSECT:
+            inner = sum(out[(a, b)][0][s] for a in GRP + ["ROW"] for b in GRP + ["ROW"])
+            worst = max(worst, abs(inner - f9[("ROW", "ROW")][s]))
+        tot_ch = sum(sum(v[0].values()) for v in out.values())
+        tot_std = sum(sum(v.values()) for v in f9.values())
+        print(f"  coalition_hubs {base}: COALITION+HUBS+ROW = standard ROW on every route and sector (largest difference "
+              f"{worst} USD); all flows {bn(tot_ch)} vs standard {bn(tot_std)}; mirror: {n_pub} COALITION/HUBS routes from published member reports, the others CIF/FOB")
+        for g in GRP:
+            x = sum(sum(v[0].values()) for (e, i), v in out.items() if e == g)
+            m = sum(sum(v[0].values()) for (e, i), v in out.items() if i == g)
+            print(f"  coalition_hubs {base} {g:9s} exports {bn(x)} vs members' world exports {bn(wt_[g][0])}; imports {bn(m)} vs {bn(wt_[g][1])}")
+        gdp_ch = sum(float(r[3]) for r in erows if r[0] == base)
+        gdp_std = sum(float(r[3]) for r in econ_rows if r[0] == base)
+        print(f"  coalition_hubs {base}: GDP total {gdp_ch / 1e12:.3f}tn vs standard {gdp_std / 1e12:.3f}tn")
+    write("economies.csv", H_ECON, erows, CH_OUT)
+    write("sectors.csv", H_SECT, sect_rows, CH_OUT)
+    write("tension.csv", H_TENS, trows, CH_OUT)
+    write("priors.csv", H_PRIOR, prior_rows_, CH_OUT)
+    write("world_prices.csv", H_WP, wp_rows, CH_OUT)
+    write("flows.csv", H_FLOW, frows, CH_OUT)
+    write("absorption.csv", H_ABS, arows, CH_OUT)
+    write("observed.csv", H_OBS, orows, CH_OUT)
+    write("mirror.csv", H_MIR, mrows, CH_OUT)
+    print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows, {len(mrows)} mirror rows to {CH_OUT}")
 
 
 # ----------------------------------------------------------------------------
@@ -1704,7 +2383,12 @@ def main():
         print(f"  oil {ox / BN:.2f}bn + gas {gx / BN:.2f}bn = HS27 {(ox + gx) / BN:.2f}bn "
               f"(gas {gx / (ox + gx):.3f}; world gas share of HS27 exports from GAS_X {gas_world(base):.3f})")
         orows += observed_rows(base, f9, flows)
-        mrows += mirror_rows(base, flows)
+        mb = mirror_rows(base, flows)
+        mrows += mb
+        kinds = [("published pair ratio" if "pair ratio" in r[6] else
+                  "exporter's own report in flows.csv (ratio 1)" if "own report" in r[6] else "CIF/FOB ESTIMATE")
+                 for r in mb if r[3] == "oil"]
+        print("  mirror routes: " + ", ".join(f"{k} {kinds.count(k)}" for k in sorted(set(kinds))))
     print(f"oil + gas = former HS27 energy flow on every route: largest difference {max_diff} USD")
     write("flows.csv", H_FLOW, frows)
     imports_by_base = {b: {(c, s): 0.0 for c in ECON for s in SECT} for b in BASES}
@@ -1719,8 +2403,7 @@ def main():
     write("observed.csv", H_OBS, orows)
     write("mirror.csv", H_MIR, mrows)
     print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows, {len(mrows)} mirror rows to {OUT}")
-    if "coalition_hubs_main" in globals():
-        coalition_hubs_main(STD, econ_rows, sect_rows, prior_rows_, wp_rows, abs_rows)
+    coalition_hubs_main(STD, econ_rows, sect_rows, prior_rows_, wp_rows, abs_rows, orows, mrows)
 
 
 if __name__ == "__main__":
