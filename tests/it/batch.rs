@@ -27,7 +27,7 @@ id = "us_oil_ban"
 kind = "import_ban"
 by = "US"
 on = "RU"
-sectors = ["energy"]
+sectors = ["oil"]
 start = "2022-03"
 coverage = 1.0
 leakage = 0.05
@@ -209,12 +209,12 @@ fn invalid_variants_are_rejected_before_anything_runs() {
 
 #[test]
 fn latin_hypercube_and_points_designs_run() {
-    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.energy\"\nmin = 5.0\nmax = 12.0\n");
+    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.oil\"\nmin = 5.0\nmax = 12.0\n");
     let out = dir.path().join("lhs");
     batch(&b, &out, &[]).success();
     let v = std::fs::read_to_string(out.join("variants.csv")).unwrap();
     assert_eq!(v.lines().count(), 4, "{v}");
-    assert!(v.starts_with("variant,scenario,seed,runs,counterfactual,params.gamma,params.sigma.energy\n"));
+    assert!(v.starts_with("variant,scenario,seed,runs,counterfactual,params.gamma,params.sigma.oil\n"));
 }
 
 #[test]

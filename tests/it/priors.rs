@@ -26,15 +26,15 @@ fn band(dir: &Path, year: &str, exp: &str, imp: &str, sector: &str) -> (f64, f64
     panic!("no row {year} {exp} {imp} {sector}");
 }
 
-const BAN: &str = "[[lever]]\nid = \"ban\"\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"energy\"]\nstart = \"2022-06\"\ncoverage = { low = 0.4, high = 0.8 }\nleakage = 0\n";
+const BAN: &str = "[[lever]]\nid = \"ban\"\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"oil\"]\nstart = \"2022-06\"\ncoverage = { low = 0.4, high = 0.8 }\nleakage = 0\n";
 
 #[test]
 fn priors_widen_the_bands_and_off_gives_the_centres() {
     let dir = tempfile::tempdir().unwrap();
     let with = run(dir.path(), "with", &format!("{HEAD}{BAN}"), &["--runs", "200"]);
     let without = run(dir.path(), "without", &format!("{HEAD}[params]\npriors = false\n{BAN}"), &["--runs", "200"]);
-    let (a05, a50, a95) = band(&with, "2025", "RU", "EU", "energy");
-    let (b05, b50, b95) = band(&without, "2025", "RU", "EU", "energy");
+    let (a05, a50, a95) = band(&with, "2025", "RU", "EU", "oil");
+    let (b05, b50, b95) = band(&without, "2025", "RU", "EU", "oil");
     assert!(a95 - a05 > 2.0 * (b95 - b05), "with priors {a05:e}..{a95:e}, without {b05:e}..{b95:e}");
     assert!((a50 / b50 - 1.0).abs() < 0.15, "medians {a50:e} {b50:e}");
     // priors off is the model without priors: the same bytes as a calibration with no
@@ -62,21 +62,21 @@ fn draws_do_not_depend_on_threads_and_are_written_with_keep_runs() {
     let mut lines = params.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(header[0], "run");
-    assert!(header.contains(&"lever.ban.coverage") && header.contains(&"params.sigma.energy") && header.contains(&"params.currency_speed"), "{header:?}");
+    assert!(header.contains(&"lever.ban.coverage") && header.contains(&"params.sigma.oil") && header.contains(&"params.currency_speed"), "{header:?}");
     let col = header.iter().position(|h| *h == "lever.ban.coverage").unwrap();
     let cov: Vec<f64> = lines.map(|l| l.split(',').nth(col).unwrap().parse().unwrap()).collect();
     assert_eq!(cov.len(), 40);
     assert!(cov.iter().all(|c| (0.4..0.8).contains(c)) && cov.iter().any(|c| *c < 0.5) && cov.iter().any(|c| *c > 0.7), "{cov:?}");
     let manifest = std::fs::read_to_string(one.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"path\": \"lever.ban.coverage\"") && manifest.contains("\"distribution\": \"uniform\""), "{manifest}");
-    assert!(manifest.contains("\"path\": \"params.sigma.energy\"") && manifest.contains("\"distribution\": \"lognormal\""));
+    assert!(manifest.contains("\"path\": \"params.sigma.oil\"") && manifest.contains("\"distribution\": \"lognormal\""));
 }
 
 #[test]
 fn check_rejects_bad_priors_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &str); 6] = [
-        ("[params]\nsigma = { energy = { low = 8, high = 6 } }\n", "params.sigma.energy"),
+        ("[params]\nsigma = { oil = { low = 8, high = 6 } }\n", "params.sigma.oil"),
         ("[params]\nphi = { mean = 0.5, sd = -1 }\n", "params.phi"),
         ("[params]\nphi = { mean = 0.5, spread = 1 }\n", "unknown key `spread` in a prior"),
         ("[params]\ncurrency_speed = { low = 1 }\n", "a prior is { low = a, high = b }"),
@@ -99,7 +99,7 @@ fn a_batch_sweeps_the_centre_of_a_prior() {
     std::fs::write(
         dir.path().join("b.batch.toml"),
         "seed = 3\nruns = 30\n[[scenario]]\npath = \"s.toml\"\n[[vary]]\npath = \"lever.ban.coverage.mean\"\nvalues = [0.2, 0.9]\n\
-         [[vary]]\npath = \"params.sigma.energy.mean\"\nvalues = [5.0, 9.0]\n",
+         [[vary]]\npath = \"params.sigma.oil.mean\"\nvalues = [5.0, 9.0]\n",
     )
     .unwrap();
     let batch = dir.path().join("b.batch.toml");
@@ -110,7 +110,7 @@ fn a_batch_sweeps_the_centre_of_a_prior() {
     tradesim().args(["batch", batch.to_str().unwrap(), "-q", "--out"]).arg(dir.path().join("o")).assert().success();
     let annual = std::fs::read_to_string(dir.path().join("o").join("annual.csv")).unwrap();
     let median = |variant: &str| -> f64 {
-        let line = annual.lines().find(|l| l.starts_with(&format!("{variant},2025,RU,EU,energy,trade,"))).unwrap();
+        let line = annual.lines().find(|l| l.starts_with(&format!("{variant},2025,RU,EU,oil,trade,"))).unwrap();
         line.split(',').nth(9).unwrap().parse().unwrap()
     };
     // variants: (coverage 0.2, σ 5), (0.2, 9), (0.9, 5), (0.9, 9)

@@ -87,13 +87,15 @@ fn with_equal_growth_everywhere_every_flow_grows_exactly_with_income_and_prices_
 #[test]
 fn with_differing_growth_nothing_jumps() {
     // The shipped growth rates differ (China 8%, EU 1.6%): relative prices and currencies
-    // drift smoothly, no flow moves by more than 4% from one quarter to the next.
+    // drift smoothly, no flow moves by more than 6% from one quarter to the next (market
+    // shares drift, so now and then a firm bin, 1/16 of a route, leaves or comes back; partial
+    // adjustment spreads that over quarters).
     let (sc, init) = real(&real_header("2030-12", "world_prices = \"flat\"", ""));
     let traj = trajectory(&sc, &init, 1, |m| m.direct.clone());
-    for w in traj.windows(2) {
-        for (a, b) in w[0].iter().zip(&w[1]) {
+    for (k, w) in traj.windows(2).enumerate() {
+        for (r, (a, b)) in w[0].iter().zip(&w[1]).enumerate() {
             if *a > 1e6 {
-                assert!((b / a - 1.0).abs() < 0.04, "{a:e} → {b:e}");
+                assert!((b / a - 1.0).abs() < 0.06, "step {k} route {r}: {a:e} → {b:e}");
             }
         }
     }
@@ -103,7 +105,7 @@ fn with_differing_growth_nothing_jumps() {
 fn world_spending_equals_world_income_every_step() {
     let levers = "[[lever]]\nkind = \"capital_controls\"\nby = \"RU\"\nstart = \"2022-03\"\nshare = 0.05\n\
                   [[lever]]\nkind = \"reserve_freeze\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nshare = 0.02\n\
-                  [[lever]]\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"energy\"]\nstart = \"2022-06\"\ncoverage = 0.8\nleakage = 0.1\n\
+                  [[lever]]\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"oil\"]\nstart = \"2022-06\"\ncoverage = 0.8\nleakage = 0.1\n\
                   [[lever]]\nkind = \"financial_sanctions\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\n";
     // with noise, so flows are off their targets every step
     let text = format!("base = \"2021\"\nstart = \"2021-01\"\nend = \"2025-12\"\nruns = 1\nseed = 5\n{levers}");
