@@ -2,7 +2,7 @@
 //! does, without charts) into run/, compare its calendar-year trade with the observed values,
 //! and write backtest.csv, backtest_metrics.csv and backtest.png beside it.
 
-use super::common::{load_calibration, load_scenario};
+use super::common::load_scenario_file;
 use super::run::{default_out, run};
 use super::BadInput;
 use crate::cli::{DataArg, RunArgs};
@@ -27,8 +27,7 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     let file = args.actual.display().to_string();
     let text = std::fs::read_to_string(&args.actual).map_err(|e| BadInput(format!("{file}: cannot read observed file: {e}")))?;
     let observed = parse_observed(&text, &file).map_err(BadInput)?;
-    let cal = load_calibration(&args.data)?;
-    let (sc, _) = load_scenario(&args.scenario, &cal)?;
+    let (cal, sc, _) = load_scenario_file(&args.scenario, &args.data)?;
     let years: Vec<i32> = crate::summary::full_years(&sc).iter().map(|(y, _)| *y).collect();
     let (observed, skipped) = check_observed(observed, &file, &cal.economies, &years, args.skip_other_years).map_err(BadInput)?;
 

@@ -24,6 +24,32 @@ pub fn load_calibration(data: &DataArg) -> Result<Calibration> {
     }
 }
 
+/// The `data` key of a scenario's text: the calibration directory it runs on, relative to
+/// the scenario file (None without the key, or if the text does not parse: validation says why).
+pub fn data_key(text: &str) -> Option<String> {
+    toml::from_str::<toml::Value>(text).ok()?.get("data")?.as_str().map(str::to_owned)
+}
+
+/// The calibration a scenario file runs on: `--data DIR` if given, else the directory its
+/// `data` key names (relative to the file), else the built-in one.
+pub fn scenario_calibration(data: &DataArg, path: &Path, text: &str) -> Result<Calibration> {
+    match (&data.data, data_key(text)) {
+        (None, Some(dir)) => {
+            let d = path.parent().unwrap_or(Path::new(".")).join(&dir);
+            Calibration::from_dir(&d).map_err(|e| BadInput(format!("{}: `data = \"{dir}\"`: {e}", path.display())).into())
+        }
+        _ => load_calibration(data),
+    }
+}
+
+/// Read a scenario file and validate it against the calibration it runs on.
+pub fn load_scenario_file(path: &Path, data: &DataArg) -> Result<(Calibration, Scenario, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read scenario file: {e}", path.display())))?;
+    let cal = scenario_calibration(data, path, &text)?;
+    let sc = parse_scenario(&text, &path.display().to_string(), &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    Ok((cal, sc, text))
+}
+
 /// Read and validate a scenario file.
 pub fn load_scenario(path: &Path, cal: &Calibration) -> Result<(Scenario, String)> {
     let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read scenario file: {e}", path.display())))?;

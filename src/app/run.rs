@@ -3,7 +3,7 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_calibration, load_scenario, merge_partials, progress_bar, threads_arg};
+use super::common::{base_trade, hex, load_scenario_file, merge_partials, progress_bar, threads_arg};
 use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
@@ -29,8 +29,7 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 /// Run a scenario and write its results. Returns the result directory.
 pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
-    let cal = load_calibration(&args.data)?;
-    let (mut sc, text) = load_scenario(&args.scenario, &cal)?;
+    let (cal, mut sc, text) = load_scenario_file(&args.scenario, &args.data)?;
     if let Some(r) = args.runs {
         if r == 0 {
             return Err(BadInput("--runs must be at least 1".into()).into());

@@ -62,14 +62,21 @@ impl Model<'_> {
             self.inv_export[x] = self.inv_unit[x];
         }
         // price caps: the complying share of a capped exporter's exports is paid at most the
-        // cap, so its export price is lower by the factor f (domestic sales are not capped)
-        for &(t, s, cap, compliance) in &self.fr.caps {
-            let Some(q) = self.init.sector_series[s] else { continue };
-            let x = t * m + s;
-            let level = exp(self.log_world[q]) * self.price[x];
-            let f = 1.0 - compliance * (1.0 - cap / level).max(0.0);
-            self.price_pow[x] *= exp((1.0 - params.sigma[s]) * ln(f));
-            self.inv_export[x] /= f;
+        // cap. The buyers choose at the market price (the CES is unchanged) and pay less: the
+        // discount f is a rent the importer keeps (its wedge income), the exporter earns less,
+        // customs record what is paid. Domestic sales are not capped.
+        if !self.fr.caps.is_empty() {
+            self.export_factor.fill(1.0);
+            for &(t, s, cap, compliance) in &self.fr.caps {
+                let Some(q) = self.init.sector_series[s] else { continue };
+                let x = t * m + s;
+                let level = exp(self.log_world[q]) * self.price[x];
+                let f = 1.0 - compliance * (1.0 - cap / level).max(0.0);
+                self.export_factor[x] *= f;
+                self.inv_export[x] /= f;
+            }
+        } else if self.export_factor.iter().any(|&f| f != 1.0) {
+            self.export_factor.fill(1.0);
         }
         // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
         let Model {
@@ -77,6 +84,7 @@ impl Model<'_> {
             price_pow,
             inv_unit,
             inv_export,
+            export_factor,
             tau_pow,
             tau_kappa_pow,
             inv_tau,
@@ -216,8 +224,9 @@ impl Model<'_> {
                         pot[j] = full[j] * if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
                     }
                 }
+                let ef = export_factor[x];
                 for j in 0..n {
-                    let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
+                    let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] } * ef;
                     td[j] *= f;
                     tv[j] *= f;
                     let paid = td[j] + tv[j] * inv_kappa[j];

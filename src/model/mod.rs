@@ -108,6 +108,8 @@ pub struct Model<'a> {
     /// a price cap can make cheaper.
     inv_unit: Vec<f64>,
     inv_export: Vec<f64>,
+    /// What a capped exporter's buyers pay relative to the market price, [i][s] (1: no cap).
+    export_factor: Vec<f64>,
     /// Notional demand over capacity from the last allocation, [i][s] (relative to the
     /// economy's aggregate for domestically priced sectors when the currency agents are on).
     demand_ratio: Vec<f64>,
@@ -222,6 +224,7 @@ impl<'a> Model<'a> {
             log_currency: vec![0.0; n],
             inv_unit: vec![1.0; n * m],
             inv_export: vec![1.0; n * m],
+            export_factor: vec![1.0; n * m],
             demand_ratio: vec![1.0; n * m],
             direct: vec![0.0; routes],
             rerouted: vec![0.0; routes],

@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod firms;
 mod hand;
+mod legal;
 mod library;
 mod priors;
 mod rules;
