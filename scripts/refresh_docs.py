@@ -168,7 +168,7 @@ def backtests():
     cr = os.path.join(OUT, "backtest_crimea")
     tradesim("backtest", "scenarios/crimea_2014.toml", "--actual", "data/observed.csv", "--skip-other-years", "--runs", "200", "--out", cr)
     rows = list(csv.DictReader(open(os.path.join(cr, "backtest.csv"))))
-    later = [r for r in rows if r["year"] == "2021"]
+    later = [r for r in rows if r["year"] == "2021" and r["basis"] == "importer_reported"]
     inside = sum(r["inside_band"] == "true" for r in later)
     pick = {(r["exporter"], r["importer"]): r for r in later}
     def say(e, i):

@@ -22,6 +22,7 @@ pub enum Metric {
     RuleFired,
     Domestic,
     Currency,
+    TradeExporterReported,
 }
 
 impl Metric {
@@ -36,19 +37,20 @@ impl Metric {
             Metric::RuleFired => "rule_fired",
             Metric::Domestic => "domestic",
             Metric::Currency => "currency",
+            Metric::TradeExporterReported => "trade_exporter_reported",
         }
     }
     /// Flows add up over a year; levels are averaged; rule flags take the year's last value.
     fn annual(self) -> Annual {
         match self {
-            Metric::Trade | Metric::Transit | Metric::Domestic => Annual::Sum,
+            Metric::Trade | Metric::Transit | Metric::Domestic | Metric::TradeExporterReported => Annual::Sum,
             Metric::RuleFired => Annual::Last,
             _ => Annual::Mean,
         }
     }
     /// Values printed as whole US dollars.
     pub fn is_money(self) -> bool {
-        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp | Metric::Domestic)
+        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp | Metric::Domestic | Metric::TradeExporterReported)
     }
 }
 
@@ -143,6 +145,15 @@ pub fn series(sc: &Scenario, init: &Init, layout: &Layout) -> Vec<Series> {
     if sc.params.currency {
         for (i, name) in e.iter().enumerate() {
             out.push(Series { metric: Metric::Currency, exporter: name.clone(), importer: String::new(), sector: String::new(), slots: vec![layout.currency() + i] });
+        }
+    }
+    // the other reporting basis, for every pair, when the calibration has mirror ratios (a
+    // calibration without mirror.csv, like version 1's, has none)
+    let mirrored = init.mirror.iter().any(|&r| r != 1.0);
+    for i in (0..n).filter(|_| mirrored) {
+        for j in (0..n).filter(|&j| j != i) {
+            let slots = vec![layout.exporter_reported() + i * n + j];
+            out.push(Series { metric: Metric::TradeExporterReported, exporter: e[i].clone(), importer: e[j].clone(), sector: "all".into(), slots });
         }
     }
     out

@@ -404,6 +404,12 @@ impl<'a> Model<'a> {
         }
         out[l.domestic()..l.domestic() + m * n].copy_from_slice(&self.domestic);
         out[l.currency()..l.currency() + n].copy_from_slice(&self.currency);
+        let xr = l.exporter_reported();
+        for i in 0..n {
+            for j in 0..n {
+                out[xr + i * n + j] = (0..m).map(|s| out[l.trade() + l.route(s, i, j)] * self.init.mirror[l.route(s, i, j)]).sum();
+            }
+        }
     }
 }
 

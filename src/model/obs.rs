@@ -71,8 +71,13 @@ impl Layout {
     pub fn currency(&self) -> usize {
         self.domestic() + self.m * self.n
     }
-    pub fn len(&self) -> usize {
+    /// Recorded trade of each pair [i][j] on the exporter-reported basis (all sectors): the
+    /// importer-reported values times the base-year mirror ratios, USD per year.
+    pub fn exporter_reported(&self) -> usize {
         self.currency() + self.n
+    }
+    pub fn len(&self) -> usize {
+        self.exporter_reported() + self.n * self.n
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -96,6 +101,6 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&x| x));
-        assert_eq!(l.len(), 2 * 288 + 15 + 6 + 48 + 1 + 2 + 48 + 6);
+        assert_eq!(l.len(), 2 * 288 + 15 + 6 + 48 + 1 + 2 + 48 + 6 + 36);
     }
 }

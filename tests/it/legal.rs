@@ -80,3 +80,32 @@ fn a_scenario_runs_on_the_coalition_and_hubs_calibration_its_data_key_names() {
     std::fs::write(&sc, "base = \"2021\"\nstart = \"2021-01\"\nend = \"2023-12\"\n[[lever]]\nkind = \"treaty\"\nby = \"COALITION\"\non = \"RU\"\nstart = \"2022-03\"\n").unwrap();
     tradesim().args(["check", sc.to_str().unwrap()]).assert().code(2).stderr(predicates::str::contains("unknown economy `COALITION`"));
 }
+
+#[test]
+fn backtest_compares_each_observation_on_its_reporting_basis_and_runs_a_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    // US→RU 2021 on both bases: Russia's imports from the US (16.9 bn) and US exports to
+    // Russia (6.4 bn in Census data); data/mirror.csv has the pair's ratio
+    let obs = dir.path().join("obs.csv");
+    std::fs::write(&obs, "year,exporter,importer,value_usd,basis\n2021,US,RU,16870000000,importer_reported\n2021,US,RU,6390000000,exporter_reported\n").unwrap();
+    let out = dir.path().join("bt");
+    tradesim().args(["backtest", "scenarios/baseline_2021.toml", "--runs", "20", "-q", "--skip-other-years", "--actual"]).arg(&obs).arg("--out").arg(&out).assert().success();
+    let mut rdr = csv::Reader::from_path(out.join("backtest.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let p50 = |basis: &str| -> f64 { rows.iter().find(|r| &r[3] == basis).unwrap()[6].parse().unwrap() };
+    let ratio = p50("exporter_reported") / p50("importer_reported");
+    let mirror = std::fs::read_to_string("data/mirror.csv").unwrap();
+    let published: f64 = mirror.lines().find(|l| l.starts_with("2021,US,RU,")).unwrap().split(',').nth(4).unwrap().parse().unwrap();
+    assert!((ratio / published - 1.0).abs() < 0.01, "simulated ratio {ratio} vs mirror {published}");
+    // a suite: several scenarios, each against what it can compare, one table
+    let suite = dir.path().join("suite");
+    tradesim()
+        .args(["backtest", "scenarios/baseline_2021.toml", "scenarios/crimea_2014.toml", "--runs", "10", "-q", "--actual", "data/observed.csv", "--out"])
+        .arg(&suite)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("scenarios/crimea_2014.toml"));
+    let table = std::fs::read_to_string(suite.join("suite.csv")).unwrap();
+    assert_eq!(table.lines().count(), 3, "{table}");
+    assert!(suite.join("crimea_2014").join("backtest.csv").exists() && suite.join("baseline_2021").join("backtest.csv").exists());
+}

@@ -41,7 +41,7 @@ fn priors_widen_the_bands_and_off_gives_the_centres() {
     // priors.csv, with the lever at its prior's centre
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "world_prices.csv", "absorption.csv"] {
+    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "world_prices.csv", "absorption.csv", "mirror.csv"] {
         std::fs::copy(Path::new("data").join(f), data.join(f)).unwrap();
     }
     let centre = run(dir.path(), "centre", &format!("{HEAD}{}", BAN.replace("{ low = 0.4, high = 0.8 }", "0.6")), &["--runs", "200", "--data", data.to_str().unwrap()]);
