@@ -2,9 +2,10 @@
 """Regenerate every number README.md and docs/*.md quote, and the images in docs/img.
 
 Usage (from the repository root):
-    python3 scripts/refresh_docs.py [--skip-build] [--skip-batch] [--skip-speed]
+    python3 scripts/refresh_docs.py [--skip-build] [--skip-batch] [--skip-analysis] [--skip-speed]
 
 Runs the release binary on the shipped scenarios (each with its own seed), the shipped batch,
+the analysis designs' examples (attribution, Sobol', Morris, discover, table; docs/batch.md),
 two backtests and a speed measurement, into output/docs-refresh/, then rewrites the text
 between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` in README.md and docs/*.md
 (nothing outside those markers is touched) and copies the charts the README shows into
@@ -22,7 +23,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "output", "docs-refresh")
-BIN = os.path.join(ROOT, "target", "release", "tradesim")
+# the release binary (TRADESIM_BIN overrides, e.g. with a CARGO_TARGET_DIR elsewhere)
+BIN = os.environ.get("TRADESIM_BIN", os.path.join(ROOT, "target", "release", "tradesim"))
 RUNS = 1000
 ARGS = sys.argv[1:]
 
@@ -207,6 +209,155 @@ def batch():
     return table, answer
 
 
+def rows_of(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def usd(x):
+    return f"{float(x) / 1e9:+.1f}"
+
+
+def analysis_attribution():
+    """The shipped attribution: 7 levers, 128 subsets x 1,000 runs, timed (wall clock)."""
+    out = os.path.join(OUT, "sanctions_2022_attribution")
+    import time
+    t0 = time.time()
+    tradesim("batch", "scenarios/sanctions_2022_attribution.batch.toml", "--threads", "2", "--out", out, "-q")
+    seconds = time.time() - t0
+    rows = rows_of(os.path.join(out, "attribution.csv"))
+    players = []
+    for r in rows:
+        if r["kind"] == "shapley" and r["player"] not in players:
+            players.append(r["player"])
+    pick = {(r["indicator"], r["subject"], r["year"], r["kind"], r["player"]): r for r in rows}
+    inds = [("us_ru_trade_usd", "US+RU", "US–RU trade"), ("ru_trade_usd", "RU+all", "RU trade with the world"),
+            ("ru_trade_usd", "RU+EU", "RU–EU trade"), ("ru_trade_usd", "RU+CN", "RU–CN trade"), ("ru_gdp_usd", "RU", "RU GDP")]
+    def cell(r, share=True):
+        c = f"{usd(r['mean'])} [{usd(r['p05'])}, {usd(r['p95'])}]"
+        if share and r["share_of_total"]:
+            c += f" ({float(r['share_of_total']):.0%})"
+        return c
+    text = ""
+    for year in ("2023", "2030"):
+        text += f"\n| {year}, USD bn | none → all levers | " + " | ".join(f"`{p}`" for p in players) + " | interaction |\n"
+        text += "|---|---|" + "---|" * len(players) + "---|\n"
+        for ind, sub, label in inds:
+            none, total = pick[(ind, sub, year, "none", "")], pick[(ind, sub, year, "total", "")]
+            text += (f"| {label} | {float(none['mean']) / 1e9:.1f} → {float(pick[(ind, sub, year, 'all', '')]['mean']) / 1e9:.1f} "
+                     f"(change {cell(total, False)}) | " + " | ".join(cell(pick[(ind, sub, year, 'shapley', p)]) for p in players)
+                     + f" | {usd(pick[(ind, sub, year, 'interaction', '')]['mean'])} |\n")
+    fired = []
+    for r in rows:
+        if r["indicator"] == "rule_fired_share" and r["year"] == "2030" and r["kind"] == "shapley" and r["share_of_total"]:
+            fired.append((r["subject"], r["player"], float(r["mean"])))
+    top = {}
+    for rule, player, v in fired:
+        if rule not in top or v > top[rule][1]:
+            top[rule] = (player, v)
+    rules = "; ".join(f"`{rule}` fires in {float(pick[('rule_fired_share', rule, '2030', 'all', '')]['mean']):.0%} of runs with every lever, "
+                      f"{v:.0%} of which Shapley gives to `{player}`" for rule, (player, v) in sorted(top.items()))
+    return f"""**Worked example: which of the 2022 sanctions did the damage?**
+`tradesim batch scenarios/sanctions_2022_attribution.batch.toml` (each of the seven levers of
+`sanctions_2022.toml` a player; 2⁷ = 128 subsets × 1,000 runs on one seed = 128,000 runs;
+rules in every subset). Mean Shapley value per lever, [90% band over runs] and (share of
+the mean change); USD bn, change from the run with no lever:
+{text}
+Rules (`rule_fired_share`, 2030): {rules}.
+Speed: the whole batch took **{seconds:.0f} s** on 2 threads of this shared 2-core machine
+(`scripts/refresh_docs.py` times it; 128,000 runs of about 1.5 ms each per thread are 96 s of
+simulation on 2 threads, so the issue's target of a minute is not met: see below)."""
+
+
+def analysis_ishigami():
+    out = sh("cargo", "test", "--test", "it", "analysis::sobol_indices_of_ishigami", "--", "--nocapture")
+    lines = [l for l in out.splitlines() if l.startswith("x") and "S1" in l]
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def index_table(path, cols, fmt_cell, inds):
+    rows = rows_of(path)
+    params = []
+    for r in rows:
+        if r["parameter"] not in params:
+            params.append(r["parameter"])
+    pick = {(r["indicator"], r["subject"], r["parameter"]): r for r in rows}
+    year = rows[0]["year"]
+    t = f"| {year} | " + " | ".join(f"`{p}`" for p in params) + " |\n|---|" + "---|" * len(params) + "\n"
+    for ind, sub, label in inds:
+        t += f"| {label} | " + " | ".join(fmt_cell(pick[(ind, sub, p)], ind) for p in params) + " |\n"
+    return t
+
+
+SENS_INDS = [("us_ru_trade_usd", "US+RU", "US–RU trade"), ("ru_trade_usd", "RU+EU", "RU–EU trade"),
+             ("rule_fired_share", "us_normalizes", "US normalises (share of runs)"), ("rule_fired_share", "eu_normalizes", "EU normalises (share of runs)")]
+
+
+def analysis_sobol():
+    out = os.path.join(OUT, "sanctions_2022_sobol")
+    tradesim("batch", "scenarios/sanctions_2022_sobol.batch.toml", "--threads", "2", "--out", out, "-q")
+    def cell(r, ind):
+        if not r["S1"]:
+            return "–"
+        return f"S1 {float(r['S1']):.2f} ± {float(r['S1_conf']):.2f}, ST {float(r['ST']):.2f} ± {float(r['ST_conf']):.2f}"
+    t = index_table(os.path.join(out, "sobol.csv"), None, cell, SENS_INDS)
+    return f"""**Worked example: which uncertain number drives normalisation?**
+`tradesim batch scenarios/sanctions_2022_sobol.batch.toml`: γ in [0.5, 2], the EU's alignment
+probability in [0.5, 1], and the oil and gas trade elasticities from their priors, on
+`sanctions_2022_normalize.toml`; 64 base samples × 6 = 384 variants × 100 runs. Sobol' indices
+of the means over runs in 2030, ± the 95% bootstrap half-width (sobol.csv):
+
+{t}"""
+
+
+def analysis_morris():
+    out = os.path.join(OUT, "sanctions_2022_morris")
+    tradesim("batch", "scenarios/sanctions_2022_morris.batch.toml", "--threads", "2", "--out", out, "-q")
+    def cell(r, ind):
+        k = 1e9 if ind.endswith("_usd") else 1.0
+        return f"mu* {float(r['mu_star']) / k:.3g} ± {float(r['mu_star_conf']) / k:.2g}, σ {float(r['sigma']) / k:.3g}"
+    t = index_table(os.path.join(out, "morris.csv"), None, cell, SENS_INDS)
+    return f"""**Worked example, screening:** `tradesim batch scenarios/sanctions_2022_morris.batch.toml`
+(the same four parameters, 20 trajectories × 5 = 100 variants × 100 runs). mu* and σ in 2030
+(trade in USD bn, shares of runs as fractions; morris.csv):
+
+{t}"""
+
+
+def analysis_discover():
+    src = os.path.join(OUT, "sanctions_2022_sobol")
+    line = tradesim("discover", src, "--outcome", "rule.us_normalizes.fired", "--above", "0.5").strip().splitlines()
+    box = rows_of(os.path.join(src, "discover_rule_us_normalizes_fired", "prim_box.csv"))
+    restricted = [r for r in box if r["restricted"] == "true"]
+    lims = "; ".join(f"`{r['dimension']}` from {float(r['lower']):.3g} to {float(r['upper']):.3g} (data {float(r['data_min']):.3g} to {float(r['data_max']):.3g})" for r in restricted)
+    return f"""**Worked example: under which conditions does the US normalise?** On the 384 variants of
+the Sobol' batch above, a variant is a case when the US lifted its sanctions in more than half
+of its runs: `tradesim discover output/sanctions_2022_sobol --outcome rule.us_normalizes.fired --above 0.5`
+prints
+
+```
+{chr(10).join(l.replace(OUT + '/', 'output/') for l in line)}
+```
+
+The box restricts {len(restricted)} of the 4 dimensions: {lims or 'none'}; coverage
+{float(box[0]['coverage']):.2f}, density {float(box[0]['density']):.2f}."""
+
+
+def analysis_table():
+    out = os.path.join(OUT, "interdependence_table")
+    tradesim("batch", "scenarios/interdependence_table.batch.toml", "--threads", "2", "--out", out, "-q")
+    variants = rows_of(os.path.join(out, "variants.csv"))
+    share = {(r["variant"], r["subject"]): float(r["mean"]) for r in rows_of(os.path.join(out, "indicators.csv")) if r["indicator"] == "rule_fired_share"}
+    t = "| variant | γ | EU aligns with p | US normalised by 2030 | EU normalised |\n|---|---|---|---|---|\n"
+    for v in variants:
+        t += f"| {v['variant']} | {v['params.gamma']} | {v['rule.eu_aligns.probability']} | {share[(v['variant'], 'us_normalizes')]:.1%} | {share[(v['variant'], 'eu_normalizes')]:.1%} |\n"
+    return f"""**Worked example:** `tradesim batch scenarios/interdependence_table.batch.toml` (six rows of
+`scenarios/interdependence_table.csv`, 1,000 runs each): share of runs that normalised
+(indicators.csv):
+
+{t}"""
+
+
 def speed():
     rates = {1: [], 2: []}
     for _ in range(3):
@@ -238,6 +389,13 @@ def main():
         table, answer = batch()
         replace_block("docs/batch.md", "answer", table)
         replace_block("README.md", "batch-answer", answer)
+    if "--skip-analysis" not in ARGS:
+        replace_block("docs/batch.md", "attribution", analysis_attribution())
+        replace_block("docs/batch.md", "sobol", analysis_sobol())
+        replace_block("docs/batch.md", "morris", analysis_morris())
+        replace_block("docs/batch.md", "discover", analysis_discover())
+        replace_block("docs/batch.md", "table", analysis_table())
+        replace_block("docs/batch.md", "ishigami", analysis_ishigami())
     if "--skip-speed" not in ARGS:
         replace_block("README.md", "speed", speed())
     print("done: review `git diff` and commit with the change that moved the numbers")

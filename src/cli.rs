@@ -51,10 +51,22 @@ pub enum Command {
         data: DataArg,
     },
     /// Run a batch experiment: every variant of one or more scenarios over a design of
-    /// parameter values (grid, points or Latin hypercube), and write variants.csv,
-    /// summary.csv, annual.csv (with a leading `variant` column), indicators.csv and
-    /// manifest.json to output/<batch-file-stem>/ (or --out). See docs/batch.md.
+    /// parameter values (grid, points, Latin hypercube, a table from a CSV), and write
+    /// variants.csv, summary.csv, annual.csv (with a leading `variant` column), indicators.csv
+    /// and manifest.json to output/<batch-file-stem>/ (or --out). The analysis designs add
+    /// their file: `attribution` (Shapley values of lever groups over every subset, same
+    /// seed: attribution.csv), `sobol` (Saltelli sampling, first-order and total indices with
+    /// bootstrap intervals: sobol.csv), `morris` (elementary effects: morris.csv). See
+    /// docs/batch.md.
     Batch(BatchArgs),
+    /// Scenario discovery on a batch result (any design with numeric varied parameters):
+    /// PRIM boxes in the space of the varied parameters that hold the variants where the
+    /// outcome happens. Peels a box down from all variants (the coverage/density trade-off),
+    /// chooses the box with the most coverage among those of at least --threshold density,
+    /// pastes it, and writes prim_trajectory.csv, prim_box.csv (the chosen box's limits and
+    /// which dimensions it restricts) and prim.png to DIR/discover_<outcome> (or --out).
+    /// See docs/batch.md.
+    Discover(DiscoverArgs),
     /// Combine the output directories of a sharded batch (`batch --shard K/N`) into the
     /// files an unsharded batch writes (byte for byte).
     Merge(MergeArgs),
@@ -144,6 +156,40 @@ pub struct BatchArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub data: DataArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Batch result directory (with variants.csv and indicators.csv).
+    pub dir: PathBuf,
+    /// The outcome per variant: `rule.<id>.fired` (the share of runs in which the rule fired
+    /// by the end year), or `<indicator>[.<subject>][.<stat>]` from indicators.csv (stat: mean,
+    /// p05, p25, p50, p75 or p95; default mean), e.g. `us_ru_trade_usd.p50` with --below.
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: String,
+    /// A variant is a case of interest when the outcome is above this value (else the outcome
+    /// itself, which must then lie in [0, 1], is the weight of the case).
+    #[arg(long, value_name = "X", conflicts_with = "below")]
+    pub above: Option<f64>,
+    /// A variant is a case of interest when the outcome is below this value.
+    #[arg(long, value_name = "X")]
+    pub below: Option<f64>,
+    /// The chosen box has at least this density (share of cases of interest inside it);
+    /// among those, the one with the most coverage. None reaches it: the densest box.
+    #[arg(long, value_name = "D", default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Share of the box's points one peeling (or pasting) step moves.
+    #[arg(long, value_name = "A", default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Peeling stops before the box holds less than this share of the variants.
+    #[arg(long, value_name = "M", default_value_t = 0.05)]
+    pub min_mass: f64,
+    /// Output directory (default: DIR/discover_<outcome>). Replaced as a whole.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing (the files are still written).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,14 @@ pub fn design_rng(seed: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Generator of a batch's analysis (the bootstrap resamples of sensitivity indices) seeded with the batch seed; a stream of its own, apart from
+/// every run's and from the design's.
+pub fn analysis_rng(seed: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(u64::MAX - 1);
+    rng
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

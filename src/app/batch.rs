@@ -4,10 +4,11 @@
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.
 
+use super::analysis::{self, Analysis};
 use super::common::{data_key, hex, load_calibration, merge_partials, progress_bar, threads_arg};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
-use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
+use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Design, Variant};
 use crate::calibration::Calibration;
 use crate::cli::{BatchArgs, DataArg};
 use crate::ensemble::Workers;
@@ -18,8 +19,10 @@ use crate::output::batch_report;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
 use crate::output::reader::BatchData;
+use crate::output::analysis::{values_path, write_values, ValuesHeader};
 use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
+use crate::run_values::RunValues;
 use crate::scenario::{parse_scenario, Scenario};
 use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
 use anyhow::{Context, Result};
@@ -42,6 +45,10 @@ pub(super) struct Loaded {
     /// Per variant: the same with all levers and rules removed, if the entry asks for it.
     counterfactuals: Vec<Option<Scenario>>,
     runs: Vec<u32>,
+    /// variants.csv's columns after the fixed ones: the varied paths (an attribution's players).
+    columns: Vec<String>,
+    /// What the analysis designs need after the runs.
+    analysis: Analysis,
 }
 
 /// Read the batch file and its scenarios into a plan.
@@ -57,6 +64,7 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
             .map_err(|err| BadInput(format!("{}: scenario `{}`: cannot read {}: {err} (paths are relative to the batch file)", path.display(), e.path, p.display())))?;
         scenarios.push((e.path.clone(), t));
     }
+    let inputs = analysis::read_inputs(&batch, path, dir)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "batch".into());
     let stem = stem.strip_suffix(".batch").unwrap_or(&stem).to_owned();
     // `--data`, else the calibration the scenarios name with their `data` key (one for all)
@@ -80,7 +88,11 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
             keys.into_iter().next().flatten()
         }
     };
-    let fingerprint = hex(&Sha256::digest(serde_json::to_vec(&(&text, &scenarios, args.runs, args.seed, &data))?));
+    let fingerprint = if inputs.is_empty() {
+        hex(&Sha256::digest(serde_json::to_vec(&(&text, &scenarios, args.runs, args.seed, &data))?))
+    } else {
+        hex(&Sha256::digest(serde_json::to_vec(&(&text, &scenarios, args.runs, args.seed, &data, &inputs))?))
+    };
     Ok(Plan {
         format: 1,
         fingerprint,
@@ -92,6 +104,7 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
         seed_override: args.seed,
         data,
         shard,
+        inputs,
     })
 }
 
@@ -109,7 +122,8 @@ fn to_scenario(doc: &toml::Value, label: &str, uni: &crate::scenario::Universe) 
 
 /// Parse the batch, apply every design point and validate every variant.
 pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
-    let batch = parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
+    let mut batch = parse_batch(&plan.batch_text, &plan.batch_file).map_err(BadInput)?;
+    analysis::fill_table(&mut batch, plan).map_err(BadInput)?;
     let uni = cal.universe();
     let seed = plan.seed_override.unwrap_or(batch.seed);
     let paths: Vec<&str> = batch.vary.iter().map(|v| v.path.as_str()).collect();
@@ -125,11 +139,12 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     if !problems.is_empty() {
         return Err(BadInput(format!("{}: {}", plan.batch_file, problems.join("\n"))).into());
     }
-    let variants = batch.variants();
+    let (variants, columns, analysis) = analysis::variants(&batch, &docs, seed, |e| to_scenario(&docs[e], &batch.entries[e].path, &uni))
+        .map_err(|e| BadInput(format!("{}: {e}", plan.batch_file)))?;
     let (mut scenarios, mut counterfactuals, mut runs) = (Vec::new(), Vec::new(), Vec::new());
     for v in &variants {
         let entry = &batch.entries[v.entry];
-        let mut doc = docs[v.entry].clone();
+        let mut doc = analysis.doc(&docs[v.entry], v.id);
         for (vary, value) in batch.vary.iter().zip(&v.values) {
             overrides::apply(&mut doc, &vary.path, value).map_err(BadInput)?;
         }
@@ -143,7 +158,8 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
             }
         };
         let n = plan.runs_override.or(batch.runs).unwrap_or(sc.runs);
-        let s = variant_seed(seed, v.id as u64);
+        // the analysis designs run every variant of an entry on the entry's seed
+        let s = variant_seed(seed, if batch.design.common_seed() { v.entry } else { v.id } as u64);
         let with = |mut sc: Scenario| {
             sc.runs = n;
             sc.seed = s;
@@ -167,7 +183,7 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     if !problems.is_empty() {
         return Err(BadInput(format!("{}: a variant is not a valid scenario; nothing was run\n{}", plan.batch_file, problems.join("\n"))).into());
     }
-    Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs })
+    Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs, columns, analysis })
 }
 
 fn block_range(block: u32, b: u32, runs: u32) -> std::ops::Range<u64> {
@@ -175,13 +191,33 @@ fn block_range(block: u32, b: u32, runs: u32) -> std::ops::Range<u64> {
     start..((b as u64 + 1) * block as u64).min(runs as u64)
 }
 
+/// A variant's per-run values (an attribution's), with the runs they belong to.
+type RunRows = Vec<(u64, Vec<f64>)>;
+
+/// A finished variant: its state, and its per-run values if the design keeps them.
+type Finished = (StateHeader, Vec<u8>, Option<(ValuesHeader, Vec<f64>)>);
+
+/// Whether variant v keeps its full summary (the analysis designs keep few).
+fn keeps_summary(l: &Loaded, v: usize) -> bool {
+    l.batch.design.keeps_summary(v, l.variants.len())
+}
+
+/// How variant v's per-run values are taken, if its design keeps them (an attribution's, with
+/// the rules of the full set).
+fn run_values(l: &Loaded, v: usize, init: &crate::model::Init, pre: &Prepared) -> Option<RunValues> {
+    let rule_ids: Vec<String> = l.scenarios.last()?.rules.iter().map(|r| r.id.clone()).collect();
+    matches!(l.analysis, Analysis::Attribution(_)).then(|| RunValues::new(&l.scenarios[v], init, &pre.layout, &rule_ids))
+}
+
 /// Run one variant's blocks; None if stopped (nothing of it is kept).
-fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Calibration, mut progress: impl FnMut(u64)) -> Result<Option<(StateHeader, Vec<u8>)>> {
+fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Calibration, mut progress: impl FnMut(u64)) -> Result<Option<Finished>> {
     let sc = &l.scenarios[v];
     let init = cal.init(sc.base);
     let pre = Prepared::new(sc, &init);
-    let empty = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
-    let mut states: Vec<(BufferedSummary, Indicators)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.0.clone()), empty.1.clone())).collect();
+    let keep = keeps_summary(l, v);
+    let values = run_values(l, v, &init, &pre);
+    let empty = (Summary::new(sc, &init, &pre.layout), (Indicators::new(sc, &init, &pre.layout), RunRows::new()));
+    let mut states: Vec<(BufferedSummary, (Indicators, RunRows))> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.0.clone()), empty.1.clone())).collect();
     let cf = l.counterfactuals[v].as_ref().map(|c| {
         let ci = cal.init(c.base);
         let cp = Prepared::new(c, &ci);
@@ -199,9 +235,16 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             sc.seed,
             range.clone(),
             &mut states,
-            |(s, i), _, obs| {
-                s.add_run(obs);
+            |(s, (i, rows)), r, obs| {
+                if keep {
+                    s.add_run(obs);
+                }
                 i.add_run(obs);
+                if let Some(rv) = &values {
+                    let mut row = Vec::with_capacity(rv.width());
+                    rv.values(obs, &mut row);
+                    rows.push((r, row));
+                }
             },
             |_, d| progress(done + d),
             stop,
@@ -211,7 +254,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
         }
         done += got;
         if let Some((c, ci, cp)) = &cf {
-            let got = workers.accumulate(c, ci, cp, c.seed, range, &mut states, |(_, i), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop);
+            let got = workers.accumulate(c, ci, cp, c.seed, range, &mut states, |(_, (i, _)), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop);
             if got < want {
                 return Ok(None);
             }
@@ -219,10 +262,13 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             cf_runs += got;
         }
     }
-    let (summary, ind) = merge_partials(workers, states, empty, Indicators::merge);
+    let (summary, (ind, mut rows)) = merge_partials(workers, states, empty, |(a, ra), (b, rb)| {
+        a.merge(b);
+        ra.extend(rb.iter().cloned());
+    });
     let mut body = Vec::new();
     let mut count = 0;
-    for sk in summary.sketches().chain(ind.sketches()) {
+    for sk in summary.sketches().filter(|_| keep).chain(ind.sketches()) {
         sk.encode(&mut body);
         count += 1;
     }
@@ -234,7 +280,18 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
         counterfactual_runs: cf_runs,
         sketches: count,
     };
-    Ok(Some((header, body)))
+    let values = values.map(|rv| {
+        rows.sort_by_key(|r| r.0);
+        let vh = ValuesHeader {
+            fingerprint: l.plan.fingerprint.clone(),
+            variant: v,
+            blocks: blocks.to_vec(),
+            runs: blocks.iter().map(|&b| block_range(l.batch.block, b, sc.runs).count() as u32).collect(),
+            width: rv.width(),
+        };
+        (vh, rows.into_iter().flat_map(|r| r.1).collect())
+    });
+    Ok(Some((header, body, values)))
 }
 
 pub fn batch(args: &BatchArgs) -> Result<()> {
@@ -318,7 +375,11 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
                 b.set_position(done_runs + d);
             }
         })?;
-        let Some((header, body)) = result else { break };
+        let Some((header, body, values)) = result else { break };
+        // the values first: a state file on disk means its variant is complete
+        if let Some((vh, vals)) = values {
+            write_values(&values_path(&dest, v, shard), &vh, &vals)?;
+        }
         write_state(&path, &header, &body)?;
         done_runs += weight(v, blocks);
         done_variants += 1;
@@ -393,12 +454,14 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
 
-    let vary: Vec<&str> = l.batch.vary.iter().map(|v| v.path.as_str()).collect();
+    let vary: Vec<&str> = l.columns.iter().map(String::as_str).collect();
     let mut variants_csv = CsvFile::create(&out.join("variants.csv"), &[&["variant", "scenario", "seed", "runs", "counterfactual"][..], &vary].concat())?;
     let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
     let mut annual_csv = CsvFile::create(&out.join("annual.csv"), &summary_header())?;
     let mut indicators_csv = CsvFile::create(&out.join("indicators.csv"), &INDICATOR_HEADER)?;
+    let mut means = Vec::new();
     for v in &l.variants {
+        let keep = keeps_summary(l, v.id);
         let sc = &l.scenarios[v.id];
         let init = cal.init(sc.base);
         let pre = Prepared::new(sc, &init);
@@ -408,7 +471,7 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
             let (mut s, mut i) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
             let mut input = body.as_slice();
             let mut count = 0;
-            for sk in s.sketches_mut().chain(i.sketches_mut()) {
+            for sk in s.sketches_mut().filter(|_| keep).chain(i.sketches_mut()) {
                 *sk = Sketch::decode(&mut input).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
                 count += 1;
             }
@@ -423,8 +486,13 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         let mut rec = vec![v.id.to_string(), l.batch.entries[v.entry].path.clone(), sc.seed.to_string(), sc.runs.to_string(), cf.to_string()];
         rec.extend(v.values.iter().map(overrides::show));
         variants_csv.row(rec)?;
-        write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
+        if keep {
+            write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
+        }
         write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
+        if !matches!(l.analysis, Analysis::None) {
+            means.push(analysis::indicator_means(&ind, &init.economies));
+        }
     }
     for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
         f.finish()?;
@@ -433,7 +501,12 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
     // Charts and the page, drawn from the files just written (as `run` does), into
     // charts.partial/ and then moved over any earlier charts/ (no stale charts are left).
     let seed = l.plan.seed_override.unwrap_or(l.batch.seed);
-    let design = format!("{:?}", l.batch.design).to_lowercase();
+    let design = match &l.batch.design {
+        Design::Grid | Design::Points | Design::Lhs { .. } => format!("{:?}", l.batch.design).to_lowercase(),
+        d => d.name().to_owned(),
+    };
+    let state_files: BTreeMap<usize, Vec<PathBuf>> = by_variant.iter().map(|(v, s)| (*v, s.iter().map(|(p, _)| p.clone()).collect())).collect();
+    let (analysis_files, analysis_html) = analysis::write(&l.analysis, &l.batch, seed, &l.runs, &state_files, &means, l.scenarios.last(), cal, out)?;
     let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
     let (tmp, charts_dir) = (out.join("charts.partial"), out.join("charts"));
     for d in [&tmp, &charts_dir] {
@@ -441,7 +514,8 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
             std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
         }
     }
-    let drawn = charts::batch::draw_sweep(&data, &tmp, Format::Png)?;
+    let mut drawn = if matches!(l.analysis, Analysis::Attribution(_)) { Vec::new() } else { charts::batch::draw_sweep(&data, &tmp, Format::Png)? };
+    drawn.extend(charts::analysis::draw(out, &tmp, Format::Png)?);
     if tmp.exists() {
         std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
     }
@@ -455,8 +529,9 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         env!("CARGO_PKG_VERSION"),
         l.plan.batch_file
     );
-    batch_report::write_index(out, &l.batch.name, &l.batch.description, &meta, &data, &drawn)?;
+    batch_report::write_index_with(out, &l.batch.name, &l.batch.description, &meta, &data, &drawn, &analysis_html)?;
     let mut files: Vec<String> = ["variants.csv", "summary.csv", "annual.csv", "indicators.csv", "manifest.json"].map(String::from).to_vec();
+    files.extend(analysis_files);
     files.extend(drawn.into_iter().map(|c| c.file));
     files.push("index.html".into());
     let manifest = BatchManifest {
@@ -470,7 +545,11 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         runs_per_variant: l.runs.clone(),
         block: l.batch.block,
         quantile_relative_error: ALPHA,
-        seeds: "variant seed = rng::variant_seed(batch seed, variant) (SplitMix64); run r of a variant uses rng::run_rng(variant seed, r)".into(),
+        seeds: if l.batch.design.common_seed() {
+            "common random numbers: every variant of scenario entry e uses the seed rng::variant_seed(batch seed, e) (SplitMix64); run r of a variant uses rng::run_rng(that seed, r)".into()
+        } else {
+            "variant seed = rng::variant_seed(batch seed, variant) (SplitMix64); run r of a variant uses rng::run_rng(variant seed, r)".into()
+        },
         indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
         files,

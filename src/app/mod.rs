@@ -3,11 +3,13 @@
 //! command uses are in `common.rs`. Errors carry context for the user; bad input is marked so
 //! `main` exits with code 2.
 
+mod analysis;
 mod backtest;
 mod batch;
 mod check;
 mod common;
 mod compare;
+mod discover;
 mod list;
 mod merge;
 mod plot;
@@ -40,6 +42,7 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Plot(args) => plot::plot(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Batch(args) => batch::batch(&args),
+        Command::Discover(args) => discover::discover(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Solve(args) => solve::run(&args),
     }

@@ -1,6 +1,8 @@
-//! A batch's design points (grid, explicit points, Latin hypercube) and its variants: every
-//! scenario entry with every point applied, in id order. Pure: the Latin hypercube draws from
-//! `rng::design_rng(batch seed)`.
+//! A batch's design points (grid, explicit points, Latin hypercube; a table's rows; Saltelli
+//! and Morris points in the unit cube, mapped to values by `sensitivity::to_values`) and its
+//! variants: every scenario entry with every point applied, in id order. Pure: the Latin
+//! hypercube and Morris' trajectories draw from `rng::design_rng(batch seed)`. An
+//! attribution's variants are the subsets of its players (`attribution::plan`).
 
 use super::{Batch, Design, Variant};
 use crate::rng::design_rng;
@@ -19,7 +21,14 @@ impl Batch {
                 }
                 pts
             }
-            Design::Points => {
+            Design::Sobol { samples } => super::sensitivity::saltelli(*samples, self.vary.len()).into_iter().map(unit_values).collect(),
+            Design::Morris { trajectories, levels } => {
+                let mut rng = design_rng(self.seed);
+                super::sensitivity::morris(*trajectories, *levels, self.vary.len(), &mut rng).points.into_iter().map(unit_values).collect()
+            }
+            // the subsets of the players, made with the scenario's levers (`attribution::plan`)
+            Design::Attribution { .. } => vec![Vec::new()],
+            Design::Points | Design::Table { .. } => {
                 let n = self.vary.first().map_or(1, |v| v.values.len());
                 (0..n).map(|k| self.vary.iter().map(|v| v.values[k].clone()).collect()).collect()
             }
@@ -41,6 +50,14 @@ impl Batch {
         }
     }
 
+    /// The Morris trajectories of a morris batch (the order of its points), else None.
+    pub fn morris(&self) -> Option<super::sensitivity::Morris> {
+        match &self.design {
+            Design::Morris { trajectories, levels } => Some(super::sensitivity::morris(*trajectories, *levels, self.vary.len(), &mut design_rng(self.seed))),
+            _ => None,
+        }
+    }
+
     /// Every variant, in id order.
     pub fn variants(&self) -> Vec<Variant> {
         let points = self.points();
@@ -52,6 +69,11 @@ impl Batch {
         }
         out
     }
+}
+
+/// A point in the unit cube as design values (floats in [0, 1]).
+fn unit_values(p: Vec<f64>) -> Vec<toml::Value> {
+    p.into_iter().map(toml::Value::Float).collect()
 }
 
 #[cfg(test)]

@@ -1,10 +1,16 @@
 //! Batch files: the file as written (a raw serde mirror), then a validated `Batch` with its
 //! scenarios, varied paths and design; the units of work (variant, block of runs) and how
 //! shards split them. The design points and variants are in `design`, the dotted-path
-//! overrides that make a variant's scenario document in `overrides`. Pure: no IO, no threads.
+//! overrides that make a variant's scenario document in `overrides`; the analysis designs in
+//! `attribution` (Shapley values over lever subsets), `sensitivity` (Sobol' indices from
+//! Saltelli samples, Morris elementary effects) and `table` (a design read from a CSV). Pure:
+//! no IO, no threads.
 
+pub mod attribution;
 pub mod design;
 pub mod overrides;
+pub mod sensitivity;
+pub mod table;
 
 use serde::Deserialize;
 
@@ -22,10 +28,30 @@ pub struct RawBatch {
     pub block: Option<i64>,
     pub design: Option<String>,
     pub samples: Option<i64>,
+    /// attribution: permutations sampled beyond `attribution::MAX_EXACT` groups.
+    pub permutations: Option<i64>,
+    /// morris: trajectories and grid levels.
+    pub trajectories: Option<i64>,
+    pub levels: Option<i64>,
+    /// table: the CSV of variants, relative to the batch file.
+    pub table: Option<String>,
     #[serde(default)]
     pub scenario: Vec<RawEntry>,
     #[serde(default)]
     pub vary: Vec<RawVary>,
+    #[serde(default)]
+    pub group: Vec<RawGroup>,
+}
+
+/// One `[[group]]` table (attribution): levers (and rules) that count as one player.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub levers: Vec<String>,
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// One `[[scenario]]` table.
@@ -45,6 +71,8 @@ pub struct RawVary {
     pub values: Option<Vec<toml::Value>>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// sobol, morris: sample the parameter from its prior (the scenario's or the calibration's).
+    pub prior: Option<bool>,
 }
 
 /// How the parameter values are combined into design points.
@@ -57,6 +85,57 @@ pub enum Design {
     /// Latin hypercube: `samples` points, each parameter's [min, max] cut into `samples`
     /// equal strata, one point per stratum, strata paired at random (seeded).
     Lhs { samples: usize },
+    /// Shapley attribution: every subset of the players (groups of levers, or each lever) run
+    /// on the same seed, up to `attribution::MAX_EXACT` players; sampled permutations beyond.
+    Attribution { groups: Vec<Group>, permutations: usize },
+    /// Saltelli's scheme for first-order and total Sobol' indices: `samples` base points,
+    /// each with its d+1 companions (d + 2 points each).
+    Sobol { samples: usize },
+    /// Morris' elementary effects: `trajectories` one-at-a-time paths on a grid of `levels`.
+    Morris { trajectories: usize, levels: usize },
+    /// Variants read from a CSV, one column per dotted path (`table::fill` puts them in `vary`).
+    Table { file: String },
+}
+
+impl Design {
+    /// The design's name as batch files write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::Points => "points",
+            Design::Lhs { .. } => "lhs",
+            Design::Attribution { .. } => "attribution",
+            Design::Sobol { .. } => "sobol",
+            Design::Morris { .. } => "morris",
+            Design::Table { .. } => "table",
+        }
+    }
+
+    /// Whether every variant of a scenario entry runs on the entry's seed (common random
+    /// numbers, so differences between variants are the parameters', not the draws'): the
+    /// analysis designs. The others give each variant its own seed.
+    pub fn common_seed(&self) -> bool {
+        matches!(self, Design::Attribution { .. } | Design::Sobol { .. } | Design::Morris { .. })
+    }
+
+    /// Whether each variant keeps its full summary (summary.csv, annual.csv): not for the
+    /// analysis designs, whose hundreds of variants are read through their indicators (and,
+    /// for attribution, their per-run values); attribution keeps the empty and the full set.
+    pub fn keeps_summary(&self, variant: usize, variants: usize) -> bool {
+        match self {
+            Design::Attribution { .. } => variant == 0 || variant + 1 == variants,
+            Design::Sobol { .. } | Design::Morris { .. } => false,
+            _ => true,
+        }
+    }
+}
+
+/// A player of an attribution: levers and rules (by id) switched on and off together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub levers: Vec<String>,
+    pub rules: Vec<String>,
 }
 
 /// A scenario the batch varies.
@@ -74,6 +153,8 @@ pub struct Vary {
     pub path: String,
     pub values: Vec<toml::Value>,
     pub range: Option<(f64, f64)>,
+    /// Sampled from the parameter's prior (sobol, morris).
+    pub prior: bool,
 }
 
 /// A validated batch file.
@@ -137,27 +218,89 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
             None => problems.push(format!("`scenario[{i}].path`: missing; the scenario file, relative to the batch file")),
         }
     }
+    let count = |v: Option<i64>, key: &str, default: Option<usize>, lo: i64, hi: i64, problems: &mut Vec<String>| -> usize {
+        match (v, default) {
+            (Some(n), _) if (lo..=hi).contains(&n) => n as usize,
+            (Some(n), d) => {
+                problems.push(format!("`{key}`: {n} is out of range; allowed: {lo} to {hi}"));
+                d.unwrap_or(lo as usize)
+            }
+            (None, Some(d)) => d,
+            (None, None) => {
+                problems.push(format!("`{key}`: missing; the {} design needs it", raw.design.as_deref().unwrap_or("grid")));
+                lo as usize
+            }
+        }
+    };
     let design = match raw.design.as_deref() {
         None | Some("grid") => Design::Grid,
         Some("points") => Design::Points,
-        Some("lhs") => match raw.samples {
-            Some(n) if (1..=1_000_000).contains(&n) => Design::Lhs { samples: n as usize },
-            Some(n) => {
-                problems.push(format!("`samples`: {n} is out of range; allowed: 1 to 1000000"));
-                Design::Lhs { samples: 1 }
+        Some("lhs") => Design::Lhs { samples: count(raw.samples, "samples", None, 1, 1_000_000, &mut problems) },
+        Some("sobol") => Design::Sobol { samples: count(raw.samples, "samples", None, 2, 1 << 20, &mut problems) },
+        Some("morris") => Design::Morris {
+            trajectories: count(raw.trajectories, "trajectories", Some(10), 2, 100_000, &mut problems),
+            levels: count(raw.levels, "levels", Some(4), 2, 100, &mut problems),
+        },
+        Some("attribution") => {
+            let mut groups = Vec::new();
+            for (i, g) in raw.group.iter().enumerate() {
+                match &g.name {
+                    Some(n) if !n.is_empty() => {
+                        if groups.iter().any(|x: &Group| &x.name == n) {
+                            problems.push(format!("`group[{i}].name`: `{n}` names two groups"));
+                        }
+                        if g.levers.is_empty() && g.rules.is_empty() {
+                            problems.push(format!("`group[{i}]` ({n}): no `levers` and no `rules`; a group switches levers (and rules) by id"));
+                        }
+                        groups.push(Group { name: n.clone(), levers: g.levers.clone(), rules: g.rules.clone() });
+                    }
+                    _ => problems.push(format!("`group[{i}].name`: missing; each group needs a name (the attribution's column)")),
+                }
             }
+            let permutations = count(raw.permutations, "permutations", Some(attribution::DEFAULT_PERMUTATIONS), 2, 100_000, &mut problems);
+            Design::Attribution { groups, permutations }
+        }
+        Some("table") => match &raw.table {
+            Some(f) => Design::Table { file: f.clone() },
             None => {
-                problems.push("`samples`: missing; a Latin hypercube needs the number of points".into());
-                Design::Lhs { samples: 1 }
+                problems.push("`table`: missing; the table design reads its variants from a CSV file, e.g. table = \"design.csv\"".into());
+                Design::Table { file: String::new() }
             }
         },
         Some(o) => {
-            problems.push(format!("`design`: unknown design `{o}`; allowed: grid, points, lhs"));
+            problems.push(format!("`design`: unknown design `{o}`; allowed: grid, points, lhs, attribution, sobol, morris, table"));
             Design::Grid
         }
     };
-    if raw.samples.is_some() && !matches!(design, Design::Lhs { .. }) {
-        problems.push("`samples`: only the `lhs` design takes `samples`".into());
+    for (key, given, ok) in [
+        ("samples", raw.samples.is_some(), matches!(design, Design::Lhs { .. } | Design::Sobol { .. })),
+        ("permutations", raw.permutations.is_some(), matches!(design, Design::Attribution { .. })),
+        ("trajectories", raw.trajectories.is_some(), matches!(design, Design::Morris { .. })),
+        ("levels", raw.levels.is_some(), matches!(design, Design::Morris { .. })),
+        ("table", raw.table.is_some(), matches!(design, Design::Table { .. })),
+        ("group", !raw.group.is_empty(), matches!(design, Design::Attribution { .. })),
+    ] {
+        if given && !ok {
+            let who = match key {
+                "samples" => "the `lhs` and `sobol` designs take",
+                "permutations" | "group" => "the `attribution` design takes",
+                "table" => "the `table` design takes",
+                _ => "the `morris` design takes",
+            };
+            problems.push(format!("`{key}`: only {who} `{key}`"));
+        }
+    }
+    if let Design::Morris { levels, .. } = design {
+        if levels % 2 != 0 {
+            problems.push(format!("`levels`: {levels} is odd; Morris' grid needs an even number of levels (the step is levels/(2(levels-1)))"));
+        }
+    }
+    let ranged = matches!(design, Design::Lhs { .. } | Design::Sobol { .. } | Design::Morris { .. });
+    if matches!(design, Design::Attribution { .. } | Design::Table { .. }) && !raw.vary.is_empty() {
+        problems.push(format!("`vary`: the {} design takes no `[[vary]]`{}", design.name(), if matches!(design, Design::Table { .. }) { " (the table's columns are the varied paths)" } else { " (its variants are the subsets of the groups)" }));
+    }
+    if matches!(design, Design::Attribution { .. }) && raw.scenario.len() > 1 {
+        problems.push("`scenario`: the attribution design takes one `[[scenario]]` (its levers are the players); write one batch file per scenario".into());
     }
     let mut vary: Vec<Vary> = Vec::new();
     for (i, v) in raw.vary.iter().enumerate() {
@@ -168,25 +311,40 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
         if vary.iter().any(|x| x.path == path) {
             problems.push(format!("`vary[{i}].path`: `{path}` is varied twice"));
         }
+        let prior = v.prior == Some(true);
+        let sampled = matches!(design, Design::Sobol { .. } | Design::Morris { .. });
         match (&design, &v.values, v.min, v.max) {
-            (Design::Lhs { .. }, None, Some(lo), Some(hi)) => {
+            _ if prior && !sampled => problems.push(format!("`vary[{i}]` ({path}): `prior` is for the sobol and morris designs")),
+            (_, None, None, None) if prior => vary.push(Vary { path, values: Vec::new(), range: None, prior }),
+            _ if prior => problems.push(format!("`vary[{i}]` ({path}): `prior = true` samples the parameter's prior; give no `min`, `max` or `values` with it")),
+            (_, None, Some(lo), Some(hi)) if ranged => {
                 if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
                     problems.push(format!("`vary[{i}]` ({path}): min {lo} and max {hi} must be finite with min <= max"));
                 }
-                vary.push(Vary { path, values: Vec::new(), range: Some((lo, hi)) });
+                vary.push(Vary { path, values: Vec::new(), range: Some((lo, hi)), prior });
             }
-            (Design::Lhs { .. }, _, _, _) => {
-                problems.push(format!("`vary[{i}]` ({path}): the lhs design takes `min` and `max` (and no `values`)"))
-            }
+            _ if ranged => problems.push(format!(
+                "`vary[{i}]` ({path}): the {} design takes `min` and `max`{} (and no `values`)",
+                design.name(),
+                if sampled { ", or `prior = true`" } else { "" }
+            )),
             (_, Some(values), None, None) if !values.is_empty() => {
                 for x in values {
                     if !matches!(x, toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::String(_)) {
                         problems.push(format!("`vary[{i}]` ({path}): value `{x}` is not a number or a string"));
                     }
                 }
-                vary.push(Vary { path, values: values.clone(), range: None });
+                vary.push(Vary { path, values: values.clone(), range: None, prior });
             }
-            _ => problems.push(format!("`vary[{i}]` ({path}): the {} design takes a non-empty list `values` (and no min/max)", if design == Design::Grid { "grid" } else { "points" })),
+            _ => problems.push(format!("`vary[{i}]` ({path}): the {} design takes a non-empty list `values` (and no min/max)", design.name())),
+        }
+    }
+    if matches!(design, Design::Sobol { .. } | Design::Morris { .. }) {
+        if raw.vary.is_empty() {
+            problems.push(format!("`vary`: the {} design needs at least one `[[vary]]` with `min` and `max` or `prior = true`", design.name()));
+        }
+        if raw.vary.len() > sensitivity::MAX_PARAMETERS {
+            problems.push(format!("`vary`: {} parameters; the {} design takes at most {}", raw.vary.len(), design.name(), sensitivity::MAX_PARAMETERS));
         }
     }
     if design == Design::Points {

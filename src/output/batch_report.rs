@@ -48,6 +48,12 @@ fn cell(r: Option<&IndicatorRow>) -> String {
 /// headline indicators per variant and every chart. Image paths are relative, so the page
 /// opens from disk and moves with the directory.
 pub fn write_index(dir: &Path, name: &str, description: &str, meta: &str, data: &BatchData, charts: &[ChartFile]) -> Result<()> {
+    write_index_with(dir, name, description, meta, data, charts, "")
+}
+
+/// `write_index` with a section of HTML (an analysis design's tables, `analysis_html`) after
+/// the headline indicators.
+pub fn write_index_with(dir: &Path, name: &str, description: &str, meta: &str, data: &BatchData, charts: &[ChartFile], extra: &str) -> Result<()> {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -101,6 +107,7 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
          variant with all levers and rules removed (a ratio of medians). Every indicator, with all quantiles: indicators.csv; the variants: variants.csv.</p>\n",
     );
 
+    h.push_str(extra);
     h.push_str("<h2>Charts</h2>\n");
     if charts.is_empty() {
         h.push_str("<p>No charts: the batch varies no numeric parameter.</p>\n");
@@ -110,6 +117,118 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
     }
     h.push_str("<p class=note>Data: <a href=\"variants.csv\">variants.csv</a>, <a href=\"indicators.csv\">indicators.csv</a>, <a href=\"summary.csv\">summary.csv</a>, <a href=\"annual.csv\">annual.csv</a>, <a href=\"manifest.json\">manifest.json</a>.</p>\n</body></html>\n");
     write_atomic(&dir.join("index.html"), h.as_bytes())
+}
+
+/// A value of an analysis file as a page shows it: money in USD bn, shares of runs and
+/// fractions as they are.
+fn value(indicator: &str, v: f64) -> String {
+    num(v, if indicator.ends_with("_usd") { BN } else { 1.0 })
+}
+
+/// The page's section about a batch's analysis files in `dir` (attribution.csv, sobol.csv,
+/// morris.csv, read back), empty if there are none.
+pub fn analysis_html(dir: &Path) -> Result<String, String> {
+    use crate::output::analysis::{read, Row};
+    let mut h = String::new();
+    let group = |rows: &[Row]| -> Vec<(String, String, String)> {
+        let mut keys: Vec<(String, String, String)> = Vec::new();
+        for r in rows {
+            let k = (r.indicator().to_owned(), r.subject().to_owned(), r.year().to_owned());
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        keys
+    };
+    let path = dir.join("attribution.csv");
+    if path.exists() {
+        let rows = read(&path, 5)?;
+        let year = rows.iter().map(|r| r.year().to_owned()).max().unwrap_or_default();
+        let last: Vec<&Row> = rows.iter().filter(|r| r.year() == year).collect();
+        let players: Vec<String> = last.iter().filter(|r| r.kind() == "shapley").map(|r| r.name().to_owned()).fold(Vec::new(), |mut v, p| {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+            v
+        });
+        let sampled = last.iter().any(|r| r.kind() == "shapley" && r.num.get(7).is_some_and(|x| x.is_finite()));
+        let _ = writeln!(h, "<h2>Attribution ({})</h2>", esc(&year));
+        let _ = writeln!(
+            h,
+            "<p class=note>Each group's Shapley value: its average contribution to the change from the run with none of the groups to the run with all of them, over every order in which the groups could be added{}. Mean over runs and [90% band over runs]; the share of the mean change in parentheses. Every subset runs on the same seed (common random numbers). One-at-a-time effects and every year: attribution.csv.</p>",
+            if sampled { " (sampled permutations: the standard error of each mean is in attribution.csv, column sampling_se)" } else { "" }
+        );
+        let _ = write!(h, "<div class=wide><table><tr><th>indicator</th><th>none of the groups</th><th>all groups</th><th>change</th>");
+        for p in &players {
+            let _ = write!(h, "<th>{}</th>", esc(p));
+        }
+        h.push_str("<th>interaction (change − one-at-a-time effects)</th></tr>\n");
+        let cell = |r: Option<&&Row>, share: bool| -> String {
+            let Some(r) = r else { return "–".into() };
+            let i = r.indicator();
+            let mut c = format!("{} <span class=band>[{} – {}]</span>", value(i, r.num[0]), value(i, r.num[1]), value(i, r.num[5]));
+            if share && r.num[6].is_finite() {
+                let _ = write!(c, " ({:.0}%)", r.num[6] * 100.0);
+            }
+            c
+        };
+        let keys: Vec<(String, String)> = last.iter().map(|r| (r.indicator().to_owned(), r.subject().to_owned())).fold(Vec::new(), |mut v, k| {
+            if !v.contains(&k) {
+                v.push(k);
+            }
+            v
+        });
+        for (ind, sub) in &keys {
+            let find = |kind: &str, player: &str| last.iter().find(|r| r.indicator() == ind && r.subject() == sub && r.kind() == kind && r.name() == player);
+            let _ = write!(h, "<tr><td>{}</td>", esc(&heading(ind, sub)));
+            for kind in ["none", "all", "total"] {
+                let _ = write!(h, "<td class=num>{}</td>", cell(find(kind, ""), false));
+            }
+            for p in &players {
+                let _ = write!(h, "<td class=num>{}</td>", cell(find("shapley", p), true));
+            }
+            let _ = writeln!(h, "<td class=num>{}</td></tr>", cell(find("interaction", ""), true));
+        }
+        h.push_str("</table></div>\n<p class=note>Trade and GDP in USD bn; <i>fired</i>: share of runs in which the rule had fired by the end of the year (its Shapley values are changes in that share).</p>\n");
+    }
+    for (file, title, note) in [
+        ("sobol.csv", "Sobol' indices", "First-order index S1 (the share of the output's variance that the parameter explains alone) and total index ST (alone and with the others), each ± the half-width of its 95% bootstrap interval, of the mean over runs of each indicator across the design. ST much above S1: the parameter acts through interactions."),
+        ("morris.csv", "Morris elementary effects", "mu* (mean absolute elementary effect: the change of the indicator's mean over runs when the parameter moves across its whole range, one at a time) ± the half-width of its 95% bootstrap interval, and sigma (their spread: non-linearity or interactions) in parentheses."),
+    ] {
+        let path = dir.join(file);
+        if !path.exists() {
+            continue;
+        }
+        let rows = read(&path, 4)?;
+        let params: Vec<String> = rows.iter().map(|r| r.name().to_owned()).fold(Vec::new(), |mut v, p| {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+            v
+        });
+        let _ = writeln!(h, "<h2>{title}</h2>\n<p class=note>{note} Every variant runs on the same seed. All numbers: {file}.</p>");
+        let _ = write!(h, "<div class=wide><table><tr><th>indicator</th><th>year</th>");
+        for p in &params {
+            let _ = write!(h, "<th>{}</th>", esc(p));
+        }
+        h.push_str("</tr>\n");
+        for (ind, sub, year) in group(&rows) {
+            let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(&heading(&ind, &sub)), esc(&year));
+            for p in &params {
+                let r = rows.iter().find(|r| r.indicator() == ind && r.subject() == sub && r.year() == year && r.name() == p);
+                let c = match r {
+                    None => "–".to_owned(),
+                    Some(r) if r.num.iter().all(|x| !x.is_finite()) => "–".to_owned(),
+                    Some(r) if file == "sobol.csv" => format!("{:.2} ± {:.2} <span class=band>[ST {:.2} ± {:.2}]</span>", r.num[0], r.num[1], r.num[2], r.num[3]),
+                    Some(r) => format!("{} ± {} <span class=band>({})</span>", value(&ind, r.num[1]), value(&ind, r.num[2]), value(&ind, r.num[3])),
+                };
+                let _ = write!(h, "<td class=num>{c}</td>");
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table></div>\n");
+    }
+    Ok(h)
 }
 
 #[cfg(test)]

@@ -4,12 +4,14 @@
 //! ones before it, `chart_kit` (the chart vocabulary), `reader` (result files read back),
 //! `charts/` and the report pages (`report`, `batch_report`). See ARCHITECTURE.md, Layers.
 
+pub mod analysis;
 pub mod backtest_out;
 pub mod batch_out;
 pub mod batch_report;
 pub mod chart_kit;
 pub mod charts;
 pub mod csv_out;
+pub mod discover_out;
 pub mod reader;
 pub mod report;
 pub mod solve_out;

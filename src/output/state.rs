@@ -36,6 +36,9 @@ pub struct Plan {
     pub data: Option<String>,
     /// (K, N): this directory holds shard K (0-based) of N.
     pub shard: (usize, usize),
+    /// Other files the batch reads (a `table` design's CSV): (path as written, contents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<(String, String)>,
 }
 
 /// The header of one state file.

@@ -326,7 +326,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         .x_label_area_size(44)
         .y_label_area_size(76)
         .build_cartesian_2d(YearAxis { lo: x0, hi: x1, ticks }, y0..y1))?;
-    let ylab = y_labeller(panel.y_format, y1);
+    let ylab = y_labeller(panel.y_format, y1.abs().max(y0.abs()));
     ctx(chart
         .configure_mesh()
         .x_desc(x_desc)
@@ -420,16 +420,29 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             }
         }
         Body::Stacked(layers) => {
+            // Positive values stack up from 0, negative ones down from 0 (a diverging stack:
+            // contributions of either sign), so layers never overlap.
             let n = layers.first().map_or(0, |l| l.values.len());
-            let mut below = vec![0.0; n];
+            let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
             for layer in layers {
-                let above: Vec<f64> = below.iter().zip(&layer.values).map(|(b, v)| b + if v.1.is_finite() { v.1 } else { 0.0 }).collect();
-                let mut poly: Vec<(f64, f64)> = layer.values.iter().zip(&above).map(|(v, a)| (v.0, *a)).collect();
-                poly.extend(layer.values.iter().zip(&below).rev().map(|(v, b)| (v.0, *b)));
+                let (mut hi, mut lo) = (Vec::with_capacity(n), Vec::with_capacity(n));
+                for (k, v) in layer.values.iter().enumerate() {
+                    let x = if v.1.is_finite() { v.1 } else { 0.0 };
+                    if x >= 0.0 {
+                        lo.push(up[k]);
+                        up[k] += x;
+                        hi.push(up[k]);
+                    } else {
+                        hi.push(down[k]);
+                        down[k] += x;
+                        lo.push(down[k]);
+                    }
+                }
+                let mut poly: Vec<(f64, f64)> = layer.values.iter().zip(&hi).map(|(v, a)| (v.0, *a)).collect();
+                poly.extend(layer.values.iter().zip(&lo).rev().map(|(v, b)| (v.0, *b)));
                 ctx(chart.draw_series(std::iter::once(Polygon::new(poly, layer.colour.mix(0.85).filled()))))?;
-                let top: Vec<(f64, f64)> = layer.values.iter().zip(&above).map(|(v, a)| (v.0, *a)).collect();
+                let top: Vec<(f64, f64)> = layer.values.iter().zip(&hi).map(|(v, a)| (v.0, *a)).collect();
                 ctx(chart.draw_series(LineSeries::new(top, stroke(WHITE, 1))))?;
-                below = above;
             }
         }
     }

@@ -5,8 +5,10 @@
 //! read back from the result files and the vocabulary of `chart_kit`, never the model and never
 //! the report pages; the only files they write are images.
 
+pub mod analysis;
 pub mod backtest;
 pub mod batch;
 pub mod compare;
+pub mod discover;
 pub mod figure;
 pub mod run;
