@@ -465,11 +465,14 @@ for scen, hubs in [(S22, ["CN", "ROW"]), (COAL, ["CN", "HUBS"])]:
               ["technology", "aerospace", "defense", "machinery"],
               "correspondent accounts of third-country banks that serve Russia's military-industrial base at risk: friction and risk around the secondary-sanctions defaults (0.05, 0.04), leakage through the pressed hubs cut by 0.3 to 0.7 around the default 0.5 (ESTIMATE)")
 lever(S22, ["G7-2022-CBR"], "reserves_frozen", "reserve_freeze", "EU", "RU", ["all"], eff("G7-2022-CBR")).field(
-    "share", None, 0.01, 0.04, "ESTIMATE",
-    f"USD 300bn immobilised = {300e9/ 1843392293734:.2f} of Russia's 2021 GDP: the deficit financing it denies a year put at 1-4% of GDP (the stock drawn over 4 to 16 years); one lever for the EU, US, UK, JP and CA")
+    "share", None, 0.0, 0.02, "ESTIMATE",
+    f"USD 300bn immobilised = {300e9 / 1843392293734:.2f} of Russia's 2021 GDP, a stock Russia was adding to, not drawing on (its 2021 current account: a surplus of 6.6% of GDP, "
+    "balance_of_payments_base_years.csv): the deficit financing it denies a year is at most a drawdown over eight years or more, 0 to 2% of GDP; "
+    "one lever for the EU, US, UK, JP and CA")
 lever(S22, ["RU-2022-CAPCTRL"], "ru_capital_controls", "capital_controls", "RU", [], ["all"], eff("RU-2022-CAPCTRL")).field(
-    "share", None, 0.02, 0.08, "ESTIMATE",
-    "80% of export FX sold, outflows banned: a forced surplus of the order of Russia's 2021 current-account surplus, 6.6% of GDP (balance_of_payments_base_years.csv)")
+    "share", None, 0.02, 0.06, "ESTIMATE",
+    "80% of export FX sold, transfers abroad banned: the surplus kept in the country of the order of Russia's private capital outflow before the war, "
+    "about 4% of GDP a year (ESTIMATE: Bank of Russia figures, not in data/raw), +-2 points")
 # price cap: crude 60 from 5 Dec 2022, products from 5 Feb 2023 (100 premium-to-crude, 45
 # discount-to-crude).  compliance = share of Russia's oil-sector exports (value) paying at most the
 # cap: ESTIMATE crude about 0.56 of them (crude ~110bn, products ~70bn, coal ~18bn of 2021 HS27 ex
