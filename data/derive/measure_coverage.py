@@ -437,7 +437,7 @@ def fin_lever(scen, mid, lid, by, pay, cm, any_, start, why, phase_in=0):
 
 for mid, lid, pay, cm, any_, why in EU_FIN:
     fin_lever(S22, mid, lid, "EU", pay, cm, any_, eff(mid), why)
-fin_lever(S22, "US-2022-FIN", "us_fin", "US", 0.80, 0.0, 0.80, eff("US-2022-FIN"),
+fin_lever(S22, "US-2022-FIN", "us_banks", "US", 0.80, 0.0, 0.80, eff("US-2022-FIN"),
           "'nearly 80 percent of all banking assets in Russia' (US Treasury): Sberbank correspondent accounts, VTB and others blocked")
 LISTED_US = 1000   # ESTIMATE: OFAC SDN additions under the Russia programmes in 2022, order of magnitude (no row in data/raw)
 lever(S22, ["US-2022-FIN"], "us_entities", "entity_sanctions", "US", "RU", ["all"], eff("US-2022-FIN")).field(
