@@ -90,7 +90,7 @@ def headline(results):
     line = results["sanctions_2022"][1].replace(OUT + "/", "output/")
     line = re.sub(r"in [0-9.]+ s \([0-9]+ runs/s\)", "in … s (… runs/s)", line)
     pairs = [("US", "RU", "all", "US → RU, all goods"), ("RU", "US", "all", "RU → US, all goods"), ("EU", "RU", "all", "EU → RU, all goods"),
-             ("RU", "EU", "all", "RU → EU, all goods"), ("RU", "CN", "energy", "RU → CN, energy"), ("RU", "IN", "energy", "RU → IN, energy"),
+             ("RU", "EU", "all", "RU → EU, all goods"), ("RU", "CN", "oil", "RU → CN, oil"), ("RU", "IN", "oil", "RU → IN, oil"),
              ("CN", "RU", "all", "CN → RU, all goods")]
     table = "| 2023 | baseline_2021 | sanctions_2022 |\n|---|---|---|\n"
     for e, i, s, label in pairs:
@@ -104,7 +104,7 @@ def headline(results):
     ru_dom = med(sanc, 2023, "RU", "RU", "technology", "domestic") / med(base, 2023, "RU", "RU", "technology", "domestic") - 1
     ru_imp = sum(med(sanc, 2023, e, "RU") for e in ["US", "EU", "CN", "IN", "ROW"]) / sum(med(base, 2023, e, "RU") for e in ["US", "EU", "CN", "IN", "ROW"]) - 1
     more = lambda x: f"{abs(x):.0%} {'higher' if x > 0 else 'lower'}"
-    row = sanc[("2023", "RU", "CN", "energy", "trade")]
+    row = sanc[("2023", "RU", "CN", "oil", "trade")]
     example = ",".join(row[k] for k in ["date", "exporter", "importer", "sector", "metric", "mean", "p05", "p25", "p50", "p75", "p95"])
     ru_us_2021 = bn(base[("2021", "RU", "US", "all", "trade")]["p50"])
     return f"""Each prints one line, e.g.
@@ -184,27 +184,34 @@ def batch():
     tradesim("batch", "scenarios/interdependence.batch.toml", "--threads", "2", "--out", out, "-q")
     variants = {r["variant"]: r for r in csv.DictReader(open(os.path.join(out, "variants.csv")))}
     gammas = sorted({float(v["params.gamma"]) for v in variants.values()})
-    probs = sorted({float(v["rule.eu_aligns.probability"]) for v in variants.values()})
+    probs = sorted({float(v["shocks.event_rate"]) for v in variants.values()})
     share = {}
     for r in csv.DictReader(open(os.path.join(out, "indicators.csv"))):
         if r["indicator"] == "rule_fired_share":
             share[(r["variant"], r["subject"])] = float(r["mean"])
     def find(g, p):
-        return next(k for k, v in variants.items() if float(v["params.gamma"]) == g and float(v["rule.eu_aligns.probability"]) == p)
+        return next(k for k, v in variants.items() if float(v["params.gamma"]) == g and float(v["shocks.event_rate"]) == p)
     table = "| share of runs that normalised by 2030 | " + " | ".join(f"γ = {g:g}" for g in gammas) + " |\n|---|" + "---|" * len(gammas) + "\n"
     for rule, who in [("us_normalizes", "US lifts"), ("eu_normalizes", "EU lifts")]:
         for p in probs:
-            table += f"| {who}, EU aligns with p = {p:g} | " + " | ".join(f"{share[(find(g, p), rule)]:.3g}" for g in gammas) + " |\n"
-    us1 = [share[(find(1.0, p), 'us_normalizes')] for p in probs]
-    eu1 = [share[(find(1.0, p), 'eu_normalizes')] for p in probs]
-    answer = (f"at γ = 1 the US lifts its sanctions in {min(us1):.0%}–{max(us1):.0%} of runs and the EU in "
-              f"{min(eu1):.0%}–{max(eu1):.0%}; at γ = 0 in {max(share[(find(0.0, p), 'us_normalizes')] for p in probs):.0%} and "
-              f"{max(share[(find(0.0, p), 'eu_normalizes')] for p in probs):.0%}, at γ = 4 in "
-              f"{min(share[(find(4.0, p), 'us_normalizes')] for p in probs):.0%} and {min(share[(find(4.0, p), 'eu_normalizes')] for p in probs):.0%}")
+            table += f"| {who}, {p:g} political events per pair-year | " + " | ".join(f"{share[(find(g, p), rule)]:.3g}" for g in gammas) + " |\n"
+    def span(g, rule):
+        v = [share[(find(g, p), rule)] for p in probs]
+        return f"{min(v):.0%}" if min(v) == max(v) else f"{min(v):.0%}–{max(v):.0%}"
+    lo, hi = probs[0], probs[-1]
+    answer = (f"with γ ≤ 1 the US lifts its sanctions by 2030 in {max(share[(find(g, p), 'us_normalizes')] for g in gammas if g <= 1 for p in probs):.0%} "
+              f"of runs at most and the EU in {max(share[(find(g, p), 'eu_normalizes')] for g in gammas if g <= 1 for p in probs):.0%}; "
+              f"at γ = 2 the US does in {share[(find(2.0, lo), 'us_normalizes')]:.0%} of runs with {lo:g} political events per pair-year "
+              f"and {share[(find(2.0, hi), 'us_normalizes')]:.0%} with {hi:g}, the EU in {share[(find(2.0, lo), 'eu_normalizes')]:.0%} and "
+              f"{share[(find(2.0, hi), 'eu_normalizes')]:.0%}; at γ = 4 in {span(4.0, 'us_normalizes')} and {span(4.0, 'eu_normalizes')}")
+    ratios = [float(r["p50"]) for r in csv.DictReader(open(os.path.join(out, "indicators.csv")))
+              if r["indicator"] == "ru_gdp_ratio_of_medians_to_counterfactual"]
+    gdp = (f"Russia's 2030 GDP relative to its no-lever counterfactual (ratio of medians, "
+           f"`ru_gdp_ratio_of_medians_to_counterfactual`) ranges from {min(ratios):.2f} to {max(ratios):.2f} across the variants.")
     for f in os.listdir(os.path.join(out, "charts")):
         if f.startswith("rule_fired_share_us_normalizes"):
             shutil.copy(os.path.join(out, "charts", f), os.path.join(ROOT, "docs", "img", "us_normalizes.png"))
-    return table, answer
+    return table, answer, gdp
 
 
 def speed():
@@ -235,8 +242,9 @@ def main():
     replace_block("docs/backtest.md", "baseline", base)
     replace_block("docs/backtest.md", "crimea", crimea)
     if "--skip-batch" not in ARGS:
-        table, answer = batch()
+        table, answer, gdp = batch()
         replace_block("docs/batch.md", "answer", table)
+        replace_block("docs/batch.md", "gdp", gdp)
         replace_block("README.md", "batch-answer", answer)
     if "--skip-speed" not in ARGS:
         replace_block("README.md", "speed", speed())
