@@ -107,6 +107,8 @@ def headline(results):
     row = sanc[("2023", "RU", "CN", "oil", "trade")]
     example = ",".join(row[k] for k in ["date", "exporter", "importer", "sector", "metric", "mean", "p05", "p25", "p50", "p75", "p95"])
     ru_us_2021 = bn(base[("2021", "RU", "US", "all", "trade")]["p50"])
+    dom_text = (f"sell {ru_dom:.0%} more at home, cut off from Western suppliers' competition" if ru_dom > 0 else
+                f"sell {-ru_dom:.0%} less at home: the fall in Russia's income outweighs the\nsubstitution for Western goods")
     return f"""Each prints one line, e.g.
 `{line}`
 (the time is the whole command; runs/s counts simulating and summarising only),
@@ -119,8 +121,8 @@ the parameters' uncertainty as well as the shocks):
 {table}
 US-Russia trade falls by {fall:.0%} against the baseline in 2023; Russia discounts its energy,
 and China and India buy more of it; Russia's imports are {more(ru_imp)} than in the baseline and
-its currency (the USD price level of its output) is {more(ru_cur)}, while its own technology makers,
-cut off from Western suppliers' competition, sell {abs(ru_dom):.0%} {'more' if ru_dom > 0 else 'less'} at home. In 2021 both scenarios
+its currency (the USD price level of its output) is {more(ru_cur)}, while its own technology makers
+{dom_text}. In 2021 both scenarios
 reproduce the calibration data (RU → US {ru_us_2021} bn against 29.6 bn in US Census imports).
 A row of `annual.csv`:
 
@@ -170,10 +172,17 @@ def backtests():
     rows = list(csv.DictReader(open(os.path.join(cr, "backtest.csv"))))
     later = [r for r in rows if r["year"] == "2021" and r["basis"] == "importer_reported"]
     inside = sum(r["inside_band"] == "true" for r in later)
-    pick = {(r["exporter"], r["importer"]): r for r in later}
+    # A pair's figure on the importer's basis where the data have one, else the exporter's
+    # (data/observed.csv has only the EU's own export figure for EU→RU in 2021).
+    pick = {}
+    for r in (r for r in rows if r["year"] == "2021"):
+        key = (r["exporter"], r["importer"])
+        if key not in pick or r["basis"] == "importer_reported":
+            pick[key] = r
     def say(e, i):
         r = pick[(e, i)]
-        return f"{e}→{i} median {bn(r['sim_p50'])}bn against {bn(r['observed_usd'])}bn observed"
+        basis = "" if r["basis"] == "importer_reported" else ", exporter-reported"
+        return f"{e}→{i} median {bn(r['sim_p50'])}bn against {bn(r['observed_usd'])}bn observed{basis}"
     crimea = (f"With 200 runs, {inside} of the {len(later)} pairs' 2021 values fall inside the 90% band "
               f"({say('EU', 'RU')}, {say('CN', 'RU')}, {say('RU', 'EU')}).")
     return base, crimea
