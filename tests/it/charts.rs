@@ -65,7 +65,7 @@ fn plot_redraws_as_svg_with_legends_and_a_pair_chart() {
     let pair = std::fs::read_to_string(dir.join("charts/pair_RU-CN_oil.svg")).unwrap();
     assert!(pair.contains("RU→CN (RU exports)") && pair.contains("CN→RU (CN exports)"));
     let tension = std::fs::read_to_string(dir.join("charts/tension.svg")).unwrap();
-    assert!(tension.contains("ru_gas_cut (RU→EU)"), "rule legend");
+    assert!(tension.contains("eu_aligns (EU→US)"), "rule legend");
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains("charts/pair_RU-CN_oil.svg"));
 }
