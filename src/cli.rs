@@ -62,9 +62,10 @@ pub enum Command {
     /// Scenario discovery on a batch result (any design with numeric varied parameters):
     /// PRIM boxes in the space of the varied parameters that hold the variants where the
     /// outcome happens. Peels a box down from all variants (the coverage/density trade-off),
-    /// chooses the box with the most coverage among those of at least --threshold density,
-    /// pastes it, and writes prim_trajectory.csv, prim_box.csv (the chosen box's limits and
-    /// which dimensions it restricts) and prim.png to DIR/discover_<outcome> (or --out).
+    /// chooses, among the boxes of at least --threshold density, the best balance of coverage
+    /// and density (their harmonic mean), pastes it, and writes prim_trajectory.csv,
+    /// prim_box.csv (the chosen box's limits and which dimensions it restricts) and prim.png
+    /// to DIR/discover_<outcome> (or --out).
     /// See docs/batch.md.
     Discover(DiscoverArgs),
     /// Combine the output directories of a sharded batch (`batch --shard K/N`) into the
@@ -175,7 +176,8 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "X")]
     pub below: Option<f64>,
     /// The chosen box has at least this density (share of cases of interest inside it);
-    /// among those, the one with the most coverage. None reaches it: the densest box.
+    /// among those, the one with the highest harmonic mean of coverage and density. None
+    /// reaches it: the densest box.
     #[arg(long, value_name = "D", default_value_t = 0.8)]
     pub threshold: f64,
     /// Share of the box's points one peeling (or pasting) step moves.

@@ -4,9 +4,15 @@
 //! step cutting off the `alpha` share of the box's points at one side of one dimension that
 //! leaves the highest mean outcome, until the box holds less than `min_mass` of the points:
 //! the peeling trajectory, along which coverage (the box's share of all cases of interest)
-//! falls as density (their share inside the box) rises. The chosen box (the most coverage
-//! among the boxes of at least `threshold` density) is then pasted: a side moves back out
-//! while that raises the density.
+//! falls as density (their share inside the box) rises. The chosen box (among the boxes of
+//! at least `threshold` density, the one with the highest harmonic mean of coverage and
+//! density; the densest box when none reaches the threshold) is then pasted: a side moves
+//! back out while that raises the density.
+//!
+//! Why the harmonic mean and not "the most coverage above the threshold": coverage only falls
+//! along the trajectory, so that rule takes the first box to cross the threshold, whose density
+//! is the threshold's however cleanly the data separate; the harmonic mean goes on rising while
+//! a peel gains more density than it loses coverage, and is 1 only for an exact box.
 
 /// The data: `names[j]` the j-th dimension, `x[i][j]` point i's value, `y[i]` its outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +50,8 @@ pub struct Options {
     pub alpha: f64,
     /// Peeling stops below this share of all points.
     pub min_mass: f64,
-    /// The chosen box has at least this density (else the densest box is chosen).
+    /// The chosen box has at least this density (else the densest box is chosen); among those,
+    /// the best harmonic mean of coverage and density.
     pub threshold: f64,
 }
 
@@ -145,9 +152,12 @@ pub fn prim(data: &Data, opt: &Options) -> Result<Prim, String> {
             _ => break,
         }
     }
+    // the balance of the two: their harmonic mean (1 only for the box that holds every case
+    // of interest and nothing else); ties go to the earlier (larger) box
+    let balance = |b: &PrimBox| if b.coverage + b.density > 0.0 { 2.0 * b.coverage * b.density / (b.coverage + b.density) } else { 0.0 };
     let chosen = (0..trajectory.len())
         .filter(|&k| trajectory[k].density >= opt.threshold)
-        .max_by(|&a, &b| trajectory[a].coverage.total_cmp(&trajectory[b].coverage).then(b.cmp(&a)))
+        .max_by(|&a, &b| balance(&trajectory[a]).total_cmp(&balance(&trajectory[b])).then(b.cmp(&a)))
         .unwrap_or_else(|| (0..trajectory.len()).max_by(|&a, &b| trajectory[a].density.total_cmp(&trajectory[b].density)).unwrap_or(0));
     let pasted = paste(data, &trajectory[chosen], opt.alpha, total, &data_lo, &data_hi);
     Ok(Prim { trajectory, chosen, pasted, data_lo, data_hi })

@@ -6,7 +6,7 @@
 //! runs (so memory is the block's, not the batch's).
 //!
 //! A Shapley value is linear in the subsets' values: φ_i = Σ_S c(i, S) v(S), with
-//! c(i, S) = |S|−1)!(k−|S|)!/k! if i ∈ S and −|S|!(k−|S|−1)!/k! if not (exact), or ±1/M at the
+//! c(i, S) = (|S|−1)!(k−|S|)!/k! if i ∈ S and −|S|!(k−|S|−1)!/k! if not (exact), or ±1/M at the
 //! two prefixes around i in each of M permutations (sampled). Every subset runs on the same
 //! seed, so v(S) − v(∅) in a run is the subset's effect with the same shocks and draws.
 
@@ -174,9 +174,18 @@ pub fn plan(players: Vec<Player>, permutations: usize, rng: &mut impl Rng) -> Pl
 /// The scenario document of subset `mask`: the levers and rules of the players that are off
 /// removed. Every lever and rule first gets its id written out, so the ids (and with them the
 /// paths that name each uncertain parameter's draws, `rng::prior_rng`) are the same in every
-/// subset: common random numbers for the priors too.
+/// subset: common random numbers for the priors too. And `shocks.common_random_numbers` is
+/// set, so the rules and the trade noise draw from generators of their own and every subset
+/// sees the same shocks (with one generator, a lever that opens a rerouted flow draws its
+/// noise and shifts every later draw of the run).
 pub fn subset_doc(doc: &toml::Value, players: &[Player], mask: u64) -> toml::Value {
     let mut d = doc.clone();
+    if let Some(t) = d.as_table_mut() {
+        let shocks = t.entry("shocks").or_insert_with(|| toml::Value::Table(Default::default()));
+        if let Some(s) = shocks.as_table_mut() {
+            s.insert("common_random_numbers".into(), toml::Value::Boolean(true));
+        }
+    }
     let off = |kind: &str, id: &str| players.iter().enumerate().any(|(i, p)| mask >> i & 1 == 0 && if kind == "lever" { &p.levers } else { &p.rules }.iter().any(|x| x == id));
     if let Some(t) = d.as_table_mut() {
         for kind in ["lever", "rule"] {

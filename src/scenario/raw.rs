@@ -96,6 +96,7 @@ pub struct RawShocks {
     pub event_rate: Option<f64>,
     pub event_size: Option<f64>,
     pub trade_noise: Option<f64>,
+    pub common_random_numbers: Option<bool>,
     #[serde(default)]
     pub pair: Vec<RawPairEvents>,
 }
@@ -204,7 +205,7 @@ pub const TOP_KEYS: &[&str] =
     &["name", "description", "data", "base", "start", "end", "step", "runs", "seed", "shocks", "params", "lever", "rule"];
 pub const SHOCK_KEYS: &[&str] = &[
     "gdp_volatility_scale", "world_prices", "world_price_volatility", "world_price_reversion", "world_price_mean",
-    "event_rate", "event_size", "trade_noise", "pair",
+    "event_rate", "event_size", "trade_noise", "common_random_numbers", "pair",
 ];
 pub const PAIR_KEYS: &[&str] = &["pair", "event_rate", "event_size"];
 pub const PARAM_KEYS: &[&str] =
