@@ -2,13 +2,12 @@
 //! does, without charts) into run/, compare its calendar-year trade with the observed values,
 //! and write backtest.csv, backtest_metrics.csv and backtest.png beside it.
 
-use super::common::{load_calibration, load_scenario};
+use super::common::{load_calibration, load_scenario, open_out};
 use super::run::{default_out, run};
 use super::BadInput;
 use crate::cli::{DataArg, RunArgs};
 use crate::output::charts;
 use crate::output::reader;
-use crate::output::OutputDir;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -33,7 +32,7 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     let (observed, skipped) = check_observed(observed, &file, &cal.economies, &years, args.skip_other_years).map_err(BadInput)?;
 
     let dest = args.out.clone().unwrap_or_else(|| default_backtest_out(&args.scenario));
-    let out = OutputDir::create(&dest)?;
+    let out = open_out(&dest, args.force)?;
     let run_args = RunArgs {
         scenario: args.scenario.clone(),
         runs: args.runs,
@@ -43,15 +42,19 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
         keep_runs: false,
         quiet: args.quiet,
         no_charts: true,
+        force: false,
         svg: false,
         data: DataArg { data: args.data.data.clone() },
     };
-    let run_dir = run(&run_args)?;
-    let sim = read_annual_trade(&run_dir.join("annual.csv"))?;
+    let run_dir = run(&run_args).map_err(|e| out.user_error(e))?;
+    let sim = read_annual_trade(&run_dir.join("annual.csv")).map_err(|e| out.user_error(e))?;
     let (rows, metrics) = compare(&observed, &sim, &file).map_err(BadInput)?;
-    backtest_out::write_backtest(&out.path("backtest.csv"), &rows)?;
-    backtest_out::write_metrics(&out.path("backtest_metrics.csv"), &metrics)?;
-    charts::backtest::write_chart(&out.path("backtest.png"), &sc.name, &rows, &sim)?;
+    (|| -> Result<()> {
+        backtest_out::write_backtest(&out.path("backtest.csv"), &rows)?;
+        backtest_out::write_metrics(&out.path("backtest_metrics.csv"), &metrics)?;
+        charts::backtest::write_chart(&out.path("backtest.png"), &sc.name, &rows, &sim)
+    })()
+    .map_err(|e| out.user_error(e))?;
     let dir = out.commit()?;
     print!("{}", backtest_out::format_table(&rows, &metrics));
     if skipped > 0 {

@@ -4,7 +4,7 @@
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.
 
-use super::common::{hex, load_calibration, merge_partials, progress_bar, threads_arg};
+use super::common::{hex, load_calibration, merge_partials, open_out, progress_bar, threads_arg};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
@@ -18,7 +18,8 @@ use crate::output::batch_report;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
 use crate::output::reader::BatchData;
-use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
+use crate::output::check_target;
+use crate::output::state::{carry_state, clean_partials, list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
 use crate::scenario::{parse_scenario, Scenario};
 use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
@@ -239,8 +240,14 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         }
     });
 
+    // What is at the output path must be ours (or --force); the work area goes inside it.
+    check_target(&dest, args.force)?;
     // The work area: kept on --resume if it holds the same batch and shard.
     let sdir = state_dir(&dest);
+    let cleaned = clean_partials(&dest);
+    if cleaned > 0 {
+        eprintln!("{}: removed {cleaned} partly written state files left by an interrupted batch", sdir.display());
+    }
     if args.resume {
         if let Ok(old) = read_plan(&dest) {
             if old.fingerprint != plan.fingerprint || old.shard != plan.shard {
@@ -317,10 +324,8 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     let new_runs = done_runs - resumed_runs;
     if shard.1 == 1 {
-        write_results(&l, std::slice::from_ref(&dest), &dest, &cal)?;
-        if !args.keep_state {
-            std::fs::remove_dir_all(&sdir).with_context(|| format!("cannot remove the work area {}", sdir.display()))?;
-        }
+        // the results replace the directory, work area included (kept with --keep-state)
+        write_results(&l, std::slice::from_ref(&dest), &dest, &cal, true, args.keep_state.then_some(dest.as_path()))?;
     }
     if !args.quiet {
         println!(
@@ -343,8 +348,10 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
 }
 
 /// Merge every state in `dirs` per variant (checking that each variant's blocks are all
-/// there, once) and write the result files into `out`, one variant at a time.
-pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) -> Result<()> {
+/// there, once) and write the result files, one variant at a time, into a temporary sibling
+/// of `dest` that then replaces it in one step (`OutputDir`), with the work area of
+/// `carry` (its plan and state files) inside if given.
+pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Calibration, force: bool, carry: Option<&Path>) -> Result<()> {
     let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
     for d in dirs {
         for p in list_states(d)? {
@@ -371,8 +378,16 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         ))
         .into());
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let dir = open_out(dest, force)?;
+    write_files(l, &by_variant, &dir.path(""), cal)
+        .and_then(|()| carry.map_or(Ok(()), |from| carry_state(from, &dir.path(""))))
+        .map_err(|e| dir.user_error(e))?;
+    dir.commit()?;
+    Ok(())
+}
 
+/// The result files of a batch from its states (`by_variant`), written into `out`.
+fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>>, out: &Path, cal: &Calibration) -> Result<()> {
     let vary: Vec<&str> = l.batch.vary.iter().map(|v| v.path.as_str()).collect();
     let mut variants_csv = CsvFile::create(&out.join("variants.csv"), &[&["variant", "scenario", "seed", "runs", "counterfactual"][..], &vary].concat())?;
     let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
@@ -410,21 +425,11 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         f.finish()?;
     }
 
-    // Charts and the page, drawn from the files just written (as `run` does), into
-    // charts.partial/ and then moved over any earlier charts/ (no stale charts are left).
+    // Charts and the page, drawn from the files just written (as `run` does).
     let seed = l.plan.seed_override.unwrap_or(l.batch.seed);
     let design = format!("{:?}", l.batch.design).to_lowercase();
     let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-    let (tmp, charts_dir) = (out.join("charts.partial"), out.join("charts"));
-    for d in [&tmp, &charts_dir] {
-        if d.exists() {
-            std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
-        }
-    }
-    let drawn = charts::batch::draw_sweep(&data, &tmp, Format::Png)?;
-    if tmp.exists() {
-        std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
-    }
+    let drawn = charts::batch::draw_sweep(&data, &out.join("charts"), Format::Png)?;
     let runs: std::collections::BTreeSet<u32> = l.runs.iter().copied().collect();
     let runs: Vec<String> = runs.iter().map(u32::to_string).collect();
     let meta = format!(

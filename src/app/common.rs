@@ -72,6 +72,16 @@ pub(super) fn progress_bar(len: u64, quiet: bool, prefix: &str) -> Option<indica
     Some(bar)
 }
 
+/// A result directory for `dest` (see `OutputDir::create`), saying on stderr what was
+/// cleaned up beside it (leftovers of killed runs), if anything.
+pub(super) fn open_out(dest: &Path, force: bool) -> Result<crate::output::OutputDir> {
+    let out = crate::output::OutputDir::create(dest, force)?;
+    if let Some(note) = out.note() {
+        eprintln!("{note}");
+    }
+    Ok(out)
+}
+
 /// Lower-case hexadecimal of a digest.
 pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

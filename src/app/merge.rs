@@ -24,7 +24,10 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     }
     let l = load(&plan, &cal)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&plan.stem));
-    write_results(&l, &args.dirs, &out, &cal)?;
+    // merging into one of the shards' own directories keeps that shard's work area
+    let same = |d: &PathBuf| d.canonicalize().ok().is_some_and(|d| out.canonicalize().ok() == Some(d));
+    let carry = args.dirs.iter().any(same).then_some(out.as_path());
+    write_results(&l, &args.dirs, &out, &cal, args.force, carry)?;
     println!("{}: merged {} directories -> {}", l.batch.name, args.dirs.len(), out.display());
     Ok(())
 }

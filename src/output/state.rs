@@ -54,11 +54,53 @@ pub fn state_dir(out: &Path) -> PathBuf {
     out.join("state")
 }
 
-/// Write `bytes` to `path` through a temporary file and a rename.
+/// Write `bytes` to `path` through a temporary file (`.NAME.partial-PID`, unique to the
+/// process) and a rename; on failure the temporary file is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+    let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        std::fs::remove_file(&tmp).ok();
+        return Err(anyhow::anyhow!("cannot write {}: {e}", path.display()));
+    }
+    Ok(())
+}
+
+/// Remove the temporary files (`.NAME.partial-PID`) that killed processes left in a work
+/// area; returns how many.
+pub fn clean_partials(out: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(state_dir(out)) else { return 0 };
+    let me = format!("-{}", std::process::id());
+    let mut n = 0;
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some((_, pid)) = name.rsplit_once(".partial-") else { continue };
+        let gone = pid.parse::<u32>().is_ok_and(|p| !Path::new("/proc").join(p.to_string()).exists() && Path::new("/proc/self").exists());
+        if name.starts_with('.') && !name.ends_with(&me) && gone && std::fs::remove_file(e.path()).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Give the work area of `from` (its plan and state files) to the result being written in
+/// `to`: hard links where the file system has them, else copies.
+pub fn carry_state(from: &Path, to: &Path) -> Result<()> {
+    let (src, dst) = (state_dir(from), state_dir(to));
+    std::fs::create_dir_all(&dst).with_context(|| format!("cannot create {}", dst.display()))?;
+    for e in std::fs::read_dir(&src).with_context(|| format!("cannot read {}", src.display()))? {
+        let p = e?.path();
+        let name = p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') || !(name == "plan.json" || name.ends_with(".state")) {
+            continue;
+        }
+        let target = dst.join(&name);
+        if std::fs::hard_link(&p, &target).is_err() {
+            std::fs::copy(&p, &target).with_context(|| format!("cannot copy {} to {}", p.display(), target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn write_plan(out: &Path, plan: &Plan) -> Result<()> {

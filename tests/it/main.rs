@@ -10,6 +10,7 @@ mod firms;
 mod hand;
 mod library;
 mod rules;
+mod safety;
 mod solve;
 mod stability;
 mod stylised;

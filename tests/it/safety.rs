@@ -1,0 +1,176 @@
+//! Nothing lost, nothing silent (issue 12): output paths that hold the user's files are
+//! refused, results are switched in one step, leftovers of killed runs are cleaned, write errors
+//! are reported with the path the user gave, nonsense stops the run, bad data and result files
+//! are refused, resources are bounded, and a closed pipe ends a command quietly.
+
+use crate::common::tradesim;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const BASE: &str = "scenarios/baseline_2021.toml";
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every name in `dir` (not recursive), sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+/// Every file under `dir` whose name shows a temporary or partly written file.
+fn litter(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if name.contains(".partial") || name.contains(".tmp-") || name.contains(".old-") {
+                out.push(p.clone());
+            }
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The binary under a shell with a file-size limit of `blocks` × 512 bytes.
+fn limited(blocks: u32, args: &str) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("tradesim");
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -f {blocks}; exec '{}' {args}", bin.display()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn run_refuses_a_folder_or_file_of_the_users_own_and_replaces_it_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("thesis.tex"), "years of work").unwrap();
+    let out = tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--out"]).arg(&mine).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(err.contains("is not a tradesim result") && err.contains("--force") && err.contains("mine"), "{err}");
+    assert_eq!(std::fs::read_to_string(mine.join("thesis.tex")).unwrap(), "years of work");
+
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    let out = tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--out"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("is a file"), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    assert_eq!(names(tmp.path()), ["mine", "notes.txt"], "no hidden copy is left beside them");
+
+    tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--force", "--out"]).arg(&mine).assert().success();
+    assert!(mine.join("manifest.json").is_file() && !mine.join("thesis.tex").exists());
+    // an empty folder and an earlier result are replaced without --force
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--out"]).arg(&empty).assert().success();
+    tradesim().args(["run", BASE, "--runs", "4", "-q", "--no-charts", "--out"]).arg(&empty).assert().success();
+    assert!(std::fs::read_to_string(empty.join("manifest.json")).unwrap().contains("\"runs\": 4"));
+    assert!(litter(tmp.path()).is_empty(), "{:?}", litter(tmp.path()));
+}
+
+#[test]
+fn leftovers_of_killed_runs_are_cleaned_and_a_result_moved_aside_comes_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("r");
+    // no process has this id (above the largest Linux allows)
+    let dead = 4_294_967u32;
+    std::fs::create_dir_all(tmp.path().join(format!(".r.tmp-{dead}")).join("charts")).unwrap();
+    let out = tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--out"]).arg(&dest).output().unwrap();
+    assert!(out.status.success());
+    let err = stderr_of(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&format!(".r.tmp-{dead}")) && err.contains("removed"), "{err}");
+    assert_eq!(names(tmp.path()), ["r"]);
+
+    // killed between moving the old result aside and the new one in: the old one returns
+    std::fs::rename(&dest, tmp.path().join(format!(".r.old-{dead}"))).unwrap();
+    let out = tradesim().args(["run", BASE, "--runs", "5", "-q", "--no-charts", "--out"]).arg(&dest).output().unwrap();
+    assert!(out.status.success());
+    assert!(stderr_of(&out).contains("restored"), "{}", stderr_of(&out));
+    assert!(std::fs::read_to_string(dest.join("manifest.json")).unwrap().contains("\"runs\": 5"));
+    assert_eq!(names(tmp.path()), ["r"]);
+}
+
+#[test]
+fn a_file_size_limit_is_reported_with_the_users_path_and_the_old_result_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("res");
+    tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--out"]).arg(&dest).assert().success();
+    let before = std::fs::read(dest.join("summary.csv")).unwrap();
+    let out = limited(64, &format!("run {BASE} --runs 7 -q --no-charts --out '{}'", dest.display()));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains(&format!("{}/summary.csv", dest.display())) && err.contains("File too large"), "{err}");
+    assert!(!err.contains(".tmp-"), "the temporary path is not shown: {err}");
+    assert_eq!(std::fs::read(dest.join("summary.csv")).unwrap(), before, "the old result is kept");
+    assert_eq!(names(tmp.path()), ["res"]);
+}
+
+#[test]
+fn a_batch_that_fails_mid_write_keeps_its_old_result_and_leaves_no_partial_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("b");
+    let batch = "scenarios/interdependence.batch.toml";
+    tradesim().args(["batch", batch, "--runs", "3", "--threads", "2", "-q", "--out"]).arg(&dest).assert().success();
+    let files = names(&dest);
+    assert!(files.contains(&"manifest.json".to_owned()) && !files.contains(&"state".to_owned()), "{files:?}");
+    let manifest = std::fs::read(dest.join("manifest.json")).unwrap();
+    let annual = std::fs::read(dest.join("annual.csv")).unwrap();
+    // the states fit, the results do not
+    let out = limited(2000, &format!("batch {batch} --runs 4 --threads 2 -q --out '{}'", dest.display()));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("File too large") && !stderr_of(&out).contains(".tmp-"), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(dest.join("manifest.json")).unwrap(), manifest);
+    assert_eq!(std::fs::read(dest.join("annual.csv")).unwrap(), annual, "no new CSV beside the old manifest");
+    assert!(litter(tmp.path()).is_empty(), "{:?}", litter(tmp.path()));
+    // a partly written state file of a killed batch is removed by the next run into the place
+    let partial = dest.join("state").join(".v000000-shard0of1.state.partial-4294967");
+    std::fs::write(&partial, b"half").unwrap();
+    let out = tradesim().args(["batch", batch, "--runs", "4", "--threads", "2", "-q", "--resume", "--keep-state", "--out"]).arg(&dest).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("removed 1 partly written"), "{}", stderr_of(&out));
+    assert!(dest.join("state/plan.json").is_file() && litter(tmp.path()).is_empty());
+    // merge refuses a folder of the user's own
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("x.txt"), "x").unwrap();
+    let out = tradesim().args(["merge"]).arg(&dest).arg("--out").arg(&mine).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("--force"));
+}
+
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    for args in [&["list"][..], &["check", BASE]] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("tradesim"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away before the first line
+        let out = child.wait_with_output().unwrap();
+        let err = stderr_of(&out);
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?} panicked");
+    }
+    assert!(repo(BASE).is_file());
+}
