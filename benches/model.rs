@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("model_run_sanctions_2022", |b| {
         b.iter(|| {
             run += 1;
-            run_to_end(&sc, &init, &pre, run_rng(sc.seed, run), &mut obs);
+            run_to_end(&sc, &init, &pre, run_rng(sc.seed, run), &mut obs).expect("a valid run");
             black_box(obs[0])
         })
     });

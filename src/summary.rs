@@ -212,6 +212,11 @@ impl Summary {
         }
     }
 
+    /// How many sketches have sums past the exact range (`Sketch::saturated`).
+    pub fn saturated(&self) -> usize {
+        self.sketches().filter(|s| s.saturated()).count()
+    }
+
     /// Every sketch, by date then by year (the order `encode`/`decode` of a state file use).
     pub fn sketches(&self) -> impl Iterator<Item = &Sketch> {
         self.by_date.iter().chain(&self.by_year).flatten()

@@ -4,7 +4,7 @@
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.
 
-use super::common::{hex, load_calibration, merge_partials, open_out, progress_bar, threads_arg};
+use super::common::{hex, load_calibration, merge_partials, open_out, progress_bar, run_failed, saturation_warning, threads_arg};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
@@ -173,6 +173,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
     for &b in blocks {
         let range = block_range(l.batch.block, b, sc.runs);
         let want = range.end - range.start;
+        let failed = |f| run_failed(sc, &format!("{}, variant {v}", l.plan.batch_file), &f);
         let got = workers.accumulate(
             sc,
             &init,
@@ -186,13 +187,16 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             },
             |_, d| progress(done + d),
             stop,
-        );
+        )
+        .map_err(failed)?;
         if got < want {
             return Ok(None);
         }
         done += got;
         if let Some((c, ci, cp)) = &cf {
-            let got = workers.accumulate(c, ci, cp, c.seed, range, &mut states, |(_, i), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop);
+            let got = workers
+                .accumulate(c, ci, cp, c.seed, range, &mut states, |(_, i), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop)
+                .map_err(|f| run_failed(c, &format!("{}, variant {v} counterfactual", l.plan.batch_file), &f))?;
             if got < want {
                 return Ok(None);
             }
@@ -393,6 +397,7 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
     let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
     let mut annual_csv = CsvFile::create(&out.join("annual.csv"), &summary_header())?;
     let mut indicators_csv = CsvFile::create(&out.join("indicators.csv"), &INDICATOR_HEADER)?;
+    let mut saturated = 0;
     for v in &l.variants {
         let sc = &l.scenarios[v.id];
         let init = cal.init(sc.base);
@@ -420,6 +425,7 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
         variants_csv.row(rec)?;
         write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
         write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
+        saturated += summary.saturated() + ind.sketches().filter(|s| s.saturated()).count();
     }
     for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
         f.finish()?;
@@ -459,6 +465,7 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
         indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
         files,
+        warnings: saturation_warning(saturated).into_iter().collect(),
     };
     write_atomic(&out.join("manifest.json"), (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes())?;
     Ok(())

@@ -82,6 +82,32 @@ pub(super) fn open_out(dest: &Path, force: bool) -> Result<crate::output::Output
     Ok(out)
 }
 
+/// A run stopped by the model's state check, told with the scenario (its name and file),
+/// the run, the step and its date, and the economy and sector (exit code 1).
+pub(super) fn run_failed(sc: &Scenario, file: &str, f: &crate::ensemble::RunFailure) -> anyhow::Error {
+    anyhow::anyhow!(
+        "scenario `{}` ({file}): run {} stopped at step {} ({}): {}. The model state is no longer meaningful, so nothing was written; look for a lever or parameter of extreme size",
+        sc.name,
+        f.run,
+        f.anomaly.step + 1,
+        sc.step_date(f.anomaly.step),
+        f.anomaly
+    )
+}
+
+/// Sketches whose sums passed the exact range: a warning (printed, and kept for the
+/// manifest), or None.
+pub(super) fn saturation_warning(saturated: usize) -> Option<String> {
+    (saturated > 0).then(|| {
+        let w = format!(
+            "{saturated} summary cells add up beyond the exact range of the sums (about 4e28): their means are estimated from the quantile buckets (relative error at most {:.2}%), not exact",
+            crate::summary::ALPHA * 100.0
+        );
+        eprintln!("warning: {w}");
+        w
+    })
+}
+
 /// Lower-case hexadecimal of a digest.
 pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -3,7 +3,7 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_calibration, load_scenario, merge_partials, open_out, progress_bar, threads_arg};
+use super::common::{base_trade, hex, load_calibration, load_scenario, merge_partials, open_out, progress_bar, run_failed, saturation_warning, threads_arg};
 use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
@@ -59,7 +59,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
     let sim_started = Instant::now();
-    workers.accumulate(
+    let done = workers.accumulate(
         &sc,
         &init,
         &pre,
@@ -88,6 +88,12 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         },
         || false,
     );
+    if let Err(f) = done {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return Err(run_failed(&sc, &args.scenario.display().to_string(), &f));
+    }
     let (summary, _) = merge_partials(&workers, states, (empty, Vec::new()), |_, _| {});
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
@@ -130,6 +136,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         levers,
         rules,
         files,
+        warnings: saturation_warning(summary.saturated()).into_iter().collect(),
     };
     (|| -> Result<()> {
         write_summary(&out.path("summary.csv"), &summary)?;

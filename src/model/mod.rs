@@ -4,6 +4,7 @@
 //! and writes observations into slices it is given. Each agent's part of the step lives in a
 //! file of its own; `step_inner` below is the outline, in the order of the step.
 
+pub mod check;
 pub mod currency;
 pub mod domestic;
 pub mod equilibrium;
@@ -22,6 +23,7 @@ pub mod world;
 
 use levers::{ActiveLever, Frictions};
 use math::{exp, ln};
+pub use check::Anomaly;
 pub use obs::Layout;
 use policy::{Pending, RuleState};
 pub use prepared::{Closure, Prepared, TradeCosts};
@@ -383,14 +385,20 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The generator-free part of a run: prepare once, then `run` per run index.
-pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) {
+/// One run from start to end, each step's observation written into `out` (steps ×
+/// `Layout::len`). Stops at the first step whose state fails `Model::check` (a non-finite or
+/// absurd value), returning what is wrong.
+pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) -> Result<(), Anomaly> {
     let width = pre.layout.len();
     let mut model = Model::new(sc, init, pre, rng);
     for k in 0..pre.steps {
         model.step();
+        if let Some(a) = model.check() {
+            return Err(a);
+        }
         model.observe(&mut out[k * width..(k + 1) * width]);
     }
+    Ok(())
 }
 
 #[cfg(test)]

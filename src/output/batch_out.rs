@@ -115,4 +115,7 @@ pub struct BatchManifest {
     pub indicators: String,
     pub tradesim_version: String,
     pub files: Vec<String>,
+    /// What the reader should know about the numbers (e.g. means estimated, not exact).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }

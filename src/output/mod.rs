@@ -285,6 +285,9 @@ pub struct Manifest {
     pub levers: Vec<ManifestLever>,
     pub rules: Vec<ManifestRule>,
     pub files: Vec<String>,
+    /// What the reader should know about the numbers (e.g. means estimated, not exact).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl Manifest {

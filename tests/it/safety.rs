@@ -174,3 +174,52 @@ fn a_closed_pipe_ends_a_command_quietly() {
     }
     assert!(repo(BASE).is_file());
 }
+
+/// A scenario text with one lever, on the shipped calibration.
+fn with_lever(lever: &str) -> String {
+    format!("name = \"extreme\"\nbase = 2021\nstart = \"2021-01\"\nend = \"2024-12\"\nruns = 6\n\n[[lever]]\n{lever}\n")
+}
+
+#[test]
+fn an_absurd_model_state_stops_the_run_naming_scenario_run_step_economy_and_sector() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cut in ["1e3", "1e100"] {
+        let file = tmp.path().join("cut.toml");
+        std::fs::write(&file, with_lever(&format!("kind = \"trade_agreement\"\nby = \"US\"\non = \"CN\"\nstart = \"2022-01\"\ntariff_cut = {cut}"))).unwrap();
+        let dest = tmp.path().join("out");
+        let out = tradesim().arg("run").arg(&file).args(["-q", "--threads", "2", "--out"]).arg(&dest).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "tariff_cut {cut}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        for word in ["scenario `extreme`", "cut.toml", "run 0", "step 5 (2022-01)", " US "] {
+            assert!(err.contains(word), "tariff_cut {cut}: lacks {word:?}: {err}");
+        }
+        assert!(!dest.exists() && litter(tmp.path()).is_empty(), "nothing is written");
+    }
+}
+
+#[test]
+fn the_state_check_names_the_flow_economy_and_sector() {
+    use tradesim::model::{Model, Prepared};
+    let (sc, init) = crate::common::real(&with_lever("kind = \"treaty\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-01\""));
+    let pre = Prepared::new(&sc, &init);
+    let mut m = Model::new(&sc, &init, &pre, tradesim::rng::run_rng(1, 0));
+    for _ in 0..3 {
+        m.step();
+        assert_eq!(m.check(), None, "the shipped calibration is sound");
+    }
+    let (us, ru, energy) = (crate::common::idx(&init, "US"), crate::common::idx(&init, "RU"), crate::common::sector(&init, "energy"));
+    let r = pre.layout.route(energy, ru, us);
+    let keep = m.direct[r];
+    for (bad, word) in [(f64::NAN, "NaN"), (-1.0, "-1e0"), (f64::INFINITY, "inf"), (1e30, "imports into US")] {
+        m.direct[r] = bad;
+        let a = m.check().unwrap_or_else(|| panic!("{bad} passes"));
+        let text = a.to_string();
+        assert!(text.contains(word) && a.step == 2, "{text}");
+        if bad < 1e30 {
+            assert!(text.starts_with("trade RU→US in sector energy"), "{text}");
+        }
+    }
+    m.direct[r] = keep;
+    m.price[us * pre.m + energy] = 0.0;
+    assert!(m.check().unwrap().to_string().starts_with("export price of US in sector energy is 0e0"));
+}
