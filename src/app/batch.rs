@@ -19,7 +19,7 @@ use crate::output::chart_kit::Format;
 use crate::output::charts;
 use crate::output::reader::BatchData;
 use crate::output::check_target;
-use crate::output::state::{carry_state, clean_partials, list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
+use crate::output::state::{carry_state, Damaged, clean_partials, list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
 use crate::scenario::{parse_scenario, Scenario};
 use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
@@ -46,7 +46,7 @@ pub(super) struct Loaded {
 }
 
 /// Read the batch file and its scenarios into a plan.
-fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
+fn make_plan(args: &BatchArgs, shard: (usize, usize), cal: &Calibration) -> Result<Plan> {
     let path = &args.batch;
     let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
     let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
@@ -73,6 +73,7 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
         seed_override: args.seed,
         data,
         shard,
+        calibration: cal.sha256.clone(),
     })
 }
 
@@ -233,7 +234,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     }
     let threads = threads_arg(args.threads)?;
     let cal = load_calibration(&args.data)?;
-    let plan = make_plan(args, shard)?;
+    let plan = make_plan(args, shard, &cal)?;
     let l = load(&plan, &cal)?;
     let dest = args.out.clone().unwrap_or_else(|| {
         let base = PathBuf::from("output").join(&plan.stem);
@@ -254,9 +255,9 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     }
     if args.resume {
         if let Ok(old) = read_plan(&dest) {
-            if old.fingerprint != plan.fingerprint || old.shard != plan.shard {
+            if old.fingerprint != plan.fingerprint || old.shard != plan.shard || old.calibration != plan.calibration {
                 return Err(BadInput(format!(
-                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed or --shard changed); run without --resume to start afresh",
+                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed, --shard or the calibration data changed); run without --resume to start afresh",
                     dest.display()
                 ))
                 .into());
@@ -291,7 +292,13 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         }
         let path = state_path(&dest, v, shard);
         if args.resume {
-            if let Ok((h, _)) = read_state(&path) {
+            let kept = read_state(&path);
+            if let Err(e) = &kept {
+                if e.downcast_ref::<Damaged>().is_some() {
+                    eprintln!("{e}: variant {v} is run again");
+                }
+            }
+            if let Ok((h, _)) = kept {
                 if h.fingerprint == plan.fingerprint && h.blocks == *blocks {
                     done_runs += weight(v, blocks);
                     resumed_runs += weight(v, blocks);
@@ -351,6 +358,15 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     Ok(())
 }
 
+/// A damaged state file's error, with what to do about it.
+fn damaged_hint(e: anyhow::Error, dir: &Path) -> anyhow::Error {
+    if e.downcast_ref::<Damaged>().is_some() {
+        anyhow::anyhow!("{e}; it is not used. Run the batch (or this shard) again into {} with --resume: it recomputes damaged variants", dir.display())
+    } else {
+        e
+    }
+}
+
 /// Merge every state in `dirs` per variant (checking that each variant's blocks are all
 /// there, once) and write the result files, one variant at a time, into a temporary sibling
 /// of `dest` that then replaces it in one step (`OutputDir`), with the work area of
@@ -359,7 +375,7 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Cal
     let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
     for d in dirs {
         for p in list_states(d)? {
-            let (h, _) = read_state(&p)?;
+            let (h, _) = read_state(&p).map_err(|e| damaged_hint(e, d))?;
             if h.fingerprint != l.plan.fingerprint {
                 return Err(BadInput(format!("{} belongs to a different batch", p.display())).into());
             }
@@ -404,7 +420,7 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
         let pre = Prepared::new(sc, &init);
         let (mut summary, mut ind) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
         for (p, _) in &by_variant[&v.id] {
-            let (h, body) = read_state(p)?;
+            let (h, body) = read_state(p).map_err(|e| damaged_hint(e, p.parent().and_then(Path::parent).unwrap_or(Path::new("."))))?;
             let (mut s, mut i) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
             let mut input = body.as_slice();
             let mut count = 0;

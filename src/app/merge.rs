@@ -22,6 +22,19 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
             return Err(BadInput(format!("{} holds a different batch than {} (plans differ); merge shards of one batch only", d.display(), args.dirs[0].display())).into());
         }
     }
+    for (d, p) in args.dirs.iter().zip(&plans) {
+        if p.calibration != cal.sha256 {
+            let theirs = p.data.as_deref().map_or("the built-in calibration".to_owned(), |d| format!("--data {d}"));
+            let ours = args.data.data.as_ref().map_or("the built-in calibration".to_owned(), |d| format!("--data {}", d.display()));
+            return Err(BadInput(format!(
+                "{} was run with other calibration data ({theirs}, SHA-256 {}) than this merge has ({ours}, SHA-256 {}); give merge the --data the shards were run with",
+                d.display(),
+                if p.calibration.is_empty() { "not recorded" } else { &p.calibration[..12] },
+                &cal.sha256[..12]
+            ))
+            .into());
+        }
+    }
     let l = load(&plan, &cal)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&plan.stem));
     // merging into one of the shards' own directories keeps that shard's work area

@@ -223,3 +223,154 @@ fn the_state_check_names_the_flow_economy_and_sector() {
     m.price[us * pre.m + energy] = 0.0;
     assert!(m.check().unwrap().to_string().starts_with("export price of US in sector energy is 0e0"));
 }
+
+/// A copy of the shipped calibration in `dir`, with `edit(file name, text) -> text` applied.
+fn data_copy(dir: &Path, edit: impl Fn(&str, String) -> String) -> PathBuf {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in tradesim::calibration::FILES {
+        let text = std::fs::read_to_string(repo("data").join(f)).unwrap();
+        std::fs::write(data.join(f), edit(f, text)).unwrap();
+    }
+    data
+}
+
+/// Replace the first row of `file` that starts with `prefix` by `row`.
+fn replace_row(text: String, prefix: &str, row: &str) -> String {
+    let mut done = false;
+    text.lines()
+        .map(|l| if !done && l.starts_with(prefix) { done = true; row.to_owned() } else { l.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn bad_calibration_data_is_refused_with_file_line_column_and_what_is_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Box<dyn Fn(&str, String) -> String>, &str)> = vec![
+        ("nan gdp", Box::new(|f, t| if f == "economies.csv" { replace_row(t, "2021,US,", "2021,US,United States,NaN,0.05,0.02,x,x") } else { t }), "economies.csv:"),
+        ("zero gdp", Box::new(|f, t| if f == "economies.csv" { replace_row(t, "2021,RU,", "2021,RU,Russia,0,0.05,0.02,x,x") } else { t }), "column `gdp_usd`: `0` is not allowed; allowed: a finite number above 0"),
+        ("inf flow", Box::new(|f, t| if f == "flows.csv" { replace_row(t, "2021,US,RU,energy", "2021,US,RU,energy,inf,a,b,c,d") } else { t }), "column `value_usd`: `inf` is not allowed"),
+        ("negative flow", Box::new(|f, t| if f == "flows.csv" { replace_row(t, "2021,US,RU,energy", "2021,US,RU,energy,-5,a,b,c,d") } else { t }), "`-5` is not allowed"),
+        ("negative price", Box::new(|f, t| if f == "energy_price.csv" { t + "1950,-3,x\n" } else { t }), "energy_price.csv:"),
+        ("header only", Box::new(|f, t| if f == "sectors.csv" { t.lines().next().unwrap().to_owned() + "\n" } else { t }), "sectors.csv: no rows after the header"),
+        ("empty", Box::new(|f, t| if f == "tension.csv" { String::new() } else { t }), "tension.csv: the file is empty"),
+        ("duplicate economy", Box::new(|f, t| if f == "economies.csv" { t + "2021,US,United States,1e12,0.05,0.02,x,x\n" } else { t }), "economy `US` in base 2021 is given twice"),
+        ("duplicate sector", Box::new(|f, t| if f == "sectors.csv" { let l = t.lines().nth(1).unwrap().to_owned(); t + &l + "\n" } else { t }), "sector `energy` is given twice"),
+        ("duplicate year", Box::new(|f, t| if f == "energy_price.csv" { t + "2021,70,x\n" } else { t }), "year 2021 is given twice"),
+        ("duplicate flow", Box::new(|f, t| if f == "flows.csv" { t + "2021,US,RU,energy,5,a,b,c,d\n" } else { t }), "the flow US→RU in energy for base 2021 is given twice"),
+        ("self flow", Box::new(|f, t| if f == "flows.csv" { t + "2021,CN,CN,energy,5,a,b,c,d\n" } else { t }), "exporter and importer are both `CN`"),
+    ];
+    for (name, edit, want) in cases {
+        let dir = tmp.path().join(name.replace(' ', "_"));
+        let data = data_copy(&dir, edit);
+        let out = tradesim().args(["list", "--data"]).arg(&data).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(want), "{name}: lacks {want:?}:\n{}", stderr_of(&out));
+    }
+    // the shipped data's ROW → ROW rows (trade among the rest of the world) are valid
+    let data = data_copy(&tmp.path().join("ok"), |_, t| t);
+    tradesim().args(["list", "--data"]).arg(&data).assert().success();
+    // several problems at once
+    let data = data_copy(&tmp.path().join("many"), |f, t| match f {
+        "flows.csv" => t + "2021,CN,CN,energy,5,a,b,c,d\n2021,US,RU,energy,-1,a,b,c,d\n",
+        "energy_price.csv" => t + "2021,70,x\n",
+        _ => t,
+    });
+    let out = tradesim().args(["list", "--data"]).arg(&data).output().unwrap();
+    assert!(stderr_of(&out).lines().count() >= 3, "{}", stderr_of(&out));
+    // a device or a huge file is not read without end
+    let data = data_copy(&tmp.path().join("zero"), |_, t| t);
+    std::fs::remove_file(data.join("flows.csv")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", data.join("flows.csv")).unwrap();
+    let started = std::time::Instant::now();
+    let out = tradesim().args(["list", "--data"]).arg(&data).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("larger than"), "{}", stderr_of(&out));
+    assert!(started.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn merge_refuses_shards_of_other_calibration_data_and_damaged_states_are_never_trusted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = "scenarios/interdependence.batch.toml";
+    // calibration data with the economies in another order: the labels of US→RU and RU→US
+    // would swap
+    let data = data_copy(tmp.path(), |f, t| {
+        if f != "economies.csv" {
+            return t;
+        }
+        let mut lines: Vec<&str> = t.lines().collect();
+        let (head, rows) = lines.split_at_mut(1);
+        rows.sort_by_key(|l| l.split(',').nth(1).map(|c| if c == "RU" { 0 } else { 1 }));
+        head.iter().chain(rows.iter()).map(|l| format!("{l}\n")).collect()
+    });
+    let shard = |k: usize, extra: &[&str]| {
+        let out = tradesim().args(["batch", batch, "--runs", "3", "--threads", "2", "-q", "--shard", &format!("{k}/2"), "--out"]).arg(tmp.path().join(format!("s{k}"))).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+    };
+    shard(0, &[]);
+    shard(1, &[]);
+    let (s0, s1) = (tmp.path().join("s0"), tmp.path().join("s1"));
+    let out = tradesim().arg("merge").arg(&s0).arg(&s1).arg("--data").arg(&data).arg("--out").arg(tmp.path().join("m")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("other calibration data") && stderr_of(&out).contains("--data"), "{}", stderr_of(&out));
+    tradesim().arg("merge").arg(&s0).arg(&s1).arg("--out").arg(tmp.path().join("m")).assert().success();
+    let merged = std::fs::read(tmp.path().join("m/annual.csv")).unwrap();
+
+    // one flipped bit in a state file: merge refuses it, --resume runs that variant again
+    let state = std::fs::read_dir(s0.join("state")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "state")).unwrap();
+    let mut bytes = std::fs::read(&state).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&state, &bytes).unwrap();
+    let out = tradesim().arg("merge").arg(&s0).arg(&s1).arg("--out").arg(tmp.path().join("m")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("is damaged") && stderr_of(&out).contains("--resume"), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(tmp.path().join("m/annual.csv")).unwrap(), merged, "the earlier merge is kept");
+    let out = tradesim().args(["batch", batch, "--runs", "3", "--threads", "2", "-q", "--shard", "0/2", "--resume", "--out"]).arg(&s0).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("is damaged") && stderr_of(&out).contains("is run again"), "{}", stderr_of(&out));
+    tradesim().arg("merge").arg(&s0).arg(&s1).arg("--out").arg(tmp.path().join("m")).assert().success();
+    assert_eq!(std::fs::read(tmp.path().join("m/annual.csv")).unwrap(), merged, "recomputed, the same bytes");
+}
+
+#[test]
+fn plot_and_compare_refuse_result_files_with_nonsense() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good");
+    tradesim().args(["run", BASE, "--runs", "3", "-q", "--no-charts", "--out"]).arg(&good).assert().success();
+    let text = std::fs::read_to_string(good.join("summary.csv")).unwrap();
+    let row = text.lines().nth(1).unwrap().to_owned();
+    let fields: Vec<&str> = row.split(',').collect();
+    let with = |k: usize, v: &str| {
+        let mut f = fields.clone();
+        f[k] = v;
+        f.join(",")
+    };
+    let swapped = {
+        let mut f = fields.clone();
+        f.swap(6, 10);
+        f.join(",")
+    };
+    let cases = [
+        ("nan", text.replacen(&row, &with(8, "NaN"), 1), "column `p50`: \"NaN\" is not allowed"),
+        ("negative", text.replacen(&row, &with(5, "-7"), 1), "column `mean`: \"-7\" is not allowed"),
+        ("swapped", text.replacen(&row, &swapped, 1), "not in increasing order"),
+        ("duplicate", format!("{text}{row}\n"), "is given twice (also on line 2)"),
+    ];
+    for (name, bad, want) in cases {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        for f in ["manifest.json", "annual.csv"] {
+            std::fs::copy(good.join(f), dir.join(f)).unwrap();
+        }
+        std::fs::write(dir.join("summary.csv"), bad).unwrap();
+        for args in [vec!["plot".to_owned(), dir.display().to_string()], vec!["compare".into(), good.display().to_string(), dir.display().to_string()]] {
+            let out = tradesim().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {}", stderr_of(&out));
+            assert!(stderr_of(&out).contains(want) && stderr_of(&out).contains("summary.csv: line"), "{name}: {}", stderr_of(&out));
+        }
+    }
+}
