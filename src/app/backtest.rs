@@ -2,7 +2,7 @@
 //! does, without charts) into run/, compare its calendar-year trade with the observed values,
 //! and write backtest.csv, backtest_metrics.csv and backtest.png beside it.
 
-use super::common::{load_calibration, load_scenario, open_out};
+use super::common::{load_calibration, load_scenario, open_out, read_input, MAX_CSV_BYTES};
 use super::run::{default_out, run};
 use super::BadInput;
 use crate::cli::{DataArg, RunArgs};
@@ -24,7 +24,7 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     use crate::backtest::{check_observed, compare, parse_observed};
     use crate::output::backtest_out;
     let file = args.actual.display().to_string();
-    let text = std::fs::read_to_string(&args.actual).map_err(|e| BadInput(format!("{file}: cannot read observed file: {e}")))?;
+    let text = read_input(&args.actual, "observed file", MAX_CSV_BYTES)?;
     let observed = parse_observed(&text, &file).map_err(BadInput)?;
     let cal = load_calibration(&args.data)?;
     let (sc, _) = load_scenario(&args.scenario, &cal)?;

@@ -4,7 +4,7 @@
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.
 
-use super::common::{hex, load_calibration, merge_partials, open_out, progress_bar, run_failed, saturation_warning, threads_arg};
+use super::common::{check_size, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
@@ -48,13 +48,13 @@ pub(super) struct Loaded {
 /// Read the batch file and its scenarios into a plan.
 fn make_plan(args: &BatchArgs, shard: (usize, usize), cal: &Calibration) -> Result<Plan> {
     let path = &args.batch;
-    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
+    let text = read_input(path, "batch file", MAX_TEXT_BYTES)?;
     let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut scenarios = Vec::new();
     for e in &batch.entries {
         let p = dir.join(&e.path);
-        let t = std::fs::read_to_string(&p)
+        let t = crate::calibration::read_text(&p, MAX_TEXT_BYTES)
             .map_err(|err| BadInput(format!("{}: scenario `{}`: cannot read {}: {err} (paths are relative to the batch file)", path.display(), e.path, p.display())))?;
         scenarios.push((e.path.clone(), t));
     }
@@ -124,6 +124,10 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
                 continue;
             }
         };
+        if let Err(e) = check_size(&sc, cal, &label) {
+            problems.push(e.to_string());
+            continue;
+        }
         let n = plan.runs_override.or(batch.runs).unwrap_or(sc.runs);
         let s = variant_seed(seed, v.id as u64);
         let with = |mut sc: Scenario| {
@@ -148,6 +152,16 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     }
     if !problems.is_empty() {
         return Err(BadInput(format!("{}: a variant is not a valid scenario; nothing was run\n{}", plan.batch_file, problems.join("\n"))).into());
+    }
+    let units = batch.unit_count(&runs);
+    if units > crate::batch::MAX_UNITS {
+        return Err(BadInput(format!(
+            "{}: {units} units of work (variants × blocks of `block` = {} runs); allowed: at most {}: raise `block`",
+            plan.batch_file,
+            batch.block,
+            crate::batch::MAX_UNITS
+        ))
+        .into());
     }
     Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs })
 }
@@ -229,9 +243,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         Some(s) => parse_shard(s).map_err(BadInput)?,
         None => (0, 1),
     };
-    if args.runs == Some(0) {
-        return Err(BadInput("--runs must be at least 1".into()).into());
-    }
+    runs_arg(args.runs)?;
     let threads = threads_arg(args.threads)?;
     let cal = load_calibration(&args.data)?;
     let plan = make_plan(args, shard, &cal)?;

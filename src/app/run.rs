@@ -3,8 +3,7 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_calibration, load_scenario, merge_partials, open_out, progress_bar, run_failed, saturation_warning, threads_arg};
-use super::BadInput;
+use super::common::{base_trade, hex, load_calibration, load_scenario, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, threads_arg};
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
 use crate::model::Prepared;
@@ -31,10 +30,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
     let cal = load_calibration(&args.data)?;
     let (mut sc, text) = load_scenario(&args.scenario, &cal)?;
-    if let Some(r) = args.runs {
-        if r == 0 {
-            return Err(BadInput("--runs must be at least 1".into()).into());
-        }
+    if let Some(r) = runs_arg(args.runs)? {
         sc.runs = r;
     }
     if let Some(s) = args.seed {

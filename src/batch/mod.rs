@@ -10,6 +10,11 @@ use serde::Deserialize;
 
 /// Runs per unit of work (variant, block of runs) unless the batch file sets `block`.
 pub const DEFAULT_BLOCK: u32 = 1000;
+/// Most units of work a batch may have (`Batch::unit_count`): the list of units, and a
+/// shard's share of it, is held in memory.
+pub const MAX_UNITS: u64 = 10_000_000;
+/// Most variants a batch may have (design points × scenarios).
+pub const MAX_VARIANTS: u64 = 1_000_000;
 
 /// The batch file as written.
 #[derive(Debug, Deserialize, Default)]
@@ -199,6 +204,15 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
             }
         }
     }
+    let points: u64 = match design {
+        Design::Grid => vary.iter().try_fold(1u64, |a, v| a.checked_mul(v.values.len() as u64)).unwrap_or(u64::MAX),
+        Design::Points => vary.first().map_or(1, |v| v.values.len() as u64),
+        Design::Lhs { samples } => samples as u64,
+    };
+    let variants = points.saturating_mul(entries.len().max(1) as u64);
+    if variants > MAX_VARIANTS {
+        problems.push(format!("the design makes {variants} variants ({points} points × {} scenarios); allowed: at most {MAX_VARIANTS}", entries.len()));
+    }
     if !problems.is_empty() {
         return Err(problems.iter().map(|p| format!("{file}: {p}")).collect::<Vec<_>>().join("\n"));
     }
@@ -210,6 +224,11 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
 }
 
 impl Batch {
+    /// How many units of work `units` makes (without making them).
+    pub fn unit_count(&self, runs_per_variant: &[u32]) -> u64 {
+        runs_per_variant.iter().map(|&r| r.div_ceil(self.block) as u64).sum()
+    }
+
     /// Units of work: (variant, block) in order, block b covering runs
     /// [b·block, min((b+1)·block, runs)).
     pub fn units(&self, runs_per_variant: &[u32]) -> Vec<(usize, u32)> {

@@ -374,3 +374,75 @@ fn plot_and_compare_refuse_result_files_with_nonsense() {
         }
     }
 }
+
+/// sanctions_2022 with `extra` rules appended: `count` align rules (each a copy of the EU's).
+fn many_rules(count: usize, header: &str) -> String {
+    let mut text = std::fs::read_to_string(repo("scenarios/sanctions_2022.toml")).unwrap();
+    if !header.is_empty() {
+        text = text
+            .lines()
+            .filter(|l| !l.starts_with("step = "))
+            .map(|l| if l.starts_with("end = ") { header.to_owned() } else { l.to_owned() })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n";
+    }
+    for k in 0..count {
+        text.push_str(&format!("\n[[rule]]\nid = \"extra{k}\"\nkind = \"align\"\nby = \"IN\"\nleader = \"US\"\nkinds = [\"embargo\"]\nprobability = 0.1\n"));
+    }
+    text
+}
+
+#[test]
+fn resources_are_bounded_with_clear_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    // --threads capped
+    let dest = tmp.path().join("t");
+    let out = tradesim().args(["run", BASE, "--runs", "2", "-q", "--no-charts", "--threads", "100000", "--out"]).arg(&dest).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("--threads 100000: using"), "{}", stderr_of(&out));
+    // an input without end
+    let started = std::time::Instant::now();
+    let out = tradesim().args(["check", "/dev/zero"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("/dev/zero: cannot read scenario file") && stderr_of(&out).contains("larger than"), "{}", stderr_of(&out));
+    assert!(started.elapsed().as_secs() < 20);
+    // --runs as in the files
+    for cmd in ["run", "batch"] {
+        let file = if cmd == "run" { BASE } else { "scenarios/interdependence.batch.toml" };
+        let out = tradesim().args([cmd, file, "--runs", "4294967295", "--out"]).arg(tmp.path().join("r")).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(stderr_of(&out).contains("allowed: 1 to 100000000"), "{}", stderr_of(&out));
+    }
+    // rules, and the summary's size (horizon × step × series)
+    let file = tmp.path().join("rules.toml");
+    std::fs::write(&file, many_rules(1001, "")).unwrap();
+    let out = tradesim().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("1004 rules; allowed: at most 1000"), "{}", stderr_of(&out));
+    std::fs::write(&file, many_rules(990, "end = \"2220-12\"\nstep = \"month\"")).unwrap();
+    let out = tradesim().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("cells") && stderr_of(&out).contains("step = \"quarter\""), "{}", stderr_of(&out));
+    // a batch of 1e8 runs in blocks of 1: refused at once, no 8 GB list of units
+    let batch = tmp.path().join("big.batch.toml");
+    std::fs::write(&batch, format!("runs = 100000000\nblock = 1\n[[scenario]]\npath = \"{}\"\n[[vary]]\npath = \"params.gamma\"\nvalues = [0.1, 0.2]\n", repo(BASE).display())).unwrap();
+    let started = std::time::Instant::now();
+    let out = tradesim().arg("batch").arg(&batch).arg("--out").arg(tmp.path().join("b")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("200000000 units of work") && stderr_of(&out).contains("raise `block`"), "{}", stderr_of(&out));
+    assert!(started.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn many_rules_run_and_give_the_same_numbers_whatever_the_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("rules.toml");
+    std::fs::write(&file, many_rules(300, "")).unwrap();
+    let run = |threads: &str| {
+        let dest = tmp.path().join(format!("t{threads}"));
+        tradesim().arg("run").arg(&file).args(["--runs", "20", "-q", "--no-charts", "--threads", threads, "--out"]).arg(&dest).assert().success();
+        std::fs::read(dest.join("annual.csv")).unwrap()
+    };
+    assert_eq!(run("1"), run("3"));
+}
