@@ -7,6 +7,7 @@ mod charts;
 mod cli;
 mod common;
 mod firms;
+mod fuzz;
 mod hand;
 mod library;
 mod rules;

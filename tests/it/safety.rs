@@ -446,3 +446,37 @@ fn many_rules_run_and_give_the_same_numbers_whatever_the_threads() {
     };
     assert_eq!(run("1"), run("3"));
 }
+
+#[test]
+fn messages_name_the_users_path_the_allowed_extensions_and_every_batch_file_error_with_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    // an output that cannot be written: the path given, not the temporary sibling
+    let out = tradesim().args(["run", BASE, "--runs", "2", "-q", "--out", "/proc/tradesim-no/such"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("/proc/tradesim-no/such") && !stderr_of(&out).contains(".tmp-"), "{}", stderr_of(&out));
+    // compare --out without a known extension
+    let a = tmp.path().join("a");
+    tradesim().args(["run", BASE, "--runs", "2", "-q", "--no-charts", "--out"]).arg(&a).assert().success();
+    for bad in ["x", "x.jpg"] {
+        let out = tradesim().arg("compare").arg(&a).arg(&a).args(["--out", bad]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr_of(&out).contains(".png or .svg"), "{}", stderr_of(&out));
+    }
+    // a batch file: every problem at once, each with line:col and the dotted key
+    let batch = tmp.path().join("bad.batch.toml");
+    std::fs::write(&batch, "runs = 2.5\nseed = \"x\"\nblok = 3\n[[scenario]]\npath = 5\ncounterfactual = \"yes\"\n[[vary]]\npath = \"params.gamma\"\nvalues = [0.1, true]\n").unwrap();
+    let out = tradesim().arg("batch").arg(&batch).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    for want in [
+        "bad.batch.toml:1:8: `runs`: must be a whole number, not a decimal number 2.5",
+        "bad.batch.toml:2:8: `seed`: must be a whole number",
+        "`blok`: unknown key (did you mean `block`?)",
+        "bad.batch.toml:5:8: `scenario[0].path`: must be text",
+        "`scenario[0].counterfactual`: must be true or false",
+        "bad.batch.toml:9:16: `vary[0].values[1]`",
+    ] {
+        assert!(err.contains(want), "lacks {want:?}:\n{err}");
+    }
+    assert!(!err.contains("missing"), "no follow-on error: {err}");
+}
