@@ -40,45 +40,57 @@ impl std::fmt::Display for Anomaly {
     }
 }
 
-/// Finite and at least zero (NaN fails both comparisons).
+/// Finite and at least zero (NaN fails both comparisons). Counting failures, not stopping at
+/// the first, lets the loop run on vectors.
 #[inline(always)]
 fn all_non_negative(xs: &[f64]) -> bool {
-    xs.iter().fold(true, |ok, &x| ok & (x >= 0.0) & (x <= f64::MAX))
+    xs.iter().map(|&x| !((x >= 0.0) & (x <= f64::MAX)) as u32).sum::<u32>() == 0
 }
 
 #[inline(always)]
 fn all_positive(xs: &[f64]) -> bool {
-    xs.iter().fold(true, |ok, &x| ok & (x > 0.0) & (x <= f64::MAX))
+    xs.iter().map(|&x| !((x > 0.0) & (x <= f64::MAX)) as u32).sum::<u32>() == 0
 }
 
 #[inline(always)]
 fn all_finite(xs: &[f64]) -> bool {
-    xs.iter().fold(true, |ok, &x| ok & (x.abs() <= f64::MAX))
+    xs.iter().map(|&x| !(x.abs() <= f64::MAX) as u32).sum::<u32>() == 0
 }
 
 impl Model<'_> {
     /// The first thing wrong with the state after the last step, if any (see the module).
     pub fn check(&self) -> Option<Anomaly> {
         let n = self.pre.n;
-        let ok = all_non_negative(&self.direct)
-            & all_non_negative(&self.rerouted)
+        // one pass over the flows: signs, finiteness and each importer's total (rows of
+        // `direct` and `rerouted` are [s][i][·]); a stack array for up to 32 economies
+        let mut stack = [0.0f64; 32];
+        let mut heap = Vec::new();
+        let imports: &mut [f64] = if n <= stack.len() {
+            &mut stack[..n]
+        } else {
+            heap.resize(n, 0.0);
+            &mut heap
+        };
+        let mut ok = true;
+        for (d, v) in self.direct.chunks_exact(n).zip(self.rerouted.chunks_exact(n)) {
+            for ((t, &x), &y) in imports.iter_mut().zip(d).zip(v) {
+                ok &= (x >= 0.0) & (y >= 0.0);
+                *t += x + y;
+            }
+        }
+        // a NaN or infinite flow makes its importer's total NaN or infinite
+        let mut over = false;
+        for (j, &t) in imports.iter().enumerate() {
+            ok &= t <= f64::MAX;
+            over |= t > self.income[j].max(self.gdp[j]);
+        }
+        let ok = ok
             & all_non_negative(&self.domestic)
             & all_positive(&self.gdp)
             & all_positive(&self.price)
             & all_positive(&self.currency)
             & all_finite(&self.income)
             & all_finite(&self.spending);
-        // imports of each economy: rows of `direct` and `rerouted` are [s][i][·]
-        let mut over = false;
-        if ok {
-            for j in 0..n {
-                let mut imports = 0.0;
-                for r in (j..self.direct.len()).step_by(n) {
-                    imports += self.direct[r] + self.rerouted[r];
-                }
-                over |= imports > self.income[j].max(self.gdp[j]);
-            }
-        }
         if ok && !over {
             return None;
         }
