@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("model_run_sanctions_2022", |b| {
         b.iter(|| {
             run += 1;
-            run_to_end(&sc, &init, &pre, run_rng(sc.seed, run), &mut obs).expect("a valid run");
+            run_to_end(&sc, &init, &pre, sc.seed, run, &mut obs).expect("a valid run");
             black_box(obs[0])
         })
     });

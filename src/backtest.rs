@@ -1,10 +1,36 @@
 //! Backtest: compare observed calendar-year bilateral trade with a run's simulated distribution
-//! (annual.csv, metric `trade`, sector `all`). Pure: text and rows in, table and metrics out;
-//! reading and writing files is left to `app` and `output`.
+//! (annual.csv, sector `all`: metric `trade` for importer-reported observations,
+//! `trade_exporter_reported` for exporter-reported ones). Pure: text and rows in, table and
+//! metrics out; reading and writing files is left to `app` and `output`.
 
 use std::collections::BTreeMap;
 
-/// One observed value: `year,exporter,importer,value_usd` (extra columns ignored).
+/// Which side's statistics a value is: the importer's (the calibration's basis) or the
+/// exporter's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Basis {
+    Importer,
+    Exporter,
+}
+
+impl Basis {
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Importer => "importer_reported",
+            Basis::Exporter => "exporter_reported",
+        }
+    }
+    /// The annual.csv metric that holds simulated values on this basis.
+    pub fn metric(self) -> &'static str {
+        match self {
+            Basis::Importer => "trade",
+            Basis::Exporter => "trade_exporter_reported",
+        }
+    }
+}
+
+/// One observed value: `year,exporter,importer,value_usd[,basis]` (extra columns ignored;
+/// without `basis`, importer-reported).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observed {
     /// 1-based line in the observed file (the header is line 1).
@@ -13,14 +39,16 @@ pub struct Observed {
     pub exporter: String,
     pub importer: String,
     pub value: f64,
+    pub basis: Basis,
 }
 
-/// The simulated distribution of one pair's total trade in one calendar year.
+/// The simulated distribution of one pair's total trade in one calendar year, on a basis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Simulated {
     pub year: i32,
     pub exporter: String,
     pub importer: String,
+    pub basis: Basis,
     pub p05: f64,
     pub p50: f64,
     pub p95: f64,
@@ -32,6 +60,7 @@ pub struct Row {
     pub year: i32,
     pub exporter: String,
     pub importer: String,
+    pub basis: Basis,
     pub observed: f64,
     pub p05: f64,
     pub p50: f64,
@@ -55,6 +84,17 @@ pub struct Metrics {
     pub directions: (usize, usize),
 }
 
+/// One scenario's backtest (a line of a suite).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub name: String,
+    pub base: i32,
+    pub rows: Vec<Row>,
+    pub metrics: Metrics,
+    /// Observed rows outside the run's years (or, in a suite, for economies it lacks).
+    pub skipped: usize,
+}
+
 impl Metrics {
     /// Share of directions right, or None ("n/a") when there are no consecutive years.
     pub fn direction_share(&self) -> Option<f64> {
@@ -69,6 +109,7 @@ pub const REQUIRED: [&str; 4] = ["year", "exporter", "importer", "value_usd"];
 pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observed>, String> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| format!("{file}:1: cannot read the header: {e}"))?.clone();
+    let basis_col = headers.iter().position(|h| h == "basis");
     let mut col = [0usize; 4];
     for (k, name) in REQUIRED.iter().enumerate() {
         match headers.iter().position(|h| h.trim_start_matches('\u{feff}') == *name) {
@@ -112,7 +153,17 @@ pub fn parse_observed(text: &str, file: &str) -> Result<Vec<Observed>, String> {
                 col[3] + 1
             ));
         }
-        out.push(Observed { line, year, exporter: field(1)?.to_owned(), importer: field(2)?.to_owned(), value });
+        let basis = match basis_col.and_then(|c| rec.get(c)).unwrap_or("") {
+            "" | "importer_reported" => Basis::Importer,
+            "exporter_reported" => Basis::Exporter,
+            other => {
+                return Err(format!(
+                    "{file}:{line}: column `basis` (column {}): `{other}`; allowed: importer_reported, exporter_reported (empty: importer_reported)",
+                    basis_col.unwrap_or(0) + 1
+                ))
+            }
+        };
+        out.push(Observed { line, year, exporter: field(1)?.to_owned(), importer: field(2)?.to_owned(), value, basis });
     }
     if out.is_empty() {
         return Err(format!("{file}: no observations after the header"));
@@ -133,7 +184,7 @@ pub fn check_observed(
 ) -> Result<(Vec<Observed>, usize), String> {
     let mut kept = Vec::new();
     let mut skipped = 0;
-    let mut seen: BTreeMap<(i32, String, String), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(i32, String, String, Basis), usize> = BTreeMap::new();
     for o in obs {
         for (k, code) in [(1, &o.exporter), (2, &o.importer)] {
             if !economies.iter().any(|e| e == code) {
@@ -163,8 +214,8 @@ pub fn check_observed(
                 o.line, o.year
             ));
         }
-        if let Some(first) = seen.insert((o.year, o.exporter.clone(), o.importer.clone()), o.line) {
-            return Err(format!("{file}:{}: {} {}→{} is already given on line {first}", o.line, o.year, o.exporter, o.importer));
+        if let Some(first) = seen.insert((o.year, o.exporter.clone(), o.importer.clone(), o.basis), o.line) {
+            return Err(format!("{file}:{}: {} {}→{} ({}) is already given on line {first}", o.line, o.year, o.exporter, o.importer, o.basis.name()));
         }
         kept.push(o);
     }
@@ -211,19 +262,25 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 /// Compare observations with the simulated distributions. Rows come out in the order
 /// exporter, importer, year. Errors name the observation's line if the run has no such pair.
 pub fn compare(obs: &[Observed], sim: &[Simulated], file: &str) -> Result<(Vec<Row>, Metrics), String> {
-    let index: BTreeMap<(i32, &str, &str), &Simulated> = sim.iter().map(|s| ((s.year, s.exporter.as_str(), s.importer.as_str()), s)).collect();
+    let index: BTreeMap<(i32, &str, &str, Basis), &Simulated> =
+        sim.iter().map(|s| ((s.year, s.exporter.as_str(), s.importer.as_str(), s.basis), s)).collect();
     let mut rows = Vec::new();
     for o in obs {
-        let Some(s) = index.get(&(o.year, o.exporter.as_str(), o.importer.as_str())) else {
+        let Some(s) = index.get(&(o.year, o.exporter.as_str(), o.importer.as_str(), o.basis)) else {
             return Err(format!(
-                "{file}:{}: the run has no trade series {}→{} in {} (an economy's trade with itself is only simulated for ROW)",
-                o.line, o.exporter, o.importer, o.year
+                "{file}:{}: the run has no {} series {}→{} in {} (an economy's trade with itself is only simulated for ROW; exporter-reported values only where the calibration's mirror.csv has ratios)",
+                o.line,
+                o.basis.metric(),
+                o.exporter,
+                o.importer,
+                o.year
             ));
         };
         rows.push(Row {
             year: o.year,
             exporter: o.exporter.clone(),
             importer: o.importer.clone(),
+            basis: o.basis,
             observed: o.value,
             p05: s.p05,
             p50: s.p50,
@@ -232,13 +289,13 @@ pub fn compare(obs: &[Observed], sim: &[Simulated], file: &str) -> Result<(Vec<R
             ape_pct: (o.value > 0.0).then(|| (s.p50 - o.value).abs() / o.value * 100.0),
         });
     }
-    rows.sort_by(|a, b| (&a.exporter, &a.importer, a.year).cmp(&(&b.exporter, &b.importer, b.year)));
+    rows.sort_by(|a, b| (&a.exporter, &a.importer, a.basis, a.year).cmp(&(&b.exporter, &b.importer, b.basis, b.year)));
     let n = rows.len();
     let inside = rows.iter().filter(|r| r.inside).count();
     let mut directions = (0, 0);
     for w in rows.windows(2) {
         let (a, b) = (&w[0], &w[1]);
-        if a.exporter == b.exporter && a.importer == b.importer && b.year == a.year + 1 {
+        if a.exporter == b.exporter && a.importer == b.importer && a.basis == b.basis && b.year == a.year + 1 {
             directions.1 += 1;
             let obs_sign = (b.observed - a.observed).partial_cmp(&0.0);
             let sim_sign = (b.p50 - a.p50).partial_cmp(&0.0);
@@ -261,11 +318,11 @@ mod tests {
     use super::*;
 
     fn sim(year: i32, e: &str, i: &str, p05: f64, p50: f64, p95: f64) -> Simulated {
-        Simulated { year, exporter: e.into(), importer: i.into(), p05, p50, p95 }
+        Simulated { year, exporter: e.into(), importer: i.into(), basis: Basis::Importer, p05, p50, p95 }
     }
 
     fn obs(line: usize, year: i32, e: &str, i: &str, value: f64) -> Observed {
-        Observed { line, year, exporter: e.into(), importer: i.into(), value }
+        Observed { line, year, exporter: e.into(), importer: i.into(), value, basis: Basis::Importer }
     }
 
     #[test]

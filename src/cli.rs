@@ -257,10 +257,14 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
-    /// Scenario file (TOML) to run; see docs/scenarios.md.
-    pub scenario: PathBuf,
-    /// Observed values: CSV with the columns year,exporter,importer,value_usd (calendar-year
-    /// total goods trade of a pair, current USD; extra columns such as `source` are ignored).
+    /// Scenario file(s) (TOML) to run; see docs/scenarios.md. With several, each runs against
+    /// the observations in its years and for its economies, and one table compares them all
+    /// (a backtest suite; output/backtest_suite/ by default).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Observed values: CSV with the columns year,exporter,importer,value_usd and optionally
+    /// basis (importer_reported, the default, or exporter_reported): calendar-year total goods
+    /// trade of a pair, current USD; extra columns such as `source` are ignored.
     /// data/observed.csv holds the base years only.
     #[arg(long, value_name = "FILE")]
     pub actual: PathBuf,
@@ -273,8 +277,9 @@ pub struct BacktestArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,
-    /// Output directory (default: output/<scenario-file-stem>_backtest). Replaced as a whole
-    /// when the backtest succeeds.
+    /// Output directory (default: output/<scenario-file-stem>_backtest, or
+    /// output/backtest_suite with several scenarios). Replaced as a whole when the backtest
+    /// succeeds.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace the output path even if it holds something that is not a tradesim result

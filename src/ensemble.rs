@@ -4,7 +4,6 @@
 //! never depend on the thread count.
 
 use crate::model::{run_to_end, Anomaly, Init, Prepared};
-use crate::rng::run_rng;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -87,7 +86,7 @@ impl Workers {
                         if r >= end {
                             break;
                         }
-                        match run_to_end(sc, init, pre, run_rng(seed, r), &mut buf) {
+                        match run_to_end(sc, init, pre, seed, r, &mut buf) {
                             Ok(()) => add(st, r, &buf),
                             Err(anomaly) => {
                                 let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());

@@ -62,10 +62,11 @@ impl Indicators {
             * self.dt
     }
 
-    /// Mean over the end year's steps of an economy's GDP (observation rows of `width`).
-    fn gdp(&self, obs: &[f64], width: usize, i: usize) -> f64 {
+    /// Mean over the end year's steps of an economy's GDP (observation rows laid out by `layout`).
+    fn gdp(&self, obs: &[f64], layout: &Layout, i: usize) -> f64 {
         let Some((_, steps)) = &self.year else { return 0.0 };
-        steps.iter().map(|&k| obs[k * width + self.layout.gdp() + i]).sum::<f64>() / steps.len().max(1) as f64
+        let w = layout.len();
+        steps.iter().map(|&k| obs[k * w + layout.gdp() + i]).sum::<f64>() / steps.len().max(1) as f64
     }
 
     /// Add one run of the variant (observations laid out by the variant's `Layout`).
@@ -79,7 +80,7 @@ impl Indicators {
                 let v = self.pair_trade(obs, ru, p);
                 self.ru_trade[k].add(v);
             }
-            let g = self.gdp(obs, self.layout.len(), ru);
+            let g = self.gdp(obs, &self.layout, ru);
             self.ru_gdp.add(g);
         }
         let last = (obs.len() / self.layout.len()).saturating_sub(1) * self.layout.len();
@@ -89,11 +90,12 @@ impl Indicators {
         }
     }
 
-    /// Add one counterfactual run (no levers or rules, so rows of `Layout::new(n, m, 0)`).
+    /// Add one counterfactual run (no levers or rules: rows of the variant's layout without rules).
     pub fn add_counterfactual_run(&mut self, obs: &[f64]) {
         if let Some(ru) = self.ru {
-            let width = Layout::new(self.layout.n, self.layout.m, 0).len();
-            let g = self.gdp(obs, width, ru);
+            // The variant's layout without its rules (same economies, sectors and price series).
+            let layout = Layout { rules: 0, ..self.layout.clone() };
+            let g = self.gdp(obs, &layout, ru);
             self.ru_gdp_counterfactual.add(g);
         }
     }

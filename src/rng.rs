@@ -11,6 +11,18 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Generator of one uncertain parameter (named by its dotted path) in run `run_index`: its
+/// own stream, so a parameter's draw in a run does not depend on which other parameters are
+/// uncertain, nor on the run's other draws (the same scenario with one more prior keeps every
+/// other draw, and two scenarios share the draws of the priors they share).
+pub fn prior_rng(seed: u64, path: &str, run_index: u64) -> ChaCha8Rng {
+    // FNV-1a of the path, mixed into the seed
+    let h = path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ h.rotate_left(17));
+    rng.set_stream(run_index);
+    rng
+}
+
 /// Seed of variant `variant` (0-based) of a batch seeded with `batch_seed`: the
 /// (variant+1)-th output of a SplitMix64 generator started at `batch_seed` (state advanced by
 /// the golden-ratio increment, then the SplitMix64 finaliser). Distinct variants get

@@ -298,7 +298,11 @@ impl Sketch {
         if self.n == 0 {
             return f64::NAN;
         }
-        let rank = (q.clamp(0.0, 1.0) * (self.n - 1) as f64).floor() as u64;
+        self.at_rank((q.clamp(0.0, 1.0) * (self.n - 1) as f64).floor() as u64)
+    }
+
+    /// The value of a rank (0-based, ascending; below `n`), as `quantile` reports it.
+    fn at_rank(&self, rank: u64) -> f64 {
         if rank < self.zeros {
             return 0.0;
         }
@@ -533,5 +537,90 @@ mod tests {
         for q in [0.05, 0.5, 0.95] {
             assert_eq!(same.quantile(q), 3.3e9, "equal values are reported exactly");
         }
+    }
+}
+
+/// A sketch of values of either sign (paired differences between two scenarios): the positive
+/// values in one `Sketch`, the magnitudes of the negative ones in another. Exact means and
+/// merges, quantiles within `ALPHA`, as `Sketch`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SignedSketch {
+    pos: Sketch,
+    neg: Sketch,
+}
+
+impl SignedSketch {
+    pub fn add(&mut self, x: f64) {
+        if x < 0.0 {
+            self.neg.add(-x)
+        } else {
+            self.pos.add(x)
+        }
+    }
+
+    pub fn merge(&mut self, other: &SignedSketch) {
+        self.pos.merge(&other.pos);
+        self.neg.merge(&other.neg);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.pos.n + self.neg.n
+    }
+
+    pub fn mean(&self) -> f64 {
+        let n = self.count();
+        if n == 0 {
+            return f64::NAN;
+        }
+        (self.pos.sum - self.neg.sum) as f64 / SCALE / n as f64
+    }
+
+    /// The value of rank ⌊q·(n−1)⌋ (ascending): the negative values (largest magnitude
+    /// first), the zeros of both, then the positive values.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let n = self.count();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as u64;
+        let negatives = self.neg.n - self.neg.zeros;
+        if rank < negatives {
+            return -self.neg.at_rank(self.neg.n - 1 - rank);
+        }
+        let zeros = self.neg.zeros + self.pos.zeros;
+        if rank < negatives + zeros {
+            return 0.0;
+        }
+        self.pos.at_rank(rank - negatives - self.neg.zeros)
+    }
+}
+
+#[cfg(test)]
+mod signed_tests {
+    use super::*;
+
+    #[test]
+    fn signed_quantiles_and_mean_match_the_sorted_values() {
+        let values: Vec<f64> = (0..1001).map(|k| (k as f64 - 600.0) * 1.5).collect();
+        let mut s = SignedSketch::default();
+        for v in &values {
+            s.add(*v);
+        }
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        for q in [0.0, 0.05, 0.25, 0.5, 0.6, 0.75, 0.95, 1.0] {
+            let exact = sorted[(q * 1000.0f64).floor() as usize];
+            let got = s.quantile(q);
+            assert!((got - exact).abs() <= ALPHA * exact.abs() + 1e-9, "q {q}: {got} vs {exact}");
+        }
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        assert!((s.mean() - mean).abs() < 1e-6, "{} vs {mean}", s.mean());
+        // a merge of two halves is the whole
+        let (mut a, mut b) = (SignedSketch::default(), SignedSketch::default());
+        for (k, v) in values.iter().enumerate() {
+            if k % 2 == 0 { a.add(*v) } else { b.add(*v) }
+        }
+        a.merge(&b);
+        assert_eq!(a, s);
     }
 }

@@ -8,20 +8,21 @@
 use crate::model::{Init, Layout};
 use crate::scenario::Scenario;
 
-pub use crate::sketch::{Sketch, ALPHA};
+pub use crate::sketch::{SignedSketch, Sketch, ALPHA};
 
 /// What a series measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Metric {
     Trade,
     Transit,
     Tension,
     Gdp,
     ExportPrice,
-    EnergyPrice,
+    WorldPrice,
     RuleFired,
     Domestic,
     Currency,
+    TradeExporterReported,
 }
 
 impl Metric {
@@ -32,23 +33,24 @@ impl Metric {
             Metric::Tension => "tension",
             Metric::Gdp => "gdp",
             Metric::ExportPrice => "export_price",
-            Metric::EnergyPrice => "energy_price",
+            Metric::WorldPrice => "world_price",
             Metric::RuleFired => "rule_fired",
             Metric::Domestic => "domestic",
             Metric::Currency => "currency",
+            Metric::TradeExporterReported => "trade_exporter_reported",
         }
     }
     /// Flows add up over a year; levels are averaged; rule flags take the year's last value.
     fn annual(self) -> Annual {
         match self {
-            Metric::Trade | Metric::Transit | Metric::Domestic => Annual::Sum,
+            Metric::Trade | Metric::Transit | Metric::Domestic | Metric::TradeExporterReported => Annual::Sum,
             Metric::RuleFired => Annual::Last,
             _ => Annual::Mean,
         }
     }
     /// Values printed as whole US dollars.
     pub fn is_money(self) -> bool {
-        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp | Metric::Domestic)
+        matches!(self, Metric::Trade | Metric::Transit | Metric::Gdp | Metric::Domestic | Metric::TradeExporterReported)
     }
 }
 
@@ -117,7 +119,9 @@ pub fn series(sc: &Scenario, init: &Init, layout: &Layout) -> Vec<Series> {
             out.push(Series { metric: Metric::ExportPrice, exporter: name.clone(), importer: String::new(), sector: init.sectors[s].clone(), slots: vec![layout.price() + i * m + s] });
         }
     }
-    out.push(Series { metric: Metric::EnergyPrice, exporter: String::new(), importer: String::new(), sector: String::new(), slots: vec![layout.energy_price()] });
+    for (q, w) in init.world.iter().enumerate() {
+        out.push(Series { metric: Metric::WorldPrice, exporter: String::new(), importer: String::new(), sector: w.name.clone(), slots: vec![layout.world_price() + q] });
+    }
     for (r, rule) in sc.rules.iter().enumerate() {
         let targets: Vec<String> = match &rule.kind {
             crate::scenario::RuleKind::Retaliate { against, .. } => against.iter().map(|&x| e[x].clone()).collect(),
@@ -141,6 +145,15 @@ pub fn series(sc: &Scenario, init: &Init, layout: &Layout) -> Vec<Series> {
     if sc.params.currency {
         for (i, name) in e.iter().enumerate() {
             out.push(Series { metric: Metric::Currency, exporter: name.clone(), importer: String::new(), sector: String::new(), slots: vec![layout.currency() + i] });
+        }
+    }
+    // the other reporting basis, for every pair, when the calibration has mirror ratios (a
+    // calibration without mirror.csv, like version 1's, has none)
+    let mirrored = init.mirror.iter().any(|&r| r != 1.0);
+    for i in (0..n).filter(|_| mirrored) {
+        for j in (0..n).filter(|&j| j != i) {
+            let slots = vec![layout.exporter_reported() + i * n + j];
+            out.push(Series { metric: Metric::TradeExporterReported, exporter: e[i].clone(), importer: e[j].clone(), sector: "all".into(), slots });
         }
     }
     out
@@ -278,6 +291,104 @@ fn annual_of(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 
             sum / count.max(1) as f64
         }
         Annual::Last => values.last().unwrap_or(0.0),
+    }
+}
+
+/// Paired differences between a scenario's runs and its baseline's runs with the same seeds
+/// (common random numbers: the same shocks and parameter draws), per run: scenario −
+/// baseline, and 100 × (scenario − baseline) / baseline where the baseline is not zero. Per
+/// series and year for every series both have, and per date for the series the charts draw
+/// (sector `all`, GDP, currency, tension). Exact, order-free merges, like `Summary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairedSummary {
+    /// The series compared (the scenario's, where the baseline has the same one).
+    pub series: Vec<Series>,
+    /// The baseline's slots of each compared series.
+    base_slots: Vec<Vec<usize>>,
+    /// Indices into `series` of the series kept per date.
+    pub dated: Vec<usize>,
+    pub dates: Vec<String>,
+    pub years: Vec<(i32, Vec<usize>)>,
+    width: usize,
+    base_width: usize,
+    dt: f64,
+    /// [date][dated series] and [year][series]: differences and percentage differences.
+    pub abs_by_date: Vec<Vec<SignedSketch>>,
+    pub pct_by_date: Vec<Vec<SignedSketch>>,
+    pub abs_by_year: Vec<Vec<SignedSketch>>,
+    pub pct_by_year: Vec<Vec<SignedSketch>>,
+    pub runs: u64,
+}
+
+impl PairedSummary {
+    /// For a scenario and its baseline (same calibration and dates; the caller checks).
+    pub fn new(sc: &Scenario, init: &Init, layout: &Layout, base: &Scenario, base_layout: &Layout) -> Self {
+        let mine = series(sc, init, layout);
+        let theirs = series(base, init, base_layout);
+        let key = |s: &Series| (s.metric, s.exporter.clone(), s.importer.clone(), s.sector.clone());
+        let mut kept = Vec::new();
+        let mut base_slots = Vec::new();
+        for s in mine {
+            if let Some(b) = theirs.iter().find(|b| key(b) == key(&s)) {
+                base_slots.push(b.slots.clone());
+                kept.push(s);
+            }
+        }
+        let dated: Vec<usize> = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.sector == "all" || matches!(s.metric, Metric::Gdp | Metric::Currency | Metric::Tension))
+            .map(|(k, _)| k)
+            .collect();
+        let years = full_years(sc);
+        let steps = sc.steps();
+        PairedSummary {
+            dates: (0..steps).map(|k| sc.step_date(k).to_string()).collect(),
+            abs_by_date: vec![vec![SignedSketch::default(); dated.len()]; steps],
+            pct_by_date: vec![vec![SignedSketch::default(); dated.len()]; steps],
+            abs_by_year: vec![vec![SignedSketch::default(); kept.len()]; years.len()],
+            pct_by_year: vec![vec![SignedSketch::default(); kept.len()]; years.len()],
+            years,
+            dated,
+            series: kept,
+            base_slots,
+            width: layout.len(),
+            base_width: base_layout.len(),
+            dt: sc.step.dt(),
+            runs: 0,
+        }
+    }
+
+    /// Add one run of the scenario and the same run of the baseline.
+    pub fn add_run(&mut self, obs: &[f64], base: &[f64]) {
+        self.runs += 1;
+        let (w, bw) = (self.width, self.base_width);
+        let pct = |a: f64, b: f64| if b != 0.0 { 100.0 * (a - b) / b } else { 0.0 };
+        for (k, (abs, rel)) in self.abs_by_date.iter_mut().zip(self.pct_by_date.iter_mut()).enumerate() {
+            let (o, b) = (&obs[k * w..(k + 1) * w], &base[k * bw..(k + 1) * bw]);
+            for (d, &s) in self.dated.iter().enumerate() {
+                let (x, y) = (slot_sum(o, &self.series[s].slots), slot_sum(b, &self.base_slots[s]));
+                abs[d].add(x - y);
+                rel[d].add(pct(x, y));
+            }
+        }
+        for (((_, steps), abs), rel) in self.years.iter().zip(self.abs_by_year.iter_mut()).zip(self.pct_by_year.iter_mut()) {
+            for (s, series) in self.series.iter().enumerate() {
+                let x = annual_of(series.metric, steps.iter().map(|&k| slot_sum(&obs[k * w..(k + 1) * w], &series.slots)), self.dt);
+                let y = annual_of(series.metric, steps.iter().map(|&k| slot_sum(&base[k * bw..(k + 1) * bw], &self.base_slots[s])), self.dt);
+                abs[s].add(x - y);
+                rel[s].add(pct(x, y));
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &PairedSummary) {
+        self.runs += other.runs;
+        for (a, b) in [(&mut self.abs_by_date, &other.abs_by_date), (&mut self.pct_by_date, &other.pct_by_date), (&mut self.abs_by_year, &other.abs_by_year), (&mut self.pct_by_year, &other.pct_by_year)] {
+            for (x, y) in a.iter_mut().flatten().zip(b.iter().flatten()) {
+                x.merge(y);
+            }
+        }
     }
 }
 
@@ -496,9 +607,10 @@ mod tests {
             tension: vec![0.3],
             domestic: vec![0.0; 2],
             va_ratio: vec![1.0; 2],
-            energy_sector: None,
-            energy_base: None,
-            energy_annual: Vec::new(),
+            mirror: vec![1.0; 4],
+            world: Vec::new(),
+            sector_series: vec![None],
+            reroutable: vec![true],
         };
         let sc = Scenario {
             name: "t".into(),
@@ -510,9 +622,10 @@ mod tests {
             runs: 1,
             seed: 1,
             shocks: Shocks::default(),
-            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5], esubd: vec![2.5], domestic: false, budget: false, currency: false, currency_speed: 2.0, numeraire: 0, firms: false, firm: crate::scenario::FirmParams::default() },
+            params: Params { phi: 0.5, gamma: 0.2, gamma_ref: 0.2, tension_reversion: 0.5, gdp_pass_through: 1.0, rerouting_cost: 0.05, hub: 1, sigma: vec![5.0], lambda: vec![1.0], eta: vec![0.5], esubd: vec![2.5], domestic: false, budget: false, currency: false, currency_speed: 2.0, priors: false, numeraire: 0, firms: false, firm: crate::scenario::FirmParams::default() },
             levers: Vec::new(),
             rules: Vec::new(),
+            priors: Vec::new(),
         };
         let layout = Layout::new(2, 1, 0);
         let mut plain = Summary::new(&sc, &init, &layout);

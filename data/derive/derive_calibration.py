@@ -6,8 +6,11 @@ Usage (from the repository root):
 
 RAW_DATA_DIR defaults to data/raw (the public figures, each row with its source;
 data/raw/README.md lists the files).  Writes data/economies.csv, sectors.csv,
-flows.csv, tension.csv, energy_price.csv, absorption.csv and observed.csv, and
-prints sum checks.  Standard library only; deterministic.
+flows.csv, tension.csv, priors.csv, world_prices.csv, absorption.csv,
+observed.csv and mirror.csv (the standard calibration: US, RU, CN, EU, IN, ROW),
+and the same files in data/coalition_hubs/ (ROW split into COALITION, HUBS and
+the remainder ROW, base years 2013 and 2021), and prints sum checks.  Standard
+library only; deterministic.
 
 Conventions
 - Every number read from data/raw is looked up by its row keys (see find()),
@@ -15,6 +18,8 @@ Conventions
   clearly named constant, and every row that uses one says "ESTIMATE: <how>".
 - flows.csv basis: importer-reported (mirror) imports wherever data/raw has
   them, else exporter-reported, else residual (closing the system with ROW).
+- Sectors: the flows are first built with one HS27 `energy` sector, then each
+  route's HS27 flow is split into `oil` and `gas` (oil + gas = HS27 exactly).
 """
 import csv
 import math
@@ -43,6 +48,8 @@ ECON = ["US", "RU", "CN", "EU", "IN", "ROW"]
 NAMED = ECON[:5]
 SECT = ["energy", "metals", "agriculture", "technology", "aerospace",
         "machinery", "defense", "consumer"]
+# The output sectors: the build derives HS27 `energy` flows first, then splits each into oil and gas.
+OSECT = ["oil", "gas"] + SECT[1:]
 BASES = [1979, 1992, 2013, 2021]
 BN = 1e9
 
@@ -86,6 +93,11 @@ BRENT = load("brent_annual.csv")
 LIT = load("literature_estimates.csv")
 ABS = load("absorption_base_years.csv")
 ARM = load("armington_elasticities.csv")
+CP = load("commodity_prices_annual.csv")
+SCOV = load("sanction_coverage_by_sector.csv")
+SM = load("sanction_measures.csv")
+RS = load("row_split_base_years.csv")
+RSS = load("row_split_sector_shares.csv")
 
 BRENT_P = {int(r["year"]): float(r["usd_per_barrel"]) for r in BRENT}
 
@@ -134,6 +146,7 @@ def brent_adjust(shares, r):
 
 
 WMIX = {}  # base -> world export mix (set in build_base)
+WTS = {}  # base -> export weights of the world mix (set in build_base)
 
 
 def indep(x, m, w, adj=None):
@@ -209,6 +222,8 @@ NAMES = {
            "EU": "European Union (EU27_2020)", "IN": "India", "ROW": "Rest of world"},
 }
 RU_GROWTH_2021 = 0.02
+# economies.csv `role`: the default transit hub and the numeraire (one of each per base year).
+ROLE = {"ROW": "hub", "US": "numeraire"}
 
 
 def economies():
@@ -244,7 +259,7 @@ def economies():
                 else:
                     growth, gnote = GROWTH_2013[c]
                 vol, vnote = VOL[c]
-                rows.append([base, c, NAMES[base][c], f"{gdp_v:.0f}", f"{growth}", f"{vol}", s,
+                rows.append([base, c, NAMES[base][c], f"{gdp_v:.0f}", f"{growth}", f"{vol}", ROLE.get(c, ""), s,
                              f"{gnote}; gdp_volatility {vnote}"])
         else:
             P = PHASE2_GDP[base]
@@ -254,7 +269,7 @@ def economies():
                 how = (f"ROW = World {P['World']:.3g} minus the five named (all {OOM})" if c == "ROW"
                        else f"GDP {gdp_v:.3g} USD")
                 rows.append([base, c, NAMES[base][c], f"{gdp_v:.0f}", f"{growth}", f"{PHASE2_VOL[base][c]}",
-                             OOM, f"{OOM}: {how}; growth ESTIMATE: {gn}; gdp_volatility ESTIMATE (phase-2 judgement: "
+                             ROLE.get(c, ""), OOM, f"{OOM}: {how}; growth ESTIMATE: {gn}; gdp_volatility ESTIMATE (phase-2 judgement: "
                                   f"{'transition/exchange-rate turmoil' if c == 'RU' else 'exchange-rate swings of the era'})"])
     return rows
 
@@ -298,42 +313,105 @@ ETA = {s: 0.5 for s in SECT}
 ETA["energy"] = 0.2
 EL_SRC = "data/raw/trade_elasticities_by_sector.csv (Fontagne, Guimbard & Orefice, GTAP aggregation)"
 
+# -- oil and gas: the two sectors that replace `energy` in every output file ------------
+SECT_NAME["oil"] = "Oil: HS27 except natural gas (crude oil, petroleum products incl. LPG, coal, other fuels)"
+SECT_NAME["gas"] = "Natural gas, pipeline and LNG (HS 2711.11 liquefied, 2711.21 gaseous)"
+GTAP_MAP["oil"] = ["oil", "p_c", "coa"]  # coa has no value in the Fontagne et al. file
+GTAP_MAP["gas"] = ["gas", "gdt"]  # neither has a value in the Fontagne et al. file
+LAMBDA["oil"] = (0.6, "crude and products are fungible and move by sea on short contracts, but refineries are set up "
+                      "for particular crude grades and pipeline crude (Druzhba, ESPO) is tied to its route: faster than "
+                      "the former HS27 aggregate (0.45), slower than metals")
+LAMBDA["gas"] = (0.25, "slow: pipeline gas is sold on multi-year take-or-pay contracts along fixed pipelines, and "
+                       "replacing it needs new LNG terminals or pipelines that take years (about 22% of the gap "
+                       "closed per year)")
+ETA["oil"] = 0.2
+ETA["gas"] = 0.2
+# ESTIMATE: the Fontagne et al. file has no elasticity for gas (nor coal); GTAP's ESUBM for gas (34.4,
+# ESUBD 17.2) is the outlier of its table (pipeline gas treated as a homogeneous good); the raw file notes
+# that many users cap it, e.g. the MRT model resets gas to coal's values. We take that cap for gas.
+GAS_ELASTICITY_CAP = "coa"
+# The world price series each sector follows (world_prices.csv), empty = set by its producers.
+WORLD_PRICE = {"oil": "brent", "gas": "gas_europe", "metals": "metals", "agriculture": "food"}
+# Whether trade a ban stops can find a way through a transit hub: pipeline gas cannot.
+REROUTABLE = {s: "true" for s in ["oil", "gas"] + SECT[1:]}
+REROUTABLE["gas"] = "false"
+ARM_PAT = re.compile(r"(\w+) ([\d.]+)/([\d.]+)")
+
+
+def arm_components(sector):
+    """GTAP ESUBD/ESUBM of the components listed in an armington_elasticities.csv row note."""
+    arm = find(ARM, sector=sector)
+    part = arm["note"].split("components esubd/esubm:")[1].split("; ESUBM =")[0]
+    return {m.group(1): (float(m.group(2)), float(m.group(3))) for m in ARM_PAT.finditer(part)}, arm
+
 
 def sectors():
     eps = {r["gtap_sector"]: r["trade_elasticity_epsilon"] for r in EL}
     all_vals = [float(v) for v in eps.values() if v.strip()]
     med = statistics.median(all_vals)
     gsdb = find(LIT, study="Yotov et al. (GSDB dynamics)")
+    en_comp, en_arm = arm_components("energy")
     rows = []
-    for s in SECT:
+    for s in OSECT:
         used = [g for g in GTAP_MAP[s] if eps.get(g, "").strip()]
         missing = [g for g in GTAP_MAP[s] if not eps.get(g, "").strip()]
-        if used:
+        if s == "gas":
+            cap = en_comp[GAS_ELASTICITY_CAP]
+            sigma = cap[1]
+            how = (f"ESTIMATE: the Fontagne et al. file has no value for gas or gdt; GTAP's ESUBM for gas "
+                   f"({en_comp['gas'][1]}, ESUBD {en_comp['gas'][0]}) is the outlier of the GTAP table (pipeline gas as a "
+                   f"homogeneous good), and data/raw/armington_elasticities.csv notes that many users cap it, e.g. the MRT "
+                   f"model resets gas to coal's values; sigma = GTAP ESUBM of coal ({GAS_ELASTICITY_CAP}) = {sigma}, below "
+                   f"oil's value because pipeline gas is tied to its route (LNG is more flexible; the prior is wide)")
+        elif used:
             sigma = -statistics.mean(float(eps[g]) for g in used)
             how = (f"sigma = -(unweighted mean of GTAP {'+'.join(used)} epsilons)"
-                   + (f"; {'+'.join(missing)} have no value in the file and are skipped" if missing else ""))
+                   + (f"; {'+'.join(missing)} {'has' if len(missing) == 1 else 'have'} no value in the file and "
+                      f"{'is' if len(missing) == 1 else 'are'} skipped" if missing else ""))
         else:
             sigma = -med
             how = (f"no GTAP sector for arms: sigma = -(median of all {len(all_vals)} GTAP epsilons) = {-med:.4f}; "
                    f"ESTIMATE: placeholder, otn ({-float(eps['otn']):.2f}) would also be defensible")
         if s == "machinery":
             how += "; ome alone (HS84) = 4.23, vehicles mvh = 8.98 raise the mean"
-        if s == "energy":
-            how += "; crude oil alone (oil) = 10.89, refined products (p_c) = 3.64"
+        if s == "oil":
+            how += ("; crude oil alone (oil) = 10.89, refined products (p_c) = 3.64; the value is the former HS27 "
+                    "`energy` sector's, which had the same two components")
         lam, lnote = LAMBDA[s]
         eta = ETA[s]
-        enote = ("ESTIMATE: energy demand very inelastic in the short run" if s == "energy"
+        enote = (f"ESTIMATE: {s} demand very inelastic in the short run (as the former energy sector)" if s in ("oil", "gas")
                  else "ESTIMATE: weak response of sector import demand to its CES price index")
-        arm = find(ARM, sector=s)
-        esubd = float(arm["esubd"])
-        dnote = (f"esubd = {esubd} (domestic vs imports, GTAP ESUBD of {arm['gtap_sectors_mapped']}; "
-                 f"{'published GTAP value' if arm['note'].startswith('published') else 'ESTIMATE: unweighted mean of the mapped GTAP sectors'}; "
-                 f"data/raw/armington_elasticities.csv: {arm['source'].split(':')[0]})")
-        rows.append([s, SECT_NAME[s], f"{sigma:.4f}", f"{esubd}", f"{lam}", f"{eta}", EL_SRC,
+        if s in ("oil", "gas"):
+            arm = en_arm
+            if s == "oil":
+                comps = [g for g in ("coa", "oil", "p_c")]
+                esubd = round(statistics.mean(en_comp[g][0] for g in comps), 4)
+                dnote = (f"esubd = {esubd} (domestic vs imports: ESTIMATE: unweighted mean of GTAP ESUBD of "
+                         f"{' '.join(comps)} ({', '.join(f'{g} {en_comp[g][0]}' for g in comps)}), the components of the "
+                         f"energy row of data/raw/armington_elasticities.csv without gas, as its note computes (3.45); "
+                         f"{arm['source'].split(':')[0]})")
+            else:
+                esubd = en_comp[GAS_ELASTICITY_CAP][0]
+                dnote = (f"esubd = {esubd} (domestic vs imports: ESTIMATE: GTAP ESUBD of gas is {en_comp['gas'][0]}, the "
+                         f"outlier; capped at coal's ESUBD as for sigma; data/raw/armington_elasticities.csv energy row note; "
+                         f"{arm['source'].split(':')[0]})")
+        else:
+            arm = find(ARM, sector=s)
+            esubd = float(arm["esubd"])
+            dnote = (f"esubd = {esubd} (domestic vs imports, GTAP ESUBD of {arm['gtap_sectors_mapped']}; "
+                     f"{'published GTAP value' if arm['note'].startswith('published') else 'ESTIMATE: unweighted mean of the mapped GTAP sectors'}; "
+                     f"data/raw/armington_elasticities.csv: {arm['source'].split(':')[0]})")
+        wp = WORLD_PRICE.get(s, "")
+        wnote = (f"world_price `{wp}`: the sector's USD price follows that series of world_prices.csv" if wp
+                 else "world_price empty: the sector's price is set by its producers")
+        rnote = ("reroutable false: pipeline gas cannot be sent through a transit hub when a ban stops it" if s == "gas"
+                 else "reroutable true: banned trade can find a way through a transit hub")
+        src = EL_SRC if s != "gas" else "data/raw/armington_elasticities.csv (GTAP ESUBM/ESUBD, energy row components)"
+        rows.append([s, SECT_NAME[s], f"{sigma:.4f}", f"{esubd}", f"{lam}", f"{eta}", wp, REROUTABLE[s], src,
                      f"{how}. {dnote}. lambda ESTIMATE ({lnote}; rate 1/yr used as 1-exp(-lambda*dt)); "
-                     f"follows the gradual build-up of trade effects in {gsdb['study']}: '{gsdb['value']}'. eta {enote}"])
+                     f"follows the gradual build-up of trade effects in {gsdb['study']}: '{gsdb['value']}'. eta {enote}. "
+                     f"{wnote}; {rnote}"])
     return rows
-
 
 # ----------------------------------------------------------------------------
 # 3. sector profiles (export mixes and import mixes by economy and base)
@@ -917,6 +995,7 @@ def build_base(base):
     wts["EU"] += W["intraEU"][0]
     wts["ROW"] = W["World"][0] - wx_named - W["intraEU"][0]
     WMIX[base] = norm({s: sum(wts[c] * EXP[base][c][s] for c in ECON) for s in SECT})
+    WTS[base] = wts
     PROF_NOTE[("world", base, "")] = f"world export mix {base}: {fmt_sh(WMIX[base])}"
     flows = {}  # (e,i) -> (ints by sector, pair, shares, how, clipped)
     for (e, i), p in T.items():
@@ -975,22 +1054,255 @@ def build_base(base):
     return flows, W
 
 
-def flow_rows(base, flows):
+# ----------------------------------------------------------------------------
+# 6b. oil and gas: each route's HS27 flow split into oil (everything but natural gas) and gas
+# ----------------------------------------------------------------------------
+GAS_TOKEN = 0.001  # ESTIMATE: token gas share where a route's published composition shows no gas
+# ESTIMATE: gas share (by value) of each economy's HS27 exports, general knowledge of its fuel exports.
+GAS_X = {
+    2021: {"US": (0.14, "LNG and pipeline gas to Mexico and Canada about USD 35bn of the USITC energy-related exports (247.5bn)"),
+           "RU": (0.17, "Russia's customs put pipeline gas plus LNG at roughly a quarter of its HS27 exports (268.8bn, FTS), but the "
+                        "published Eurostat value of EU imports of Russian gas used for RU->EU (EUR 17.9bn for about 155 bcm) is low, and "
+                        "with 0.23 the excess would land in RU->ROW as a gas flow larger than its oil; 0.17 leaves RU->ROW (Turkey, "
+                        "Belarus, Japan, Korea, UK, Central Asia) about 0.3 gas"),
+           "CN": (0.02, "China exports almost no gas (small pipeline re-exports to Hong Kong)"),
+           "EU": (0.05, "extra-EU exports of gas are small (re-exports from NL/BE hubs to the UK and Switzerland)"),
+           "IN": (0.01, "India exports refined products, no gas"),
+           "ROW": (0.16, "Norway, Qatar, Australia, Algeria, Canada, Turkmenistan gas against Gulf, Canadian, Latin American oil and Australian/Indonesian coal")},
+    2013: {"US": (0.06, "pipeline gas to Canada and Mexico, before US LNG exports (2016)"),
+           "RU": (0.21, "pipeline gas plus Sakhalin LNG about USD 70bn of Russia's HS27 exports"),
+           "CN": (0.02, "China exports almost no gas"),
+           "EU": (0.05, "small re-exports of gas"),
+           "IN": (0.01, "no gas exports"),
+           "ROW": (0.15, "as 2021, oil prices higher")},
+    1992: {"US": (0.03, "little gas trade outside North America"),
+           "RU": (0.25, "Soviet-built pipelines to Western and Central Europe; oil exports had collapsed with output"),
+           "CN": (0.01, "no gas exports"),
+           "EU": (0.04, "Dutch gas goes mostly to EC members (intra-EC)"),
+           "IN": (0.005, "no gas exports"),
+           "ROW": (0.08, "Norway, Algeria, Indonesian and Malaysian LNG, against OPEC oil")},
+    1979: {"US": (0.02, "little gas trade"),
+           "RU": (0.12, "Soviet gas to Western Europe since 1973 and to CMEA, against oil"),
+           "CN": (0.005, "no gas exports"),
+           "EU": (0.05, "Dutch gas goes mostly to EC members (intra-EC)"),
+           "IN": (0.005, "no gas exports"),
+           "ROW": (0.05, "OPEC oil dominates; Algerian, Indonesian LNG, Canadian pipeline gas")},
+}
+# ESTIMATE: gas share of each named economy's HS27 imports (EU 2021 derived below from published figures).
+GAS_M = {
+    2021: {"US": (0.05, "pipeline gas from Canada, against crude and products"),
+           "RU": (0.10, "some Central Asian gas in small HS27 imports"),
+           "CN": (0.14, "LNG and pipeline gas (Turkmenistan, Myanmar) against crude and coal"),
+           "IN": (0.08, "LNG against crude, coal and products")},
+    2013: {"US": (0.06, "pipeline gas from Canada"),
+           "RU": (0.20, "Central Asian gas bought for resale"),
+           "CN": (0.07, "Central Asian pipeline gas since 2009, LNG"),
+           "EU": (0.16, "Russian, Norwegian, Algerian and Qatari gas against crude and products at about USD 109/bbl"),
+           "IN": (0.05, "LNG (Qatar) against crude and coal")},
+    1992: {"US": (0.05, "pipeline gas from Canada"),
+           "RU": (0.10, "Turkmen gas"),
+           "CN": (0.005, "no gas imports"),
+           "EU": (0.12, "Soviet/Russian, Norwegian and Algerian gas against crude"),
+           "IN": (0.005, "no gas imports")},
+    1979: {"US": (0.04, "pipeline gas from Canada and Mexico, some Algerian LNG"),
+           "RU": (0.10, "Iranian and Afghan gas"),
+           "CN": (0.005, "no gas imports"),
+           "EU": (0.08, "Soviet, Norwegian and Algerian gas against crude at post-1979 prices"),
+           "IN": (0.005, "no gas imports")},
+}
+# ESTIMATE: gas share of each economy's domestic sales of HS27 products (absorption.csv), all bases.
+GAS_DOM = {"US": (0.15, "domestic gas against crude, products and coal"),
+           "RU": (0.25, "large domestic gas sales at regulated prices"),
+           "CN": (0.06, "coal dominates"),
+           "EU": (0.08, "small EU gas production (Netherlands, Romania) against refinery output and coal"),
+           "IN": (0.06, "coal and refinery output dominate"),
+           "ROW": (0.12, "aggregate of producers and consumers")}
+
+
+def eu_gas_2021():
+    """Published 2021 values: EU imports of Russian petroleum oils and natural gas (Eurostat), of Russian coal
+    (Council), and Russia's shares of extra-EU imports of each product (Eurostat)."""
+    r = find(WT, year="2021", reporter="Russia (mirror: EU imports)", partner="EU27", flow="export", sector="petroleum oils")
+    oil_eur = val(r) * EUR21 / BN
+    gas_eur = float(re.search(r"natural gas EUR ([\d.]+)bn", r["note"]).group(1))
+    coal = find(SM, id="EU-2022-P5-COAL")
+    coal_eur = float(re.search(r"EUR (\d+)bn/yr", coal["coverage_basis"]).group(1))
+    sh = find(SC, year="2021", reporter="EU27_2020", partner="Russia", flow="import shares by product")
+    share = {k: float(re.search(k + r" (\d+)%", sh["note"]).group(1)) / 100
+             for k in ("coal", "natural gas", "petroleum oil")}
+    ru_gas = gas_eur / (oil_eur + gas_eur + coal_eur)
+    eu_tot = {"gas": gas_eur / share["natural gas"], "oil": oil_eur / share["petroleum oil"], "coal": coal_eur / share["coal"]}
+    eu_gas = eu_tot["gas"] / sum(eu_tot.values())
+    src_txt = (f"data/raw/world_totals_and_sectors.csv [2021,Russia (mirror: EU imports),EU27,petroleum oils] (EUR {oil_eur:.1f}bn, "
+               f"natural gas EUR {gas_eur}bn, Eurostat); data/raw/sanction_measures.csv [EU-2022-P5-COAL] (coal EUR "
+               f"{coal_eur:.0f}bn/yr, Council); data/raw/sector_composition_base_years.csv [2021,EU27_2020,Russia] (Russia's "
+               f"share of extra-EU imports: gas {share['natural gas']:.0%}, petroleum oil {share['petroleum oil']:.0%}, coal "
+               f"{share['coal']:.0%})")
+    return ru_gas, eu_gas, oil_eur, gas_eur, coal_eur, share, src_txt
+
+
+RU_EU_GAS21, EU_GAS_M21, _OIL_EUR, _GAS_EUR, _COAL_EUR, _RU_SHARES, EU_GAS_SRC = eu_gas_2021()
+GAS_M[2021]["EU"] = (EU_GAS_M21, (
+    f"derived from published figures: EU imports of each product = Russia's value / Russia's share of extra-EU imports "
+    f"(gas {_GAS_EUR}/{_RU_SHARES['natural gas']}, petroleum oil {_OIL_EUR:.1f}/{_RU_SHARES['petroleum oil']}, coal "
+    f"{_COAL_EUR:.0f}/{_RU_SHARES['coal']}, EUR bn); gas share of the three = {EU_GAS_M21:.4f} ({EU_GAS_SRC})"))
+POS_ROW = find(SM, id="CN-RU-2014-POS")
+
+
+def pair_gas(base, e, i):
+    """(gas share of the route's HS27 flow, how, published?) for routes with their own composition, else None."""
+    if (e, i) == ("US", "RU") or ((e, i) == ("RU", "US") and base == 1992):
+        return GAS_TOKEN, f"ESTIMATE: no pipeline or LNG trade between the US and Russia; token gas {GAS_TOKEN}", False
+    if e == "US" and i in NAMED and base < 2016:
+        return GAS_TOKEN, (f"ESTIMATE: before its first LNG exports (2016) US gas went by pipeline to Canada and Mexico only "
+                           f"(in ROW); token gas {GAS_TOKEN}"), False
+    if (e, i) == ("RU", "EU"):
+        if base == 2021:
+            return RU_EU_GAS21, (
+                f"published composition: natural gas EUR {_GAS_EUR}bn of Russia's petroleum oils EUR {_OIL_EUR:.1f}bn + gas "
+                f"EUR {_GAS_EUR}bn + coal EUR {_COAL_EUR:.0f}bn in EU imports = {RU_EU_GAS21:.4f} ({EU_GAS_SRC}); the three "
+                f"components add to more than the EUR 99bn energy total of the same Eurostat source (sanction_coverage_by_sector.csv "
+                f"[EU-2022-P5-COAL]), so their ratio is used, not the gas value itself; caveat: EUR {_GAS_EUR}bn for the 155 bcm "
+                f"of sanction_measures.csv [RU-2022-GAS-PL] is a low unit value (about USD 4/mmbtu), so part of Russia's gas "
+                f"sales to the EU may sit in RU->ROW"), True
+        est = {2013: (0.25, "about 130 bcm of Russian gas at oil-indexed contract prices (about USD 50bn) against about USD "
+                            "140bn of oil and coal"),
+               1992: (0.40, "Russian pipeline gas to the EC12 (about 55 bcm) against collapsed oil exports"),
+               1979: (0.18, "Soviet gas to West Germany, Italy and France (about 20 bcm) against crude and products")}[base]
+        return est[0], f"ESTIMATE: gas {est[0]} of RU->EU HS27 ({est[1]}; general knowledge)", False
+    if (e, i) == ("RU", "US") and base in (2013, 2021, 1979):
+        if base == 1979:
+            return GAS_TOKEN, f"ESTIMATE: the 1979 Soviet HS27 sales to the US are fuel oil; gas token {GAS_TOKEN}", False
+        return GAS_TOKEN, (f"published composition: the HS27 flow is Census fuel oil + crude + other petroleum products (all oil; "
+                           f"sector_composition_base_years.csv); LNG and coal are not in the Census top-10 end-use list "
+                           f"(sanction_coverage_by_sector.csv [US-2022-EO14066-ENERGY] calls them small): ESTIMATE token gas "
+                           f"{GAS_TOKEN}" + ("; 2021 structure used for 2013" if base == 2013 else "")), base == 2021
+    if (e, i) == ("RU", "CN") and base in (2013, 2021):
+        if base == 2021:
+            return 0.10, (f"ESTIMATE: gas 0.10 of RU->CN HS27: Power of Siberia pipeline deliveries from Dec 2019 (contract "
+                          f"38 bcm/yr, ramping up: sanction_measures.csv [{POS_ROW['id']}]) about 10 bcm in 2021 plus Arctic and "
+                          f"Sakhalin LNG, against crude (ESPO pipeline and sea) and coal"), False
+        return 0.01, (f"ESTIMATE: gas 0.01 of RU->CN HS27: no pipeline before Power of Siberia (first deliveries Dec 2019, "
+                      f"sanction_measures.csv [{POS_ROW['id']}]); occasional Sakhalin LNG cargoes"), False
+    if (e, i) == ("RU", "IN") and base in (2013, 2021):
+        if base == 2021:
+            return 0.03, ("ESTIMATE: gas 0.03 of RU->IN HS27: a few LNG cargoes (Gazprom-GAIL contract), against crude, "
+                          "products and coal"), False
+        return GAS_TOKEN, f"ESTIMATE: no Russian gas reached India in 2013; token {GAS_TOKEN}", False
+    return None
+
+
+def gas_world(base):
+    """World gas share of HS27 exports: the export-weighted mean of GAS_X."""
+    w = WTS[base]
+    num = sum(w[c] * EXP[base][c]["energy"] * GAS_X[base][c][0] for c in ECON)
+    den = sum(w[c] * EXP[base][c]["energy"] for c in ECON)
+    return num / den
+
+
+def gas_indep(gx, gm, gw):
+    a = gx * gm / gw
+    b = (1 - gx) * (1 - gm) / (1 - gw)
+    return a / (a + b)
+
+
+def split_gas(base, flows, W):
+    """Split every route's HS27 flow into oil and gas. Returns {(e,i): (gas_int, share, how)}."""
+    out = {}
+    gw = gas_world(base)
+
+    def put(key, share, how, clip=True):
+        energy = flows[key][0]["energy"]
+        lo = GAS_TOKEN
+        if clip and share < lo:
+            how += f"; below the token share, set to ESTIMATE token {GAS_TOKEN}"
+            share = lo
+        if clip and share > 1 - lo:
+            how += f"; above 1 - token, set to {1 - GAS_TOKEN}"
+            share = 1 - lo
+        g = int(round(energy * share))
+        g = min(max(g, 1), energy - 1)
+        out[key] = (g, share, how)
+
+    for e in NAMED:
+        for i in NAMED:
+            if e == i:
+                continue
+            pg = pair_gas(base, e, i)
+            if pg is not None:
+                put((e, i), pg[0], pg[1])
+            else:
+                gx, gm = GAS_X[base][e][0], GAS_M[base][i][0]
+                put((e, i), gas_indep(gx, gm, gw), (
+                    f"ESTIMATE: independence within HS27, gas share = gx*gm/gw / (gx*gm/gw + (1-gx)(1-gm)/(1-gw)) with "
+                    f"{e}'s gas share of HS27 exports gx = {gx} ({GAS_X[base][e][1]}), {i}'s gas share of HS27 imports "
+                    f"gm = {gm:.4f} ({GAS_M[base][i][1][:150]}), world gw = {gw:.4f}"))
+    for e in NAMED:  # X -> ROW: the exporter's HS27 exports at its gas share, minus its gas to the named economies
+        te = W[e][0] * EXP[base][e]["energy"]
+        tg = te * GAS_X[base][e][0]
+        ne = sum(flows[(e, i)][0]["energy"] for i in NAMED if i != e)
+        ng = sum(out[(e, i)][0] for i in NAMED if i != e)
+        put((e, "ROW"), (tg - ng) / (te - ne), (
+            f"residual: ({e} world HS27 exports {bn(te)} x gas share {GAS_X[base][e][0]} (ESTIMATE: {GAS_X[base][e][1]}) "
+            f"minus its gas to the named economies {bn(ng)}) / (world HS27 exports minus HS27 to the named {bn(te - ne)})"))
+    for i in NAMED:  # ROW -> X
+        te = W[i][1] * IMP[base][i]["energy"]
+        gm = GAS_M[base][i][0]
+        tg = te * gm
+        ne = sum(flows[(e, i)][0]["energy"] for e in NAMED if e != i)
+        ng = sum(out[(e, i)][0] for e in NAMED if e != i)
+        put(("ROW", i), (tg - ng) / (te - ne), (
+            f"residual: ({i} world HS27 imports {bn(te)} x gas share {gm:.4f} "
+            f"({'derived' if (base, i) == (2021, 'EU') else 'ESTIMATE'}: {GAS_M[base][i][1][:160]}) minus its gas from the "
+            f"named economies {bn(ng)}) / (world HS27 imports minus HS27 from the named {bn(te - ne)})"))
+    rx = sum(sum(flows[("ROW", i)][0].values()) for i in NAMED) + sum(flows[("ROW", "ROW")][0].values())
+    te = rx * EXP[base]["ROW"]["energy"]
+    ne = sum(flows[("ROW", i)][0]["energy"] for i in NAMED)
+    ng = sum(out[("ROW", i)][0] for i in NAMED)
+    put(("ROW", "ROW"), (te * GAS_X[base]["ROW"][0] - ng) / (te - ne), (
+        f"residual: (ROW HS27 exports {bn(te)} x gas share {GAS_X[base]['ROW'][0]} (ESTIMATE: {GAS_X[base]['ROW'][1]}) minus "
+        f"ROW gas to the named economies {bn(ng)}) / (ROW HS27 exports minus HS27 to the named {bn(te - ne)})"))
+    return out
+
+
+def flows9(flows, gas):
+    """{(e,i): ints by OSECT}"""
+    res = {}
+    for k, v in flows.items():
+        ints = v[0]
+        g = gas[k][0]
+        d = {"oil": ints["energy"] - g, "gas": g}
+        d.update({s: ints[s] for s in SECT[1:]})
+        assert all(x > 0 for x in d.values()), (k, d)
+        res[k] = d
+    return res
+
+
+def flow_rows(base, flows, gas):
     rows = []
     order = [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]
     for (e, i) in order:
         ints, p, sh, how, _ = flows[(e, i)]
+        g, gsh, ghow = gas[(e, i)]
         assert sum(ints.values()) == int(p.value), (base, e, i)
         tot_desc = (f"pair total {bn(p.value)} ({'published' if p.status == 'published' else 'estimated'}, {p.basis}: {p.note})")
-        for s in SECT:
+        for s in OSECT:
             status = "estimated"
             if base == 1979 and (e, i) == ("US", "RU") and s == "agriculture":
                 status = "published"
                 note = ("published: USDA ESS 1979 US agricultural exports to the USSR 3.0bn (grain embargo year-before "
                         "level); pair total is an ESTIMATE")
+                value = ints[s]
+            elif s in ("oil", "gas"):
+                value = ints["energy"] - g if s == "oil" else g
+                part = (f"gas = {gsh:.4f} of the HS27 flow" if s == "gas"
+                        else f"oil = HS27 flow minus gas ({1 - gsh:.4f} of it)")
+                note = (f"ESTIMATE: {tot_desc} x HS27 share {sh['energy']:.4f} = {bn(ints['energy'])}, {part}; gas split: {ghow}; "
+                        f"HS27 split: {how}")
             else:
+                value = ints[s]
                 note = f"ESTIMATE: {tot_desc} x {s} share {sh[s]:.4f}; split: {how}"
-            rows.append([base, e, i, s, str(ints[s]), p.basis, status, p.source, note])
+            rows.append([base, e, i, s, str(value), p.basis, status, p.source, note])
     return rows
 
 
@@ -1138,7 +1450,16 @@ def absorption_rows(imports_by_base, gdp_by_base):
                     note = (f"ESTIMATE: no sector row for {c} {base}; domestic sales = the model's {base} imports of the sector "
                             f"({imp / BN:.2f}bn, flows.csv) x (1-mp)/mp with mp = {how} (mp bounded to [0.01, 0.95])")
                 goods_va += ratio * dom
-                rows.append([base, c, s, f"{round(dom)}", f"{ratio:.4f}", src, note])
+                if s == "energy":
+                    gs, gwhy = GAS_DOM[c]
+                    d_all = round(dom)
+                    d_gas = round(d_all * gs)
+                    for s2, d2 in (("oil", d_all - d_gas), ("gas", d_gas)):
+                        rows.append([base, c, s2, f"{d2}", f"{ratio:.4f}", src,
+                                     f"{note}; HS27 domestic sales {d_all / BN:.2f}bn split oil/gas with ESTIMATE gas share "
+                                     f"{gs} ({gwhy}); both keep the HS27 va_ratio"])
+                else:
+                    rows.append([base, c, s, f"{round(dom)}", f"{ratio:.4f}", src, note])
             rows_c = [x for x in rows if x[0] == base and x[1] == c]
             print(f"  absorption {base} {c:3s}: domestic goods sales {sum(float(x[3]) for x in rows_c) / BN:9.1f}bn, "
                   f"goods VA of domestic sales {goods_va / gdp_by_base[base][c]:.1%} of GDP")
@@ -1146,10 +1467,864 @@ def absorption_rows(imports_by_base, gdp_by_base):
 
 
 # ----------------------------------------------------------------------------
+# priors.csv: the uncertainty of the estimated parameters (Monte Carlo priors)
+# ----------------------------------------------------------------------------
+# (param, per sector?, distribution, relative spread, source, note). Spread: standard
+# deviation over mean (lognormal, normal) or half-width over centre (uniform). Every value is
+# a judgement (ESTIMATE) anchored on the ranges the cited literature reports.
+PRIORS = [
+    ("sigma", True, "lognormal", 0.25,
+     "data/raw/literature_estimates.csv: Fontagne, Guimbard and Orefice, GTAP-sector trade elasticities from -2.05 to -13.39 (median -5.04)",
+     "ESTIMATE: coefficient of variation 0.25 around each sector's value (within-sector estimates differ by about that across specifications; the cross-sector range is wider)"),
+    ("esubd", True, "lognormal", 0.30,
+     "data/raw/armington_elasticities.csv: GTAP ESUBD = ESUBM/2 ('rule of two'), values flagged VERIFY",
+     "ESTIMATE: coefficient of variation 0.30: the rule of two is a convention, and the mapped GTAP sectors differ by more"),
+    ("lambda", True, "lognormal", 0.50,
+     "data/raw/literature_estimates.csv: GSDB dynamics (Yotov et al.): effects build up with duration, fade about eight years after lifting",
+     "ESTIMATE: coefficient of variation 0.50: adjustment speeds are judgements"),
+    ("eta", True, "uniform", 0.50, "judgement (docs/model.md)",
+     "ESTIMATE: uniform within +-50% of the value (demand elasticities of sector spending are weakly identified)"),
+    ("phi", False, "lognormal", 0.50, "judgement (docs/model.md)",
+     "ESTIMATE: coefficient of variation 0.50 of the producers' re-pricing speed"),
+    ("currency_speed", False, "lognormal", 0.60, "judgement (docs/model.md, Currency agents)",
+     "ESTIMATE: coefficient of variation 0.60 around 2 per year, covering about 0.5 to 8 per year"),
+    ("fixed_cost", False, "uniform", 0.10, "Chaney (2008): the marginal exporter earns its fixed cost (fixed_cost = 1); judgement on the band",
+     "ESTIMATE: uniform 0.81 to 0.99 of the least productive exporter's base profit"),
+    ("sunk_cost", False, "lognormal", 0.50, "Baldwin and Krugman (1989), Das, Roberts and Tybout (2007): sunk entry costs larger than per-period fixed costs",
+     "ESTIMATE: coefficient of variation 0.50 around one year of fixed cost"),
+    ("risk_memory", False, "uniform", 0.50, "data/raw/literature_estimates.csv: GSDB dynamics: effects fade about eight years after lifting",
+     "ESTIMATE: uniform 0.125 to 0.375 per year (perceived risk halves in about 2 to 6 years)"),
+    ("pareto_shape", False, "uniform", 0.111, "the 4 to 5 range of structural estimates of the Pareto shape of firm productivity (e.g. Simonovska and Waugh 2014; Eaton, Kortum and Kramarz 2011)",
+     "ESTIMATE: uniform 4.0 to 5.0"),
+    ("firm_sigma", False, "uniform", 0.20, "Bernard, Eaton, Jensen and Kortum (2003): elasticity of substitution between firms' varieties about 3.8",
+     "ESTIMATE: uniform 3.04 to 4.56"),
+]
+
+
+# ESTIMATE: wider spreads where a sector's value is a choice among very different published values.
+PRIOR_SECTOR = {
+    ("sigma", "gas"): (0.50, "data/raw/armington_elasticities.csv: GTAP ESUBM gas 34.4 (outlier) against coal 6.1 (the cap used); no Fontagne et al. value",
+                       "ESTIMATE: coefficient of variation 0.50 (about 2.3 to 14 at two standard deviations): the value is a cap chosen between GTAP's outlier and the other fuels"),
+    ("esubd", "gas"): (0.50, "data/raw/armington_elasticities.csv: GTAP ESUBD gas 17.2 (outlier) against coal 3.05 (the cap used)",
+                       "ESTIMATE: coefficient of variation 0.50: the value is a cap chosen between GTAP's outlier and the other fuels"),
+}
+
+
+def prior_rows():
+    rows = []
+    for param, per_sector, dist, spread, source, note in PRIORS:
+        for sector in (OSECT if per_sector else [""]):
+            sp, so, no = PRIOR_SECTOR.get((param, sector), (spread, source, note))
+            rows.append([param, sector, dist, f"{sp}", so, no])
+    return rows
+
+
+# ----------------------------------------------------------------------------
+# world_prices.csv: the exogenous annual price paths (brent as energy_price.csv had it)
+# ----------------------------------------------------------------------------
+WORLD_SERIES = [  # (series, raw series in commodity_prices_annual.csv, unit)
+    ("gas_europe", "natural_gas_europe", "USD/mmbtu"),
+    ("metals", "index_metals_minerals", "index 2010=100"),
+    ("food", "index_food", "index 2010=100"),
+]
+
+
+def world_price_rows():
+    rows = [[r["year"], "brent", r["usd_per_barrel"], "USD/bbl",
+             f"data/raw/brent_annual.csv: {r['source']}"] for r in BRENT]
+    for name, raw, unit in WORLD_SERIES:
+        rs = sorted((r for r in CP if r["series"] == raw), key=lambda r: int(r["year"]))
+        for r in rs:
+            how = (r["note"].split(" (World Bank")[0] if r["note"].startswith("ESTIMATE")
+                   else "PUBLISHED: annual average (nominal)")
+            rows.append([r["year"], name, r["value"], unit,
+                         f"data/raw/commodity_prices_annual.csv [{raw}]: {how}; World Bank Commodity Price Data "
+                         f"(Pink Sheet), CMO-Historical-Data-Annual.xlsx, update of 2 May 2025"])
+    return rows
+
+
+# ----------------------------------------------------------------------------
+# mirror.csv and the second basis in observed.csv
+# ----------------------------------------------------------------------------
+# ESTIMATE: the margin of importer-reported (CIF) over exporter-reported (FOB) values where data/raw has one
+# report only: the IMF's Direction of Trade Statistics assume 10% when they fill a missing report from its
+# mirror; model-based estimates of the average CIF/FOB gap are a few percent; we take 6%.
+CIF_FOB_MARGIN = 0.06
+
+
+def both_reports(base):
+    """{(e,i): (exporter-reported row, importer-reported row)} for the pairs data/raw reports both ways."""
+    if base == 2021:
+        p = {("US", "RU"): (tf(2021, "USA", "Russia", EXPREP), tf(2021, "USA", "Russia", MIRROR)),
+             ("RU", "US"): (tf(2021, "Russia", "USA", EXPREP), tf(2021, "Russia", "USA", MIRROR)),
+             ("RU", "CN"): (tf(2021, "Russia", "China", EXPREP), tf(2021, "Russia", "China", MIRROR)),
+             ("RU", "IN"): (tf(2021, "Russia", "India", EXPREP), tf(2021, "Russia", "India", MIRROR)),
+             ("CN", "RU"): (tf(2021, "China", "Russia", EXPREP), tf(2021, "China", "Russia", MIRROR)),
+             ("CN", "US"): (tf(2021, "China", "USA", EXPREP), tf(2021, "China", "USA", MIRROR)),
+             ("CN", "IN"): (tf(2021, "China", "India", EXPREP), tf(2021, "China", "India", MIRROR)),
+             ("EU", "US"): (tf(2021, "EU27_2020", "USA", EXPREP), tf(2021, "EU27_2020", "USA", MIRROR)),
+             ("US", "EU"): (tf(2021, "USA", "EU27_2020", EXPREP), wt(2021, "EU27", "US", "import", "total")),
+             ("US", "CN"): (tf(2021, "USA", "China", EXPREP), tf(2021, "USA", "China", MIRROR)),
+             ("IN", "CN"): (tf(2021, "India", "China", EXPREP), tf(2021, "India", "China", MIRROR)),
+             ("IN", "RU"): (tf(2021, "India", "Russia", EXPREP), tf(2021, "India", "Russia", MIRROR))}
+    elif base == 2013:
+        p = {("US", "RU"): (tf(2013, "USA", "Russia", EXPREP), tf(2013, "USA", "Russia", MIRROR)),
+             ("RU", "US"): (tf(2013, "Russia", "USA", EXPREP), tf(2013, "Russia", "USA", MIRROR)),
+             ("EU", "US"): (tf(2013, "EU27_2020", "USA", EXPREP), tf(2013, "EU27_2020", "USA", MIRROR)),
+             ("US", "CN"): (tf(2013, "USA", "China", EXPREP), wt(2013, "China", "US", "import", "total")),
+             ("CN", "US"): (wt(2013, "China", "US", "export", "total"), tf(2013, "China", "USA", MIRROR))}
+    else:
+        p = {}
+    return p
+
+
+def rsrc(r):
+    """short source of a raw row"""
+    keys = [r.get("year"), r.get("reporter"), r.get("partner"), ws(r.get("flow", ""))]
+    if "sector" in r:
+        keys.append(r["sector"])
+    return f"data/raw/{r['_file']} [{','.join(keys)}]: {r['source'].split(' (')[0][:120]}"
+
+
+def mirror_rows(base, flows):
+    """exporter-reported value over the flows.csv value of every route and sector."""
+    rows = []
+    both = both_reports(base)
+    order = [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]
+    for (e, i) in order:
+        p = flows[(e, i)][1]
+        if (e, i) in both:
+            xr, mr = both[(e, i)]
+            assert abs(val(mr) - p.value) < 1.0, (base, e, i, val(mr), p.value)
+            ratio = val(xr) / val(mr)
+            source = f"{rsrc(xr)} / {rsrc(mr)}"
+            note = (f"PUBLISHED pair ratio: exporter-reported {bn(val(xr))} over importer-reported {bn(val(mr))} (the "
+                    f"flows.csv pair total); the pair's ratio, applied to each of its sectors (no sector detail on both bases "
+                    f"in data/raw); held constant over a run"
+                    + "".join(f"; {w} row note: {r['note']}" for w, r in (("exporter", xr), ("importer", mr)) if r.get("note")))
+        elif p.basis == "exporter_reported":
+            ratio = 1.0
+            source = p.source
+            note = (f"{'PUBLISHED' if p.status == 'published' else 'ESTIMATE (the total is estimated on this basis)'}: "
+                    f"flows.csv holds the exporter's own report for this route; ratio 1 by construction")
+        else:
+            ratio = 1 / (1 + CIF_FOB_MARGIN)
+            source = "judgement (CIF/FOB margin)"
+            what = ("residual route: mixes own world totals and partners' reports"
+                    if p.basis == "residual" else "one report only (importer's) or an estimate")
+            note = f"ESTIMATE: CIF/FOB margin, ratio = 1/(1 + {CIF_FOB_MARGIN}) (data/SOURCES.md, mirror.csv); {what}"
+        for s in OSECT:
+            rows.append([base, e, i, s, f"{ratio:.6f}", source, note])
+    return rows
+
+
+def observed_rows(base, flows9_, flows):
+    rows = []
+    both = both_reports(base)
+    order = [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]
+    for (e, i) in order:
+        p = flows[(e, i)][1]
+        tot = sum(flows9_[(e, i)].values())
+        assert tot == int(p.value)
+        if p.status == "published":
+            s = f"{p.basis}: {p.note}; {p.source}"
+        else:
+            s = f"ESTIMATE ({p.basis}): {p.note}"
+        basis = "exporter_reported" if p.basis == "exporter_reported" else "importer_reported"
+        if p.basis == "residual":
+            s += "; basis: residual of world totals (mixed reports), labelled importer_reported, the calibration's basis"
+        rows.append([base, e, i, str(tot), basis, s])
+        if (e, i) in both:
+            xr, _ = both[(e, i)]
+            rows.append([base, e, i, str(int(round(val(xr)))), "exporter_reported",
+                         f"exporter_reported: {src(xr)}" + (f"; {xr['note']}" if xr.get("note") else "")])
+    return rows
+
+
+
+# ----------------------------------------------------------------------------
+# coalition_hubs/: a second calibration that splits ROW into COALITION, HUBS and the remainder ROW
+# ----------------------------------------------------------------------------
+CH_OUT = os.path.join(OUT, "coalition_hubs")
+CH_BASES = [2013, 2021]  # 1979 and 1992: data/raw has no split (1992: US Census pairs only)
+GROUPS = {
+    "COALITION": ["United Kingdom", "Japan", "Korea, Rep.", "Canada", "Australia", "Switzerland", "Norway", "Taiwan",
+                  "New Zealand", "Singapore"],
+    "HUBS": ["Turkey", "Kazakhstan", "Kyrgyzstan", "Armenia", "Georgia", "United Arab Emirates", "Uzbekistan"],
+}
+GRP = ["COALITION", "HUBS"]
+CH_ECON = NAMED + GRP + ["ROW"]
+CH_NAMES = {"COALITION": "Sanctioning allies: UK, Japan, Korea, Canada, Australia, Switzerland, Norway, Taiwan, New Zealand, Singapore",
+            "HUBS": "Transit hubs: Turkey, Kazakhstan, Kyrgyzstan, Armenia, Georgia, UAE, Uzbekistan",
+            "ROW": "Rest of world (without COALITION and HUBS)"}
+CH_ROLE = {"HUBS": "hub", "US": "numeraire"}
+XNAME = {"US": "USA", "RU": "Russia", "CN": "China", "EU": "EU27_2020", "IN": "India"}
+
+
+def rs(year, rep, par, flow):
+    m = [r for r in RS if r["year"] == str(year) and r["reporter"] == rep and r["partner"] == par and r["flow"] == flow]
+    assert len(m) <= 1, (year, rep, par, flow)
+    return m[0] if m else None
+
+
+def rs_src(r):
+    return f"data/raw/row_split_base_years.csv [{r['year']},{r['reporter']},{r['partner'] or '-'},{r['flow']}]"
+
+
+# ESTIMATE: Taiwan reports its trade with mainland China and Hong Kong together; mainland share of each
+# (Taiwan's 2021 trade statistics: exports to the mainland about 126bn of 189bn, imports about 82bn of 84bn).
+TW_MAINLAND = {"export": 0.666, "import": 0.98}
+# ESTIMATE: UK share of Turkey's 2013 exports to the EU28 (the raw TIM figure includes the UK).
+TR_UK_SHARE_OF_EU28 = 0.14
+# ESTIMATE: Russia's exports as a share of its published 2021 trade with the UAE (gold, grain, metals, oil products
+# one way; little back).
+RU_UAE_EXPORT_SHARE = 0.8
+# ESTIMATE: world totals (USD bn: exports, imports) of members with no total in data/raw; general knowledge of
+# their national statistics, rounded.
+CH_WORLD_EST = {
+    2021: {"United Kingdom": (468, 694, "ONS goods trade 2021 about GBP 340bn exports / 505bn imports at 1.375 USD"),
+           "Australia": (344, 261, "ABS 2021 goods exports about AUD 460bn, imports AUD 350bn at 1.33"),
+           "New Zealand": (44.6, 49.9, "Stats NZ 2021 goods exports about NZD 63bn, imports NZD 70bn at 1.41")},
+    2013: {"United Kingdom": (475, 657, "ONS goods trade 2013 about GBP 304bn exports / 420bn imports at 1.56 USD"),
+           "Australia": (253, 242, "ABS 2013 goods trade"),
+           "Switzerland": (217, 191, "Swiss 'Total 1' (without gold) 2013 about CHF 201bn exports / 177bn imports at 0.927, the 2021 concept"),
+           "Norway": (154, 90, "SSB 2013 goods exports about NOK 903bn, imports NOK 527bn at 5.88"),
+           "New Zealand": (39.5, 39.6, "Stats NZ 2013 goods trade"),
+           "Kazakhstan": (84.7, 48.8, "Kazakh statistics 2013"),
+           "Armenia": (1.48, 4.39, "Armenian statistics 2013"),
+           "United Arab Emirates": (380, 294, "WTO order of magnitude 2013, including oil and re-exports")},
+}
+SG_EXPORT_SHARE = {2021: 0.53, 2013: 0.52}  # ESTIMATE: exports in Singapore's published total trade (exports above imports)
+UAE_IMPORT_SHARE_NONOIL = 0.52  # ESTIMATE: imports in the UAE's published 2021 non-oil trade (the rest: non-oil exports, re-exports)
+UAE_OIL_EXPORTS_2021 = 80  # ESTIMATE: UAE crude, products and gas exports 2021, USD bn (not in the non-oil figure)
+TW_GDP_2013 = 511e9  # ESTIMATE: Taiwan GDP 2013 (DGBAS about USD 512bn); Taiwan is not in World Bank data
+
+# ESTIMATE: shares of a member's world exports going to (TO) or world imports coming from (FROM) a partner, where
+# data/raw has neither side's report; general knowledge of the members' 2013/2021 partner statistics, rounded.
+# value: share, or {base: share}.
+SHARE_TO = {
+    "CN": {"United Kingdom": 0.05, "Japan": {2013: 0.18, 2021: 0.216}, "Korea, Rep.": {2013: 0.26, 2021: 0.25},
+           "Canada": 0.043, "Australia": {2013: 0.36, 2021: 0.39}, "Switzerland": {2013: 0.045, 2021: 0.059},
+           "Norway": {2013: 0.02, 2021: 0.03}, "Taiwan": 0.27, "New Zealand": {2013: 0.20, 2021: 0.31},
+           "Singapore": {2013: 0.12, 2021: 0.14}, "Turkey": {2013: 0.024, 2021: 0.016}, "Kazakhstan": 0.17,
+           "Armenia": 0.06, "Georgia": 0.01, "United Arab Emirates": {2013: 0.035, 2021: 0.05}},
+    "IN": {"United Kingdom": 0.014, "Japan": {2013: 0.013, 2021: 0.019}, "Korea, Rep.": {2013: 0.021, 2021: 0.024},
+           "Canada": {2013: 0.006, 2021: 0.007}, "Australia": 0.04, "Switzerland": 0.007, "Norway": 0.004,
+           "Taiwan": {2013: 0.015, 2021: 0.011}, "New Zealand": 0.015, "Singapore": {2013: 0.03, 2021: 0.025},
+           "Turkey": 0.005, "Kazakhstan": 0.005, "Armenia": 0.005, "Georgia": 0.005,
+           "United Arab Emirates": {2013: 0.08, 2021: 0.13}},
+    "EU": {"United Kingdom": {2013: 0.48, 2021: 0.42}, "Japan": {2013: 0.10, 2021: 0.09}, "Korea, Rep.": {2013: 0.08, 2021: 0.10},
+           "Canada": {2013: 0.06, 2021: 0.05}, "Australia": {2013: 0.035, 2021: 0.03}, "Switzerland": {2013: 0.55, 2021: 0.50},
+           "Norway": {2013: 0.65, 2021: 0.62}, "Taiwan": 0.08, "New Zealand": 0.05, "Singapore": 0.07,
+           "Turkey": {2021: 0.41}, "Kazakhstan": 0.45, "Armenia": 0.28, "Georgia": {2013: 0.21, 2021: 0.19},
+           "United Arab Emirates": {2013: 0.03, 2021: 0.04}},
+}
+SHARE_FROM = {
+    "CN": {"United Kingdom": {2013: 0.09, 2021: 0.125}, "Japan": {2013: 0.217, 2021: 0.241}, "Korea, Rep.": {2013: 0.161, 2021: 0.225},
+           "Canada": 0.11, "Australia": {2013: 0.19, 2021: 0.27}, "Switzerland": {2013: 0.065, 2021: 0.086},
+           "Norway": {2013: 0.095, 2021: 0.12}, "Taiwan": 0.16, "New Zealand": {2013: 0.16, 2021: 0.22},
+           "Singapore": {2013: 0.12, 2021: 0.14}, "Turkey": 0.098, "Kazakhstan": 0.17, "Armenia": 0.09, "Georgia": 0.085,
+           "United Arab Emirates": {2013: 0.14, 2021: 0.17}},
+    "IN": {"United Kingdom": 0.016, "Japan": 0.009, "Korea, Rep.": {2013: 0.008, 2021: 0.013}, "Canada": {2013: 0.006, 2021: 0.009},
+           "Australia": {2013: 0.012, 2021: 0.016}, "Switzerland": 0.006, "Norway": 0.005, "Taiwan": 0.008, "New Zealand": 0.01,
+           "Singapore": 0.02, "Turkey": {2013: 0.022, 2021: 0.024}, "Kazakhstan": 0.006, "Armenia": 0.01, "Georgia": 0.015,
+           "United Arab Emirates": 0.10},
+}
+# ESTIMATE: small bilateral values with Russia (USD bn) where data/raw has neither side's report.
+RU_EST = {
+    2013: {("Canada", "x"): 1.2, ("Canada", "m"): 1.5, ("Australia", "x"): 0.7, ("Australia", "m"): 0.15,
+           ("Norway", "x"): 1.1, ("Norway", "m"): 1.4, ("New Zealand", "x"): 0.3, ("New Zealand", "m"): 0.05,
+           ("Singapore", "x"): 0.6, ("Singapore", "m"): 2.5, ("Georgia", "x"): 0.19, ("Georgia", "m"): 0.6,
+           ("United Arab Emirates", "x"): 0.4, ("United Arab Emirates", "m"): 1.8},
+    2021: {("Australia", "x"): 0.35, ("Australia", "m"): 0.4, ("New Zealand", "x"): 0.2, ("New Zealand", "m"): 0.1,
+           ("Singapore", "x"): 0.8, ("Singapore", "m"): 3.0},
+}
+RU_EST_WHY = ("general knowledge of the 2013/2021 bilateral statistics (Canada, Norway, Australia and New Zealand sold "
+              "food to Russia before its 2014 ban; Singapore buys Russian fuel oil; Georgia-Russia trade small after 2008)")
+
+
+def member_world(base, m):
+    """(exports, imports, how) of a member, USD."""
+    x, mm = rs(base, m, "World", "export"), rs(base, m, "World", "import")
+    if x and mm:
+        return val(x), val(mm), f"{rs_src(x)} / {rs_src(mm)} ({x['note'][:80]})"
+    if m == "Singapore":
+        t = rs(base, m, "World", "total_trade")
+        k = SG_EXPORT_SHARE[base]
+        return val(t) * k, val(t) * (1 - k), f"ESTIMATE: {rs_src(t)} total trade {bn(val(t))} split {k} exports"
+    if m == "United Arab Emirates" and base == 2021:
+        t = rs(base, m, "World", "total_trade_nonoil")
+        imp = val(t) * UAE_IMPORT_SHARE_NONOIL
+        exp_ = val(t) - imp + UAE_OIL_EXPORTS_2021 * BN
+        return exp_, imp, (f"ESTIMATE: {rs_src(t)} non-oil trade {bn(val(t))}: imports {UAE_IMPORT_SHARE_NONOIL} of it, exports "
+                           f"the rest plus ESTIMATE oil and gas exports USD {UAE_OIL_EXPORTS_2021}bn")
+    xe, me, why = CH_WORLD_EST[base][m]
+    return xe * BN, me * BN, f"ESTIMATE: {why} ({OOM})"
+
+
+def share_of(table, x, m, base):
+    v = table[x][m]
+    return v[base] if isinstance(v, dict) else v
+
+
+class Part:
+    """One member's value on one route: value, basis (importer/exporter/estimate concept), published?, how, and
+    the exporter-reported value when data/raw has it (for mirror ratios)."""
+    def __init__(self, value, basis, published, how, exp_rep=None, imp_rep=None):
+        self.value, self.basis, self.published, self.how = value, basis, published, how
+        self.exp_rep, self.imp_rep = exp_rep, imp_rep
+
+
+def member_part(base, m, X, d):
+    """m -> X (d = 'x') or X -> m (d = 'm')."""
+    xn = XNAME[X]
+    if d == "x":
+        imp = rs(base, xn, m, "import") if X in ("US", "RU") else None
+        exp_ = rs(base, m, xn, "export")
+    else:
+        imp = rs(base, m, xn, "import")
+        exp_ = rs(base, xn, m, "export") if X in ("US", "RU", "EU") else None
+    ev = val(exp_) if exp_ else None
+    iv = val(imp) if imp else None
+    # special cases with a published total to split
+    if m == "Taiwan" and X == "CN" and base == 2021:
+        r = rs(base, "Taiwan", "China+Hong Kong", "export" if d == "x" else "import")
+        k = TW_MAINLAND["export" if d == "x" else "import"]
+        v = val(r) * k
+        basis = "exporter_reported" if d == "x" else "importer_reported"
+        return Part(v, basis, False, f"ESTIMATE: {rs_src(r)} (mainland China and Hong Kong {bn(val(r))}) x ESTIMATE mainland share {k}",
+                    exp_rep=v if d == "x" else None, imp_rep=v if d == "m" else None)
+    if m == "Turkey" and X == "EU" and d == "x" and base == 2013:
+        r = rs(base, "Turkey", "EU28", "export")
+        v = val(r) * (1 - TR_UK_SHARE_OF_EU28)
+        return Part(v, "exporter_reported", False, f"ESTIMATE: {rs_src(r)} EU28 {bn(val(r))} x (1 - ESTIMATE UK share {TR_UK_SHARE_OF_EU28})",
+                    exp_rep=v)
+    if m == "United Arab Emirates" and X == "RU" and base == 2021:
+        r = rs(base, "Russia", m, "total_trade")
+        k = RU_UAE_EXPORT_SHARE if d == "m" else 1 - RU_UAE_EXPORT_SHARE
+        return Part(val(r) * k, "exporter_reported" if d == "m" else "importer_reported", False,
+                    f"ESTIMATE: {rs_src(r)} total trade {bn(val(r))} (published, no split) x ESTIMATE {'Russian exports' if d == 'm' else 'Russian imports'} share {k}")
+    if iv is not None:
+        return Part(iv, "importer_reported", True, f"{rs_src(imp)} ({imp['note'][:70]})", exp_rep=ev, imp_rep=iv)
+    if ev is not None:
+        return Part(ev, "exporter_reported", True, f"{rs_src(exp_)} ({exp_['note'][:70]})", exp_rep=ev)
+    # estimates
+    if X == "RU":
+        v = RU_EST[base][(m, d)] * BN
+        return Part(v, "importer_reported", False, f"ESTIMATE: ~USD {RU_EST[base][(m, d)]}bn ({RU_EST_WHY})")
+    wx, wm, whow = member_world(base, m)
+    if d == "x":
+        k = share_of(SHARE_TO, X, m, base)
+        return Part(wx * k, "exporter_reported", False,
+                    f"ESTIMATE: {m}'s world exports {bn(wx)} [{whow[:90]}] x ESTIMATE share {k} going to {X} (general knowledge of its partner statistics)")
+    k = share_of(SHARE_FROM, X, m, base)
+    return Part(wm * k, "importer_reported", False,
+                f"ESTIMATE: {m}'s world imports {bn(wm)} [{whow[:90]}] x ESTIMATE share {k} coming from {X} (general knowledge of its partner statistics)")
+
+
+# ESTIMATE: 9-sector export and import mixes of the groups (order of OSECT), general knowledge of the members' trade.
+def P9(*v):
+    assert abs(sum(v) - 1) < 1e-9, v
+    return dict(zip(OSECT, v))
+
+
+GROUP_MIX = {
+    ("export", 2021, "COALITION"): (P9(0.08, 0.027, 0.12, 0.06, 0.26, 0.02, 0.21, 0.003, 0.22),
+                                    "Korean, Taiwanese, Japanese and Singaporean electronics; Japanese and Korean vehicles and machinery; "
+                                    "Canadian and Norwegian oil, Australian coal, Korean and Singaporean refined products (about USD 330bn); "
+                                    "Norwegian and Australian gas (about USD 110bn); Australian iron ore; Swiss pharmaceuticals"),
+    ("export", 2013, "COALITION"): (P9(0.10, 0.02, 0.13, 0.06, 0.23, 0.02, 0.22, 0.003, 0.217), "as 2021, oil prices higher, gas prices lower"),
+    ("import", 2021, "COALITION"): (P9(0.10, 0.03, 0.10, 0.07, 0.23, 0.02, 0.19, 0.004, 0.256),
+                                    "Japan, Korea, Taiwan and Singapore import crude, products and coal (about USD 400bn) and LNG, the UK "
+                                    "Norwegian gas (about USD 120bn); electronics supply chains in East Asia"),
+    ("import", 2013, "COALITION"): (P9(0.16, 0.04, 0.10, 0.07, 0.19, 0.02, 0.17, 0.004, 0.246), "as 2021, oil prices higher"),
+    ("export", 2021, "HUBS"): (P9(0.20, 0.015, 0.18, 0.09, 0.09, 0.01, 0.13, 0.003, 0.282),
+                               "UAE and Kazakh crude, Turkish products (about USD 125bn); Uzbek and Kazakh gas; UAE and Uzbek gold, "
+                               "Turkish steel; Turkish vehicles, textiles and food; UAE re-exports of electronics"),
+    ("export", 2013, "HUBS"): (P9(0.30, 0.015, 0.16, 0.07, 0.08, 0.01, 0.12, 0.002, 0.243), "as 2021, oil prices higher"),
+    ("import", 2021, "HUBS"): (P9(0.06, 0.025, 0.16, 0.08, 0.17, 0.02, 0.21, 0.005, 0.27),
+                               "Turkish oil and gas imports (about USD 40bn), UAE gold and electronics for re-export, machinery for "
+                               "Turkey and Central Asia"),
+    ("import", 2013, "HUBS"): (P9(0.08, 0.035, 0.16, 0.07, 0.16, 0.02, 0.20, 0.005, 0.27), "as 2021, oil prices higher"),
+}
+# ESTIMATE: tension of the new pairs (ordinal judgements of base-year relations, like tension.csv).
+CH_TENSION = {
+    2021: {("US", "COALITION"): (0.05, "treaty allies and close partners; minor trade frictions"),
+           ("RU", "COALITION"): (0.45, "most joined the 2014 sanctions (UK, Japan, Canada, Australia, Switzerland, Norway); Skripal poisoning 2018"),
+           ("CN", "COALITION"): (0.40, "Australia trade dispute 2020-21, Taiwan Strait, Senkaku, Canada (Meng Wanzhou, detained Canadians)"),
+           ("EU", "COALITION"): (0.10, "post-Brexit frictions (Northern Ireland protocol), otherwise close"),
+           ("IN", "COALITION"): (0.10, "friendly (Quad with Japan and Australia)"),
+           ("US", "HUBS"): (0.20, "CAATSA sanctions on Turkey (S-400, 2020); cordial with the UAE and Central Asia"),
+           ("RU", "HUBS"): (0.15, "EAEU/CSTO partners (Kazakhstan, Kyrgyzstan, Armenia), pragmatic Turkey despite Syria and Libya; Georgia hostile since 2008"),
+           ("CN", "HUBS"): (0.15, "Belt and Road partners; Uighur issue with Turkey"),
+           ("EU", "HUBS"): (0.25, "Turkey's accession frozen, Eastern Mediterranean dispute 2020, migration deal"),
+           ("IN", "HUBS"): (0.15, "UAE a close partner; Turkey aligned with Pakistan on Kashmir"),
+           ("COALITION", "HUBS"): (0.15, "mixed, no major dispute"),
+           ("US", "ROW"): (0.25, "the remainder includes Iran, Venezuela, Syria and DPRK beside Mexico and Brazil"),
+           ("RU", "ROW"): (0.25, "the remainder includes Ukraine (war in Donbas since 2014) beside Belarus and the neutral Global South"),
+           ("CN", "ROW"): (0.20, "South China Sea claimants (Vietnam, Philippines), otherwise Belt and Road partners"),
+           ("EU", "ROW"): (0.15, "low"),
+           ("IN", "ROW"): (0.25, "Pakistan"),
+           ("COALITION", "ROW"): (0.15, "low"),
+           ("HUBS", "ROW"): (0.15, "Armenia-Azerbaijan war 2020, otherwise low")},
+    2013: {("US", "COALITION"): (0.05, "allies"),
+           ("RU", "COALITION"): (0.20, "before Crimea; Japan-Russia Kuril talks, UK coolness after Litvinenko"),
+           ("CN", "COALITION"): (0.30, "Senkaku and the 2013 air defence zone with Japan; cross-strait thaw with Taiwan"),
+           ("EU", "COALITION"): (0.05, "UK still an EU member; close partners"),
+           ("IN", "COALITION"): (0.10, "friendly"),
+           ("US", "HUBS"): (0.15, "Turkey and the UAE allies, Central Asia cordial"),
+           ("RU", "HUBS"): (0.15, "Customs Union partners (Kazakhstan), Armenia allied; Georgia hostile since 2008"),
+           ("CN", "HUBS"): (0.10, "good relations"),
+           ("EU", "HUBS"): (0.20, "Turkey's accession stalled, Gezi protests 2013"),
+           ("IN", "HUBS"): (0.15, "Turkey aligned with Pakistan; UAE friendly"),
+           ("COALITION", "HUBS"): (0.10, "low"),
+           ("US", "ROW"): (0.20, "Iran, Syria, Venezuela, DPRK beside friendly Latin America"),
+           ("RU", "ROW"): (0.20, "mixed: Ukraine's EU association dispute in late 2013, Belarus allied"),
+           ("CN", "ROW"): (0.20, "South China Sea claimants"),
+           ("EU", "ROW"): (0.10, "low"),
+           ("IN", "ROW"): (0.25, "Pakistan"),
+           ("COALITION", "ROW"): (0.15, "low"),
+           ("HUBS", "ROW"): (0.15, "Nagorno-Karabakh frozen conflict")},
+}
+# ESTIMATE: growth and volatility of the groups (the 2021 growth is the 2013-2021 CAGR like the standard calibration).
+CH_GROWTH_2013 = {"COALITION": (0.035, "advanced economies: ~2% real + ~1.5% inflation"),
+                  "HUBS": (0.07, "emerging: Turkish, Kazakh and Uzbek real growth ~5% + inflation net of depreciation"),
+                  "ROW": (0.06, "emerging remainder (Latin America, Africa, South-East Asia, Middle East)")}
+HUBS_GROWTH_2021 = 0.03
+CH_VOL = {"COALITION": (0.03, "diversified advanced economies, currency moves against the USD"),
+          "HUBS": (0.06, "lira and tenge depreciations (2018, 2021), oil-price swings of the UAE and Kazakhstan"),
+          "ROW": (0.04, "emerging remainder with commodity exporters")}
+
+
+def ras(seed, rows_t, cols_t, iters=5000):
+    """Biproportional fit of seed[r][c] > 0 to row and column totals (same grand total)."""
+    R, C = len(rows_t), len(cols_t)
+    a = [[max(seed[r][c], 1e-9) for c in range(C)] for r in range(R)]
+    for _ in range(iters):
+        for r in range(R):
+            k = rows_t[r] / sum(a[r])
+            a[r] = [v * k for v in a[r]]
+        err = 0.0
+        for c in range(C):
+            s = sum(a[r][c] for r in range(R))
+            k = cols_t[c] / s
+            err = max(err, abs(k - 1))
+            for r in range(R):
+                a[r][c] *= k
+        if err < 1e-13:
+            break
+    return a
+
+
+def ints9(values, total):
+    """Round a sector dict to integers adding up to total exactly."""
+    ints = {s: int(round(values[s])) for s in OSECT}
+    big = max(OSECT, key=lambda s: ints[s])
+    ints[big] += total - sum(ints.values())
+    assert all(v > 0 for v in ints.values()), (ints, total)
+    return ints
+
+
+def indep9(x, m, w):
+    v = {s: x[s] * m[s] / w[s] for s in OSECT}
+    t = sum(v.values())
+    return {s: v[s] / t for s in OSECT}
+
+
+def mix9(f9, who, kind):
+    tot = {s: 0 for s in OSECT}
+    for (e, i), v in f9.items():
+        if (kind == "export" and e == who) or (kind == "import" and i == who):
+            for s in OSECT:
+                tot[s] += v[s]
+    t = sum(tot.values())
+    return {s: tot[s] / t for s in OSECT}
+
+
+def group_route(base, g, X, d):
+    """Sum of the members' parts for group g -> X (d='x') or X -> g (d='m')."""
+    parts = {m: member_part(base, m, X, d) for m in GROUPS[g]}
+    total = sum(p.value for p in parts.values())
+    bases_ = {p.basis for p in parts.values()}
+    basis = bases_.pop() if len(bases_) == 1 else "mixed"
+    published = all(p.published for p in parts.values())
+    return total, basis, published, parts
+
+
+def describe_parts(parts):
+    return "; ".join(f"{m} {bn(p.value)} ({p.basis.split('_')[0]}: {p.how})"
+                     for m, p in parts.items())
+
+
+def build_ch(base, std):
+    flows, W, gas, f9 = std
+    xmix = {c: mix9(f9, c, "export") for c in ECON}
+    mmix = {c: mix9(f9, c, "import") for c in ECON}
+    allt = {s: sum(v[s] for v in f9.values()) for s in OSECT}
+    wmix = {s: allt[s] / sum(allt.values()) for s in OSECT}
+    gm = {g: GROUP_MIX[("export", base, g)][0] for g in GRP}
+    gmi = {g: GROUP_MIX[("import", base, g)][0] for g in GRP}
+    out = {}  # (e,i) -> (ints by OSECT, meta dict)
+    for (e, i), v in f9.items():
+        if e != "ROW" and i != "ROW":
+            out[(e, i)] = (dict(v), {"std": True})
+    routes = {}
+    # named X -> groups and groups -> named X
+    for X in NAMED:
+        for d in ("m", "x"):  # d='m': X -> group (group imports); 'x': group -> X
+            std_key = (X, "ROW") if d == "m" else ("ROW", X)
+            col = f9[std_key]
+            tot_std = sum(col.values())
+            gt = {}
+            for g in GRP:
+                t, basis, published, parts = group_route(base, g, X, d)
+                gt[g] = int(round(t))
+                routes[(X, g) if d == "m" else (g, X)] = (t, basis, published, parts)
+            rest = tot_std - sum(gt.values())
+            if rest <= 0:
+                raise SystemExit(f"coalition_hubs {base}: negative remainder for {std_key}")
+            seeds = []
+            for g in GRP:
+                # the standard route's own sector profile, tilted by how the group's import (export) mix differs
+                # from ROW's
+                tilt = ({s: gmi[g][s] / mmix["ROW"][s] for s in OSECT} if d == "m"
+                        else {s: gm[g][s] / xmix["ROW"][s] for s in OSECT})
+                sh = {s: col[s] * tilt[s] for s in OSECT}
+                t_ = sum(sh.values())
+                sh = {s: sh[s] / t_ for s in OSECT}
+                if d == "m" and X == "RU" and g == "HUBS":
+                    # published: agri-food 0.1589 of Russia's exports to Turkey (row_split_sector_shares.csv)
+                    tr = routes[(X, g)][3]["Turkey"].value
+                    agri = float(find(RSS, year=str(2021), reporter="Russia", partner="Turkey", flow="export",
+                                      sector="agriculture")["share"]) if base == 2021 else None
+                    if agri:
+                        base_v = {s: sh[s] * (gt[g] - tr) for s in OSECT}
+                        base_v["agriculture"] += agri * tr
+                        for s in OSECT:
+                            if s != "agriculture":
+                                base_v[s] += sh[s] * tr * (1 - agri) / (1 - sh["agriculture"])
+                        seeds.append([base_v[s] for s in OSECT])
+                        continue
+                seeds.append([gt[g] * sh[s] for s in OSECT])
+            seeds.append([max(col[s] - seeds[0][k] - seeds[1][k], 0.05 * col[s]) for k, s in enumerate(OSECT)])
+            fit = ras(seeds, [gt["COALITION"], gt["HUBS"], rest], [col[s] for s in OSECT])
+            rows_i = {}
+            for k, g in enumerate(GRP):
+                rows_i[g] = ints9({s: fit[k][j] for j, s in enumerate(OSECT)}, gt[g])
+            rows_i["ROW"] = {s: col[s] - rows_i["COALITION"][s] - rows_i["HUBS"][s] for s in OSECT}
+            assert all(v > 0 for v in rows_i["ROW"].values()), (base, X, d, rows_i["ROW"])
+            for g in GRP + ["ROW"]:
+                key = (X, g) if d == "m" else (g, X)
+                out[key] = (rows_i[g], {"std": False, "group": g, "fit": fit})
+            print(f"  coalition_hubs {base} {'->'.join(std_key)}: {bn(tot_std)} = COALITION {bn(gt['COALITION'])} + HUBS "
+                  f"{bn(gt['HUBS'])} + ROW {bn(rest)}")
+    # group totals with the world and the inner block
+    wt_ = {}
+    for g in GRP:
+        xs, ms, hows = 0.0, 0.0, []
+        for m in GROUPS[g]:
+            x_, m_, how = member_world(base, m)
+            xs += x_
+            ms += m_
+            hows.append(f"{m} {bn(x_)}/{bn(m_)} ({how[:100]})")
+        wt_[g] = (xs, ms, "; ".join(hows))
+    T = f9[("ROW", "ROW")]
+    Ttot = sum(T.values())
+    R = {g: wt_[g][0] - sum(sum(out[(g, X)][0].values()) for X in NAMED) for g in GRP}
+    C = {g: wt_[g][1] - sum(sum(out[(X, g)][0].values()) for X in NAMED) for g in GRP}
+    R["ROW"] = Ttot - R["COALITION"] - R["HUBS"]
+    C["ROW"] = Ttot - C["COALITION"] - C["HUBS"]
+    for k in R:
+        if R[k] <= 0 or C[k] <= 0:
+            raise SystemExit(f"coalition_hubs {base}: non-positive inner total {k}: R {R[k]} C {C[k]}")
+    G3 = GRP + ["ROW"]
+    pairs = [(a, b) for a in G3 for b in G3]
+    ptot = {(a, b): int(round(R[a] * C[b] / Ttot)) for (a, b) in pairs}
+    ptot[("ROW", "ROW")] = Ttot - sum(v for k, v in ptot.items() if k != ("ROW", "ROW"))
+    xm = dict(gm)
+    xm["ROW"] = xmix["ROW"]
+    mm_ = dict(gmi)
+    mm_["ROW"] = mmix["ROW"]
+    def inner_sh(a, b):
+        v = {s: T[s] * xm[a][s] / xmix["ROW"][s] * mm_[b][s] / mmix["ROW"][s] for s in OSECT}
+        t_ = sum(v.values())
+        return {s: v[s] / t_ for s in OSECT}
+    seeds = [[ptot[p] * inner_sh(*p)[s] for s in OSECT] for p in pairs]
+    fit = ras(seeds, [ptot[p] for p in pairs], [T[s] for s in OSECT])
+    for k, p in enumerate(pairs):
+        if p == ("ROW", "ROW"):
+            continue
+        out[p] = (ints9({s: fit[k][j] for j, s in enumerate(OSECT)}, ptot[p]), {"std": False, "inner": True})
+    out[("ROW", "ROW")] = ({s: T[s] - sum(out[p][0][s] for p in pairs if p != ("ROW", "ROW")) for s in OSECT},
+                           {"std": False, "inner": True})
+    assert all(v > 0 for v in out[("ROW", "ROW")][0].values()), out[("ROW", "ROW")]
+    print(f"  coalition_hubs {base} ROW->ROW {bn(Ttot)}: " + ", ".join(f"{a}->{b} {bn(ptot[(a, b)])}" for a, b in pairs))
+    return out, routes, wt_, R, C, ptot, Ttot, wmix
+
+
+def ch_flow_rows(base, std, out, routes, wt_, R, C, ptot, Ttot):
+    flows, W, gas, f9 = std
+    std_rows = {(r[1], r[2], r[3]): r for r in flow_rows(base, flows, gas)}
+    rows = []
+    order = [(e, i) for e in CH_ECON for i in CH_ECON if e != i] + [(g, g) for g in GRP + ["ROW"]]
+    meta = {}
+    for (e, i) in order:
+        ints, m = out[(e, i)]
+        if m["std"]:
+            for s in OSECT:
+                rows.append(std_rows[(e, i, s)])
+            continue
+        tot = sum(ints.values())
+        if (e, i) in routes:
+            t, basis, published, parts = routes[(e, i)]
+            src_ = "data/raw/row_split_base_years.csv (member rows; see note)"
+            desc = (f"sum of the members' reports ({'all published' if published else 'with ESTIMATE parts'}): "
+                    f"{describe_parts(parts)}")
+        elif e in NAMED or i in NAMED:
+            X = e if e in NAMED else i
+            basis = "residual"
+            published = False
+            std_key = (X, "ROW") if e == X else ("ROW", X)
+            src_ = "standard calibration (flows.csv) minus COALITION and HUBS"
+            desc = (f"ESTIMATE: residual = the standard calibration's {'->'.join(std_key)} ({bn(sum(f9[std_key].values()))}) "
+                    f"minus the COALITION and HUBS routes, sector by sector")
+        else:
+            basis = "residual"
+            published = False
+            src_ = "standard calibration ROW->ROW; group world totals (see note)"
+            wx = "; ".join(f"{g} world exports/imports {bn(wt_[g][0])}/{bn(wt_[g][1])}" for g in GRP)
+            desc = (f"ESTIMATE: the standard ROW->ROW ({bn(Ttot)}) split by independence: {e}->{i} = {e}'s exports to "
+                    f"non-named economies ({bn(R[e])}) x {i}'s imports from them ({bn(C[i])}) / ROW->ROW"
+                    + ("; ROW->ROW is the remainder" if (e, i) == ("ROW", "ROW") else "")
+                    + f" ({wx}; members: {wt_['COALITION'][2][:0]}see SOURCES.md)")
+        meta[(e, i)] = (basis, published, desc)
+        how_s = ("sectors: ESTIMATE: the sector profile of the standard ROW route this route replaces, tilted by the group's "
+                 "import (or export) mix relative to ROW's (group mixes are ESTIMATEs in the script), then fitted (RAS) so that "
+                 "the routes that replace a standard ROW route add up to it in every sector"
+                 + ("; ROW's row is the remainder" if "ROW" in (e, i) else ""))
+        if (e, i) == ("RU", "HUBS") and base == 2021:
+            how_s += ("; the seed of agriculture uses the published agri-food share 0.1589 of Russia's exports to Turkey "
+                      "(row_split_sector_shares.csv)")
+        for s in OSECT:
+            rows.append([base, e, i, s, str(ints[s]), basis, "estimated", src_,
+                         f"ESTIMATE: {s} {ints[s] / max(tot, 1):.4f} of the route total {bn(tot)}; {how_s}; route total: {desc}"])
+    return rows, meta
+
+
+def ch_mirror_rows(base, std, out, routes, std_mirror):
+    rows = []
+    std_m = {(r[1], r[2], r[3]): r for r in std_mirror if r[0] == base}
+    order = [(e, i) for e in CH_ECON for i in CH_ECON if e != i] + [(g, g) for g in GRP + ["ROW"]]
+    n_pub = 0
+    for (e, i) in order:
+        if out[(e, i)][1]["std"]:
+            for s in OSECT:
+                rows.append(std_m[(e, i, s)])
+            continue
+        ratio, source, note = None, None, None
+        if (e, i) in routes:
+            _, _, _, parts = routes[(e, i)]
+            cov = {m: p for m, p in parts.items() if p.published and p.exp_rep is not None}
+            tot = sum(p.value for p in parts.values())
+            cv = sum(p.value for p in cov.values())
+            if cov and cv >= 0.5 * tot:
+                ratio = sum(p.exp_rep for p in cov.values()) / cv
+                source = "data/raw/row_split_base_years.csv (member rows on both bases)"
+                note = (f"PUBLISHED reports: exporter-reported over flows.csv values of the members with an exporter report "
+                        f"({', '.join(cov)}: {bn(sum(p.exp_rep for p in cov.values()))} / {bn(cv)}, {cv / tot:.0%} of the route), "
+                        f"applied to the whole route and each sector; members whose flows.csv value is the exporter's own "
+                        f"report count with ratio 1; held constant over a run")
+                n_pub += 1
+        if ratio is None:
+            ratio = 1 / (1 + CIF_FOB_MARGIN)
+            source = "judgement (CIF/FOB margin)"
+            note = (f"ESTIMATE: CIF/FOB margin, ratio = 1/(1 + {CIF_FOB_MARGIN}) (data/SOURCES.md, mirror.csv); too few "
+                    f"exporter reports for this route, or a residual")
+        for s in OSECT:
+            rows.append([base, e, i, s, f"{ratio:.6f}", source, note])
+    return rows, n_pub
+
+
+def ch_observed_rows(base, out, routes, meta, std_obs):
+    rows = []
+    so = [r for r in std_obs if r[0] == base]
+    order = [(e, i) for e in CH_ECON for i in CH_ECON if e != i] + [(g, g) for g in GRP + ["ROW"]]
+    for (e, i) in order:
+        ints, m = out[(e, i)]
+        if m["std"]:
+            rows += [r for r in so if (r[1], r[2]) == (e, i)]
+            continue
+        tot = sum(ints.values())
+        basis, published, desc = meta[(e, i)]
+        b2 = basis if basis in ("importer_reported", "exporter_reported") else "importer_reported"
+        if published and basis in ("importer_reported", "exporter_reported"):
+            s = f"{basis}: sum of the members' published reports ({desc[:1500]})"
+        else:
+            s = f"ESTIMATE ({basis}): {desc[:1500]}"
+            if basis not in ("importer_reported", "exporter_reported"):
+                s += "; labelled importer_reported, the calibration's basis"
+        rows.append([base, e, i, str(tot), b2, s])
+        if (e, i) in routes:
+            _, _, _, parts = routes[(e, i)]
+            if basis != "exporter_reported" and all(p.published and p.exp_rep is not None for p in parts.values()):
+                v = sum(p.exp_rep for p in parts.values())
+                rows.append([base, e, i, str(int(round(v))), "exporter_reported",
+                             "exporter_reported: sum of the members' published exporter reports in data/raw/row_split_base_years.csv"])
+            if basis != "importer_reported" and all(p.published and p.imp_rep is not None for p in parts.values()):
+                v = sum(p.imp_rep for p in parts.values())
+                rows.append([base, e, i, str(int(round(v))), "importer_reported",
+                             "importer_reported: sum of the members' published importer reports in data/raw/row_split_base_years.csv"])
+    return rows
+
+
+def ch_economy_rows(base, std_econ):
+    rows = []
+    sr = {r[1]: r for r in std_econ if r[0] == base}
+    gdp = {}
+    for g in GRP:
+        tot, hows = 0.0, []
+        for m in GROUPS[g]:
+            r = rs(base, m, "", "GDP_current_USD")
+            if r is None:
+                assert m == "Taiwan" and base == 2013
+                v = TW_GDP_2013
+                hows.append(f"Taiwan ESTIMATE {bn(v)} (DGBAS; not in World Bank data)")
+            else:
+                v = val(r)
+                hows.append(f"{m} {bn(v)}" + (" (DGBAS via TradingView; not in World Bank data)" if m == "Taiwan" else ""))
+            tot += v
+        gdp[g] = (tot, "; ".join(hows))
+    gdp["ROW"] = (float(sr["ROW"][3]) - gdp["COALITION"][0] - gdp["HUBS"][0],
+                  f"the standard calibration's ROW GDP {bn(float(sr['ROW'][3]))} minus COALITION and HUBS (Taiwan's GDP is "
+                  f"subtracted although the World Bank's World total may not include it)")
+    prev = {}
+    if base == 2021:
+        for g in GRP:
+            prev[g] = sum((val(rs(2013, m, "", "GDP_current_USD")) if rs(2013, m, "", "GDP_current_USD") else TW_GDP_2013)
+                          for m in GROUPS[g])
+        w13 = val(find(GDP, year="2013", reporter="World")) - sum(val(find(GDP, year="2013", reporter=GDP_NAME[k])) for k in NAMED)
+        prev["ROW"] = w13 - prev["COALITION"] - prev["HUBS"]
+    for c in CH_ECON:
+        if c in NAMED:
+            r = list(sr[c])
+            r[6] = CH_ROLE.get(c, "")
+            rows.append(r)
+            continue
+        v, how = gdp[c]
+        if base == 2021:
+            cagr = (v / prev[c]) ** (1 / 8) - 1
+            if c == "HUBS":
+                growth = HUBS_GROWTH_2021
+                gnote = (f"2013->2021 CAGR is {cagr:.4f} (negative: lira and tenge depreciation), implausible as a forward "
+                         f"trend; ESTIMATE: {growth} (~4-5% real growth net of trend depreciation, rounded)")
+            else:
+                growth = round(cagr, 4)
+                gnote = f"growth = 2013->2021 CAGR of nominal USD GDP ({v:.4g}/{prev[c]:.4g})^(1/8)-1 (members' World Bank GDP)"
+        else:
+            growth, gn = CH_GROWTH_2013[c]
+            gnote = f"ESTIMATE: {gn}; no pre-2013 GDP in data/raw"
+        vol, vn = CH_VOL[c]
+        src_ = ("data/raw/row_split_base_years.csv [GDP_current_USD rows]: World Bank NY.GDP.MKTP.CD" if c != "ROW"
+                else "DERIVED: standard ROW minus COALITION and HUBS")
+        rows.append([base, c, CH_NAMES[c], f"{v:.0f}", f"{growth}", f"{vol}", CH_ROLE.get(c, ""), src_,
+                     f"GDP: {how}; {gnote}; gdp_volatility ESTIMATE: {vn}"])
+    return rows
+
+
+def ch_tension_rows(base):
+    rows = []
+    for a_i, a in enumerate(CH_ECON):
+        for b in CH_ECON[a_i + 1:]:
+            if a in NAMED and b in NAMED:
+                t, why = TENSION[base][(a, b)]
+            else:
+                t, why = CH_TENSION[base][(a, b)]
+            rows.append([base, a, b, f"{t}", "judgement (no data source)",
+                         f"ESTIMATE: ordinal judgement of {base} relations ({why}); calibrated to nothing after the base year"])
+    return rows
+
+
+def ch_absorption_rows(base, out, std_abs):
+    rows = []
+    sa = {(r[1], r[2]): r for r in std_abs if r[0] == base}
+    imp = {(c, s): 0 for c in CH_ECON for s in OSECT}
+    for (e, i), (ints, _) in out.items():
+        for s in OSECT:
+            imp[(i, s)] += ints[s]
+    for c in CH_ECON:
+        for s in OSECT:
+            if c in NAMED:
+                rows.append(sa[(c, s)])
+                continue
+            r = sa[("ROW", s)]
+            d_row = int(r[3])
+            tot_imp = sum(imp[(g, s)] for g in GRP + ["ROW"])
+            if c == "ROW":
+                d = d_row - sum(int(round(d_row * imp[(g, s)] / tot_imp)) for g in GRP)
+            else:
+                d = int(round(d_row * imp[(c, s)] / tot_imp))
+            rows.append([base, c, s, str(d), r[4], "standard calibration absorption.csv (ROW row) shared by imports",
+                         f"ESTIMATE: the standard calibration's ROW domestic sales of {s} ({d_row / BN:.1f}bn, itself a proxy: "
+                         f"imports x (1-mp)/mp) shared among COALITION, HUBS and ROW in proportion to their imports of the "
+                         f"sector ({imp[(c, s)] / BN:.1f}bn of {tot_imp / BN:.1f}bn); va_ratio as ROW's"])
+    return rows
+
+
+def coalition_hubs_main(STD, econ_rows, sect_rows, prior_rows_, wp_rows, abs_rows, std_obs, std_mir):
+    print(f"== coalition_hubs (bases {CH_BASES}; COALITION, HUBS and ROW replace the standard ROW)")
+    erows, frows, trows, arows, orows, mrows = [], [], [], [], [], []
+    for base in CH_BASES:
+        std = STD[base]
+        out, routes, wt_, R, C, ptot, Ttot, wmix = build_ch(base, std)
+        fr, meta = ch_flow_rows(base, std, out, routes, wt_, R, C, ptot, Ttot)
+        frows += fr
+        erows += ch_economy_rows(base, econ_rows)
+        trows += ch_tension_rows(base)
+        arows += ch_absorption_rows(base, out, abs_rows)
+        orows += ch_observed_rows(base, out, routes, meta, std_obs)
+        mr, n_pub = ch_mirror_rows(base, std, out, routes, std_mir)
+        mrows += mr
+        # sum checks: the split adds up to the standard calibration
+        f9 = std[3]
+        worst = 0
+        for X in NAMED:
+            for a, b, key in ((X, None, (X, "ROW")), (None, X, ("ROW", X))):
+                for s in OSECT:
+                    split = sum(out[(X, g)][0][s] if a else out[(g, X)][0][s] for g in GRP + ["ROW"])
+                    worst = max(worst, abs(split - f9[key][s]))
+        for s in OSECT:
+            inner = sum(out[(a, b)][0][s] for a in GRP + ["ROW"] for b in GRP + ["ROW"])
+            worst = max(worst, abs(inner - f9[("ROW", "ROW")][s]))
+        tot_ch = sum(sum(v[0].values()) for v in out.values())
+        tot_std = sum(sum(v.values()) for v in f9.values())
+        print(f"  coalition_hubs {base}: COALITION+HUBS+ROW = standard ROW on every route and sector (largest difference "
+              f"{worst} USD); all flows {bn(tot_ch)} vs standard {bn(tot_std)}; mirror: {n_pub} COALITION/HUBS routes from published member reports, the others CIF/FOB")
+        for g in GRP:
+            x = sum(sum(v[0].values()) for (e, i), v in out.items() if e == g)
+            m = sum(sum(v[0].values()) for (e, i), v in out.items() if i == g)
+            print(f"  coalition_hubs {base} {g:9s} exports {bn(x)} vs members' world exports {bn(wt_[g][0])}; imports {bn(m)} vs {bn(wt_[g][1])}")
+        gdp_ch = sum(float(r[3]) for r in erows if r[0] == base)
+        gdp_std = sum(float(r[3]) for r in econ_rows if r[0] == base)
+        print(f"  coalition_hubs {base}: GDP total {gdp_ch / 1e12:.3f}tn vs standard {gdp_std / 1e12:.3f}tn")
+    write("economies.csv", H_ECON, erows, CH_OUT)
+    write("sectors.csv", H_SECT, sect_rows, CH_OUT)
+    write("tension.csv", H_TENS, trows, CH_OUT)
+    write("priors.csv", H_PRIOR, prior_rows_, CH_OUT)
+    write("world_prices.csv", H_WP, wp_rows, CH_OUT)
+    write("flows.csv", H_FLOW, frows, CH_OUT)
+    write("absorption.csv", H_ABS, arows, CH_OUT)
+    write("observed.csv", H_OBS, orows, CH_OUT)
+    write("mirror.csv", H_MIR, mrows, CH_OUT)
+    print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows, {len(mrows)} mirror rows to {CH_OUT}")
+
+
+# ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
-def write(name, header, rows):
-    with open(os.path.join(OUT, name), "w", newline="", encoding="utf-8") as f:
+def write(name, header, rows, out=None):
+    out = out or OUT
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
         for r in rows:
@@ -1157,44 +2332,78 @@ def write(name, header, rows):
             w.writerow(r)
 
 
+H_ECON = ["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "role", "source", "note"]
+H_SECT = ["code", "name", "sigma", "esubd", "lambda", "eta", "world_price", "reroutable", "source", "note"]
+H_FLOW = ["base", "exporter", "importer", "sector", "value_usd", "basis", "status", "source", "note"]
+H_TENS = ["base", "a", "b", "tension", "source", "note"]
+H_PRIOR = ["param", "sector", "distribution", "spread", "source", "note"]
+H_WP = ["year", "series", "value", "unit", "source"]
+H_ABS = ["base", "economy", "sector", "domestic_sales_usd", "va_ratio", "source", "note"]
+H_OBS = ["year", "exporter", "importer", "value_usd", "basis", "source"]
+H_MIR = ["base", "exporter", "importer", "sector", "exporter_reported_ratio", "source", "note"]
+
+
 def main():
-    write("economies.csv", ["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "source", "note"], economies())
-    write("sectors.csv", ["code", "name", "sigma", "esubd", "lambda", "eta", "source", "note"], sectors())
-    write("tension.csv", ["base", "a", "b", "tension", "source", "note"], tension_rows())
-    write("energy_price.csv", ["year", "usd_per_barrel", "source"],
-          [[r["year"], r["usd_per_barrel"], r["source"]] for r in BRENT])
-    frows, orows = [], []
+    econ_rows = economies()
+    sect_rows = sectors()
+    prior_rows_ = prior_rows()
+    wp_rows = world_price_rows()
+    write("economies.csv", H_ECON, econ_rows)
+    write("sectors.csv", H_SECT, sect_rows)
+    write("tension.csv", H_TENS, tension_rows())
+    write("priors.csv", H_PRIOR, prior_rows_)
+    write("world_prices.csv", H_WP, wp_rows)
+    old = os.path.join(OUT, "energy_price.csv")
+    if os.path.exists(old):
+        os.remove(old)
+    frows, orows, mrows = [], [], []
+    STD = {}
+    max_diff = 0
     for base in BASES:
         flows, W = build_base(base)
-        frows += flow_rows(base, flows)
+        gas = split_gas(base, flows, W)
+        f9 = flows9(flows, gas)
+        for k in flows:
+            max_diff = max(max_diff, abs(f9[k]["oil"] + f9[k]["gas"] - flows[k][0]["energy"]))
+        STD[base] = (flows, W, gas, f9)
+        frows += flow_rows(base, flows, gas)
         print(f"== base {base}: totals in flows.csv vs world totals (USD bn)")
         for c in ECON:
-            x = sum(sum(v[0].values()) for (e, i), v in flows.items() if e == c)
-            m = sum(sum(v[0].values()) for (e, i), v in flows.items() if i == c)
+            x = sum(sum(v.values()) for (e, i), v in f9.items() if e == c)
+            m = sum(sum(v.values()) for (e, i), v in f9.items() if i == c)
             if c in W:
                 print(f"  {c:3s} exports {x / BN:9.2f} vs {W[c][0] / BN:9.2f}   imports {m / BN:9.2f} vs {W[c][1] / BN:9.2f}")
             else:
                 print(f"  {c:3s} exports {x / BN:9.2f} (incl. ROW->ROW)   imports {m / BN:9.2f}")
-        allf = sum(sum(v[0].values()) for v in flows.values())
+        allf = sum(sum(v.values()) for v in f9.values())
         print(f"  world: flows {allf / BN:.2f} + intra-EU {W['intraEU'][0] / BN:.2f} = "
               f"{(allf + W['intraEU'][0]) / BN:.2f} vs world exports {W['World'][0] / BN:.2f}")
-        for (e, i) in [(e, i) for e in ECON for i in ECON if e != i] + [("ROW", "ROW")]:
-            ints, p, _, _, _ = flows[(e, i)]
-            s = p.source if p.status == "published" else f"ESTIMATE ({p.basis}): {p.note}"
-            if p.status == "published":
-                s = f"{p.basis}: {p.note}; {p.source}"
-            orows.append([base, e, i, str(sum(ints.values())), s])
-    write("flows.csv", ["base", "exporter", "importer", "sector", "value_usd", "basis", "status", "source", "note"], frows)
+        gx = sum(v["gas"] for v in f9.values())
+        ox = sum(v["oil"] for v in f9.values())
+        print(f"  oil {ox / BN:.2f}bn + gas {gx / BN:.2f}bn = HS27 {(ox + gx) / BN:.2f}bn "
+              f"(gas {gx / (ox + gx):.3f}; world gas share of HS27 exports from GAS_X {gas_world(base):.3f})")
+        orows += observed_rows(base, f9, flows)
+        mb = mirror_rows(base, flows)
+        mrows += mb
+        kinds = [("published pair ratio" if "pair ratio" in r[6] else
+                  "exporter's own report in flows.csv (ratio 1)" if "own report" in r[6] else "CIF/FOB ESTIMATE")
+                 for r in mb if r[3] == "oil"]
+        print("  mirror routes: " + ", ".join(f"{k} {kinds.count(k)}" for k in sorted(set(kinds))))
+    print(f"oil + gas = former HS27 energy flow on every route: largest difference {max_diff} USD")
+    write("flows.csv", H_FLOW, frows)
     imports_by_base = {b: {(c, s): 0.0 for c in ECON for s in SECT} for b in BASES}
     for r in frows:
-        imports_by_base[int(r[0])][(r[2], r[3])] += float(r[4])
+        s = "energy" if r[3] in ("oil", "gas") else r[3]
+        imports_by_base[int(r[0])][(r[2], s)] += float(r[4])
     gdp_by_base = {b: {} for b in BASES}
-    for r in economies():
+    for r in econ_rows:
         gdp_by_base[int(r[0])][r[1]] = float(r[3])
-    write("absorption.csv", ["base", "economy", "sector", "domestic_sales_usd", "va_ratio", "source", "note"],
-          absorption_rows(imports_by_base, gdp_by_base))
-    write("observed.csv", ["year", "exporter", "importer", "value_usd", "source"], orows)
-    print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows to {OUT}")
+    abs_rows = absorption_rows(imports_by_base, gdp_by_base)
+    write("absorption.csv", H_ABS, abs_rows)
+    write("observed.csv", H_OBS, orows)
+    write("mirror.csv", H_MIR, mrows)
+    print(f"wrote {len(frows)} flow rows, {len(orows)} observed rows, {len(mrows)} mirror rows to {OUT}")
+    coalition_hubs_main(STD, econ_rows, sect_rows, prior_rows_, wp_rows, abs_rows, orows, mrows)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,12 @@
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.
 
-use super::common::{check_size, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
+use super::common::{check_size, data_key, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
 use crate::calibration::Calibration;
-use crate::cli::BatchArgs;
+use crate::cli::{BatchArgs, DataArg};
 use crate::ensemble::Workers;
 use crate::indicators::Indicators;
 use crate::model::Prepared;
@@ -46,7 +46,9 @@ pub(super) struct Loaded {
 }
 
 /// Read the batch file and its scenarios into a plan.
-fn make_plan(args: &BatchArgs, shard: (usize, usize), cal: &Calibration) -> Result<Plan> {
+/// The plan of a batch; its `calibration` hash is filled in by the caller, once the
+/// calibration the plan names is loaded.
+fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
     let path = &args.batch;
     let text = read_input(path, "batch file", MAX_TEXT_BYTES)?;
     let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
@@ -60,7 +62,27 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize), cal: &Calibration) -> Resu
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "batch".into());
     let stem = stem.strip_suffix(".batch").unwrap_or(&stem).to_owned();
-    let data = args.data.data.as_ref().map(|d| d.display().to_string());
+    // `--data`, else the calibration the scenarios name with their `data` key (one for all)
+    let data = match &args.data.data {
+        Some(d) => Some(d.display().to_string()),
+        None => {
+            let keys: Vec<Option<String>> = batch
+                .entries
+                .iter()
+                .zip(&scenarios)
+                .map(|(e, (_, t))| data_key(t).map(|k| dir.join(&e.path).parent().unwrap_or(Path::new(".")).join(k).display().to_string()))
+                .collect();
+            if keys.windows(2).any(|w| w[0] != w[1]) {
+                return Err(BadInput(format!(
+                    "{}: the scenarios of a batch run on one calibration, but their `data` keys differ ({}); give them the same or use --data",
+                    path.display(),
+                    keys.iter().map(|k| k.as_deref().unwrap_or("built-in")).collect::<Vec<_>>().join(", ")
+                ))
+                .into());
+            }
+            keys.into_iter().next().flatten()
+        }
+    };
     let fingerprint = hex(&Sha256::digest(serde_json::to_vec(&(&text, &scenarios, args.runs, args.seed, &data))?));
     Ok(Plan {
         format: 1,
@@ -73,7 +95,7 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize), cal: &Calibration) -> Resu
         seed_override: args.seed,
         data,
         shard,
-        calibration: cal.sha256.clone(),
+        calibration: String::new(),
     })
 }
 
@@ -245,8 +267,9 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     };
     runs_arg(args.runs)?;
     let threads = threads_arg(args.threads)?;
-    let cal = load_calibration(&args.data)?;
-    let plan = make_plan(args, shard, &cal)?;
+    let mut plan = make_plan(args, shard)?;
+    let cal = load_calibration(&DataArg { data: plan.data.as_ref().map(PathBuf::from) })?;
+    plan.calibration = cal.sha256.clone();
     let l = load(&plan, &cal)?;
     let dest = args.out.clone().unwrap_or_else(|| {
         let base = PathBuf::from("output").join(&plan.stem);

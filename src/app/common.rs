@@ -45,6 +45,35 @@ pub(super) fn read_input(path: &Path, what: &str, limit: u64) -> Result<String> 
     crate::calibration::read_text(path, limit).map_err(|e| BadInput(format!("{}: cannot read {what}: {e}", path.display())).into())
 }
 
+/// The `data` key of a scenario's text: the calibration directory it runs on, relative to
+/// the scenario file (None without the key, or if the text does not parse: validation says why).
+pub fn data_key(text: &str) -> Option<String> {
+    toml::from_str::<toml::Value>(text).ok()?.get("data")?.as_str().map(str::to_owned)
+}
+
+/// The calibration a scenario file runs on: `--data DIR` if given, else the directory its
+/// `data` key names (relative to the file), else the built-in one.
+pub fn scenario_calibration(data: &DataArg, path: &Path, text: &str) -> Result<Calibration> {
+    match (&data.data, data_key(text)) {
+        (None, Some(dir)) => {
+            let d = path.parent().unwrap_or(Path::new(".")).join(&dir);
+            Calibration::from_dir(&d).map_err(|e| BadInput(format!("{}: `data = \"{dir}\"`: {e}", path.display())).into())
+        }
+        _ => load_calibration(data),
+    }
+}
+
+/// Read a scenario file and validate it against the calibration it runs on, within the
+/// limits on its size (`check_size`).
+pub fn load_scenario_file(path: &Path, data: &DataArg) -> Result<(Calibration, Scenario, String)> {
+    let text = read_input(path, "scenario file", MAX_TEXT_BYTES)?;
+    let cal = scenario_calibration(data, path, &text)?;
+    let file = path.display().to_string();
+    let sc = parse_scenario(&text, &file, &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    check_size(&sc, &cal, &file)?;
+    Ok((cal, sc, text))
+}
+
 /// Read and validate a scenario file, within the limits on its size (`check_size`).
 pub fn load_scenario(path: &Path, cal: &Calibration) -> Result<(Scenario, String)> {
     let text = read_input(path, "scenario file", MAX_TEXT_BYTES)?;

@@ -5,18 +5,22 @@
 use super::batch::{load, write_results};
 use super::common::load_calibration;
 use super::BadInput;
-use crate::cli::MergeArgs;
+use crate::cli::{DataArg, MergeArgs};
 use crate::output::state::read_plan;
 use anyhow::Result;
 use std::path::PathBuf;
 
 pub fn merge(args: &MergeArgs) -> Result<()> {
-    let cal = load_calibration(&args.data)?;
     let mut plans = Vec::new();
     for d in &args.dirs {
         plans.push(read_plan(d).map_err(|e| BadInput(format!("{e:#}")))?);
     }
     let plan = plans[0].clone();
+    // the calibration the shards ran on, unless --data says otherwise
+    let cal = match (&args.data.data, &plan.data) {
+        (None, Some(d)) => load_calibration(&DataArg { data: Some(PathBuf::from(d)) })?,
+        _ => load_calibration(&args.data)?,
+    };
     for (d, p) in args.dirs.iter().zip(&plans) {
         if p.fingerprint != plan.fingerprint {
             return Err(BadInput(format!("{} holds a different batch than {} (plans differ); merge shards of one batch only", d.display(), args.dirs[0].display())).into());

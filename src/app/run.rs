@@ -3,16 +3,16 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_calibration, load_scenario, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, threads_arg};
+use super::common::{base_trade, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, threads_arg};
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
 use crate::model::Prepared;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
-use crate::output::csv_out::{write_annual, write_summary, RunsWriter};
+use crate::output::csv_out::{write_annual, write_run_params, write_summary, RunsWriter};
 use crate::output::reader::RunData;
 use crate::output::report;
-use crate::output::{describe_levers, write_manifest, Manifest};
+use crate::output::{describe_levers, describe_priors, write_manifest, Manifest};
 use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -28,8 +28,7 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 /// Run a scenario and write its results. Returns the result directory.
 pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
-    let cal = load_calibration(&args.data)?;
-    let (mut sc, text) = load_scenario(&args.scenario, &cal)?;
+    let (cal, mut sc, text) = load_scenario_file(&args.scenario, &args.data)?;
     if let Some(r) = runs_arg(args.runs)? {
         sc.runs = r;
     }
@@ -103,6 +102,13 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if let Some(w) = runs_writer {
         w.finish().map_err(|e| out.user_error(e))?;
         files.push("runs.csv".into());
+        if !sc.priors.is_empty() {
+            // the draws depend only on (seed, parameter, run): recomputed here in run order
+            let names: Vec<String> = sc.priors.iter().map(|p| p.path.clone()).collect();
+            let rows = (0..summary.runs).map(|run| (run, sc.priors.iter().map(|p| crate::model::priors::draw(p, sc.seed, run)).collect()));
+            write_run_params(&out.path("run_params.csv"), &names, rows)?;
+            files.push("run_params.csv".into());
+        }
     }
     let fmt = if args.svg { Format::Svg } else { Format::Png };
     if !args.no_charts {
@@ -126,11 +132,12 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         quantile_relative_error: ALPHA,
-        units: "trade, transit, gdp: current US dollars at customs value; summary.csv at annual rates per step, annual.csv calendar-year totals; tension in [0,1]; export_price relative to base (energy: relative to the world price); energy_price USD per barrel".into(),
+        units: "trade, transit, gdp: current US dollars at customs value; summary.csv at annual rates per step, annual.csv calendar-year totals; tension in [0,1]; export_price relative to base (world-priced sectors: relative to the world price); world_price in each series' unit (data/world_prices.csv); domestic: USD per year; currency: USD price level of the economy's output relative to base".into(),
         economies: init.economies.clone(),
         sectors: init.sectors.clone(),
         levers,
         rules,
+        priors: describe_priors(&sc),
         files,
         warnings: saturation_warning(summary.saturated()).into_iter().collect(),
     };

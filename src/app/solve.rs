@@ -1,8 +1,8 @@
 //! `tradesim solve`: the static general equilibrium of a scenario's levers at a date, or of a
 //! one-sector structural-gravity dataset with trade-cost changes, against the base year.
 
-use super::common::open_out;
-use super::{load_calibration, load_scenario, BadInput};
+use super::common::{load_scenario_file, open_out};
+use super::BadInput;
 use crate::calibration::gravity::Gravity;
 use crate::cli::SolveArgs;
 use crate::model::equilibrium::{solve, Solution, SolveOptions};
@@ -60,8 +60,7 @@ fn default_dest(stem_of: &Path) -> PathBuf {
 
 /// A scenario's scheduled levers in force at `--date` (default its end).
 fn scenario_case(args: &SolveArgs, path: &Path) -> Result<Case> {
-    let cal = load_calibration(&args.data)?;
-    let (sc, _) = load_scenario(path, &cal)?;
+    let (cal, sc, _) = load_scenario_file(path, &args.data)?;
     let date = match &args.date {
         Some(d) => {
             let ym = YearMonth::parse(d).map_err(|e| BadInput(format!("--date {d}: {e}")))?;

@@ -1,7 +1,8 @@
 //! Dotted-path overrides: which keys of a scenario document a batch may vary (`params.gamma`,
-//! `lever.<id>.<field>`, `rule.<id>.response.<field>`, ...), the nearest valid paths for a
-//! misspelt one, setting a value in the parsed TOML document, the counterfactual document
-//! without levers and rules, and how a value is shown. Pure: no IO.
+//! `lever.<id>.<field>`, `rule.<id>.response.<field>`, ...; `<path>.mean` moves the centre of
+//! an uncertain parameter's prior), the nearest valid paths for a misspelt one, setting a value
+//! in the parsed TOML document, the counterfactual document without levers and rules, and how
+//! a value is shown. Pure: no IO.
 
 use crate::scenario::raw::LEVER_KEYS;
 use crate::scenario::Universe;
@@ -9,13 +10,25 @@ use crate::scenario::Universe;
 /// Numeric lever fields a batch may vary, and the date fields.
 const LEVER_NUMERIC: &[&str] = &[
     "tension", "rate", "coverage", "leakage", "enforcement", "cost", "rerouting_cost", "listed", "cost_per_1000",
-    "leakage_cut", "tariff_cut", "capacity_gain", "friction_cut", "phase_in",
+    "leakage_cut", "tariff_cut", "capacity_gain", "friction_cut", "phase_in", "share", "risk", "risk_per_1000", "cap",
+    "compliance",
+];
+/// Lever fields that may carry a prior (the magnitudes).
+const LEVER_PRIORS: &[&str] = &[
+    "rate", "coverage", "leakage", "enforcement", "cost", "rerouting_cost", "listed", "cost_per_1000", "leakage_cut",
+    "tariff_cut", "capacity_gain", "friction_cut", "share", "risk", "risk_per_1000", "cap", "compliance",
 ];
 const LEVER_DATES: &[&str] = &["start", "end"];
 const RULE_FIELDS: &[&str] = &["probability", "lag", "threshold", "steps", "from"];
-const PARAM_FIELDS: &[&str] = &["phi", "gamma", "gamma_ref", "tension_reversion", "gdp_pass_through", "rerouting_cost"];
+const PARAM_FIELDS: &[&str] = &[
+    "phi", "gamma", "gamma_ref", "tension_reversion", "gdp_pass_through", "rerouting_cost", "currency_speed", "fixed_cost",
+    "sunk_cost", "risk_memory", "pareto_shape", "firm_sigma",
+];
+/// `[params]` keys that may carry a prior, and the per-sector maps (all of them may).
+const PARAM_PRIORS: &[&str] = &["phi", "currency_speed", "fixed_cost", "sunk_cost", "risk_memory", "pareto_shape", "firm_sigma"];
+const SECTOR_MAPS: &[&str] = &["sigma", "esubd", "lambda", "eta"];
 const SHOCK_FIELDS: &[&str] = &[
-    "gdp_volatility_scale", "energy_price_volatility", "energy_price_reversion", "energy_price_mean", "event_rate",
+    "gdp_volatility_scale", "world_price_volatility", "world_price_reversion", "event_rate",
     "event_size", "trade_noise",
 ];
 /// Keys whose TOML type is an integer: an integral number is written as one.
@@ -27,19 +40,24 @@ fn table_id(t: &toml::Value, prefix: &str, k: usize) -> String {
 }
 
 /// Every dotted path a batch may vary in this scenario document: `start`, `end`,
-/// `params.*` (with `params.sigma.<sector>`, `.lambda.`, `.eta.`), `shocks.*`,
-/// `lever.<id>.<field>` and `rule.<id>.<field>` (with `rule.<id>.response.<field>`).
+/// `params.*` (with `params.sigma.<sector>`, `.esubd.`, `.lambda.`, `.eta.`), `shocks.*`,
+/// `lever.<id>.<field>` and `rule.<id>.<field>` (with `rule.<id>.response.<field>`), and
+/// `<path>.mean` for every parameter that may carry a prior (its prior's centre).
 pub fn valid_paths(doc: &toml::Value, uni: &Universe) -> Vec<String> {
     let mut out: Vec<String> = vec!["start".into(), "end".into()];
     out.extend(PARAM_FIELDS.iter().map(|f| format!("params.{f}")));
-    for map in ["sigma", "lambda", "eta"] {
+    out.extend(PARAM_PRIORS.iter().map(|f| format!("params.{f}.mean")));
+    for map in SECTOR_MAPS {
         out.extend(uni.sectors.iter().map(|s| format!("params.{map}.{s}")));
+        out.extend(uni.sectors.iter().map(|s| format!("params.{map}.{s}.mean")));
     }
     out.extend(SHOCK_FIELDS.iter().map(|f| format!("shocks.{f}")));
+    out.extend(uni.world_series.iter().map(|w| format!("shocks.world_price_mean.{w}")));
     if let Some(levers) = doc.get("lever").and_then(|v| v.as_array()) {
         for (k, l) in levers.iter().enumerate() {
             let id = table_id(l, "lever", k);
             out.extend(LEVER_NUMERIC.iter().chain(LEVER_DATES).map(|f| format!("lever.{id}.{f}")));
+            out.extend(LEVER_PRIORS.iter().map(|f| format!("lever.{id}.{f}.mean")));
         }
     }
     if let Some(rules) = doc.get("rule").and_then(|v| v.as_array()) {
@@ -48,10 +66,11 @@ pub fn valid_paths(doc: &toml::Value, uni: &Universe) -> Vec<String> {
             out.extend(RULE_FIELDS.iter().map(|f| format!("rule.{id}.{f}")));
             if r.get("response").is_some() {
                 out.extend(LEVER_NUMERIC.iter().chain(&["duration"]).map(|f| format!("rule.{id}.response.{f}")));
+                out.extend(LEVER_PRIORS.iter().map(|f| format!("rule.{id}.response.{f}.mean")));
             }
         }
     }
-    debug_assert!(LEVER_NUMERIC.iter().all(|k| LEVER_KEYS.contains(k)));
+    debug_assert!(LEVER_NUMERIC.iter().chain(LEVER_PRIORS).all(|k| LEVER_KEYS.contains(k)));
     out
 }
 
@@ -81,9 +100,15 @@ pub fn check_paths(doc: &toml::Value, uni: &Universe, paths: &[&str], scenario: 
     }
 }
 
-/// Set the value at a dotted path (checked with `check_paths`) in a scenario document.
+/// Set the value at a dotted path (checked with `check_paths`) in a scenario document. A
+/// path ending in `.mean` sets the centre of that parameter's prior: a number there becomes
+/// `{ mean = value }` (the calibration's prior moved to it), a prior table gets the new mean.
 pub fn apply(doc: &mut toml::Value, path: &str, value: &toml::Value) -> Result<(), String> {
-    let parts: Vec<&str> = path.split('.').collect();
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let centre = parts.len() > 2 && parts.last() == Some(&"mean");
+    if centre {
+        parts.pop();
+    }
     let last = *parts.last().unwrap_or(&"");
     let value = match value {
         toml::Value::Float(f) if INTEGER_KEYS.contains(&last) && f.fract() == 0.0 && f.abs() < 1e15 => toml::Value::Integer(*f as i64),
@@ -94,7 +119,7 @@ pub fn apply(doc: &mut toml::Value, path: &str, value: &toml::Value) -> Result<(
     let table: &mut toml::Table = match parts.as_slice() {
         [_] => root,
         ["params" | "shocks", _] => table_in(root, parts[0]),
-        ["params", map, _] => table_in(table_in(root, "params"), map),
+        [table @ ("params" | "shocks"), map, _] => table_in(table_in(root, table), map),
         [kind @ ("lever" | "rule"), id, rest @ ..] if !rest.is_empty() => {
             let arr = root.get_mut(*kind).and_then(|v| v.as_array_mut()).ok_or_else(not_found)?;
             let k = (0..arr.len()).find(|&k| table_id(&arr[k], kind, k) == *id).ok_or_else(not_found)?;
@@ -107,7 +132,20 @@ pub fn apply(doc: &mut toml::Value, path: &str, value: &toml::Value) -> Result<(
         }
         _ => return Err(not_found()),
     };
-    table.insert(last.to_owned(), value);
+    if centre {
+        match table.get_mut(last).and_then(|v| v.as_table_mut()) {
+            Some(prior) => {
+                prior.insert("mean".to_owned(), value);
+            }
+            None => {
+                let mut prior = toml::Table::new();
+                prior.insert("mean".to_owned(), value);
+                table.insert(last.to_owned(), toml::Value::Table(prior));
+            }
+        }
+    } else {
+        table.insert(last.to_owned(), value);
+    }
     Ok(())
 }
 
@@ -151,6 +189,11 @@ mod tests {
             esubd: vec![2.5, 2.5],
             lambda: vec![1.0, 1.0],
             eta: vec![0.5, 0.5],
+            priors: Vec::new(),
+            world_series: Vec::new(),
+            sector_series: Vec::new(),
+            hub: 2,
+            numeraire: 0,
         }
     }
 

@@ -126,9 +126,10 @@ impl Gravity {
             tension: vec![0.0; layout.pairs()],
             domestic,
             va_ratio: vec![1.0; n],
-            energy_sector: None,
-            energy_base: None,
-            energy_annual: Vec::new(),
+            mirror: vec![1.0; n * n],
+            world: Vec::new(),
+            sector_series: vec![None],
+            reroutable: vec![true],
         }
     }
 
@@ -143,6 +144,11 @@ impl Gravity {
             esubd: vec![sigma],
             lambda: vec![1.0],
             eta: vec![1.0],
+            priors: Vec::new(),
+            world_series: Vec::new(),
+            sector_series: vec![None],
+            hub: self.economies.len() - 1,
+            numeraire: 0,
         }
     }
 

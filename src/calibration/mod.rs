@@ -4,13 +4,14 @@
 
 pub mod gravity;
 
-use crate::model::{Init, Layout};
-use crate::scenario::Universe;
+use crate::model::{Init, Layout, WorldSeries};
+use crate::scenario::{DataPrior, PriorShape, Universe};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The calibration files, by name.
-pub const FILES: [&str; 6] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv", "absorption.csv"];
+pub const FILES: [&str; 6] = ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "world_prices.csv", "absorption.csv"];
 
 /// The contents of a text file of at most `limit` bytes (a device such as /dev/zero, or a
 /// file larger than that, is refused with a message instead of being read without end).
@@ -34,8 +35,30 @@ const EMBEDDED: [&str; 6] = [
     include_str!("../../data/sectors.csv"),
     include_str!("../../data/flows.csv"),
     include_str!("../../data/tension.csv"),
-    include_str!("../../data/energy_price.csv"),
+    include_str!("../../data/world_prices.csv"),
     include_str!("../../data/absorption.csv"),
+];
+
+/// The calibration's priors (optional in a `--data` directory: without it, no priors).
+pub const PRIORS_FILE: &str = "priors.csv";
+const EMBEDDED_PRIORS: &str = include_str!("../../data/priors.csv");
+/// Exporter-reported over importer-reported values per route (optional: without it, 1).
+pub const MIRROR_FILE: &str = "mirror.csv";
+const EMBEDDED_MIRROR: &str = include_str!("../../data/mirror.csv");
+
+/// `[params]` keys a calibration prior may name, and whether they are per sector.
+const PRIOR_PARAMS: [(&str, bool); 11] = [
+    ("sigma", true),
+    ("esubd", true),
+    ("lambda", true),
+    ("eta", true),
+    ("phi", false),
+    ("currency_speed", false),
+    ("fixed_cost", false),
+    ("sunk_cost", false),
+    ("risk_memory", false),
+    ("pareto_shape", false),
+    ("firm_sigma", false),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +69,10 @@ pub struct Sector {
     pub esubd: f64,
     pub lambda: f64,
     pub eta: f64,
+    /// The world price series the sector's price follows (index into `Calibration::world`).
+    pub world_price: Option<usize>,
+    /// Whether banned trade of the sector can be rerouted through a hub.
+    pub reroutable: bool,
 }
 
 /// One base year's numbers, indexed like the economy and sector lists.
@@ -62,6 +89,8 @@ pub struct BaseData {
     pub domestic: Vec<f64>,
     /// Value added per unit of gross output [i][s].
     pub va_ratio: Vec<f64>,
+    /// Exporter-reported over importer-reported value [s][i][j] (1 where mirror.csv is silent).
+    pub mirror: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,11 +101,62 @@ pub struct Calibration {
     pub bases: BTreeMap<i32, BaseData>,
     /// Base years some economy has no GDP row for (unusable), with the missing codes.
     pub incomplete: BTreeMap<i32, Vec<String>>,
-    pub energy_annual: Vec<(i32, f64)>,
-    /// SHA-256 (hexadecimal) of the six files' names and contents: what a batch's states were
-    /// computed from (`merge` refuses states of another calibration).
+    pub world: Vec<WorldSeries>,
+    pub priors: Vec<DataPrior>,
+    /// The default transit hub and numeraire (economies.csv `role`).
+    pub hub: usize,
+    pub numeraire: usize,
+    /// SHA-256 (hexadecimal) of the files' names and contents (the six, then priors.csv and
+    /// mirror.csv where present): what a batch's states were computed from (`merge` refuses
+    /// states of another calibration).
     pub sha256: String,
 }
+
+#[derive(Deserialize)]
+struct PriorRow {
+    param: String,
+    sector: String,
+    distribution: String,
+    spread: f64,
+    source: String,
+}
+
+#[derive(Deserialize)]
+struct MirrorRow {
+    base: i32,
+    exporter: String,
+    importer: String,
+    sector: String,
+    exporter_reported_ratio: f64,
+}
+
+/// Rows of an optional calibration file (priors.csv, mirror.csv), by serde.
+fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(usize, T)>, String> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in rdr.deserialize::<T>().enumerate() {
+        let line = i + 2;
+        out.push((line, rec.map_err(|e| format!("{file}:{line}: {e}"))?));
+    }
+    Ok(out)
+}
+
+/// `hash` extended by a file's name and contents.
+fn chain_hash(hash: &str, name: &str, text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(hash.as_bytes());
+    h.update((name.len() as u64).to_le_bytes());
+    h.update(name.as_bytes());
+    h.update((text.len() as u64).to_le_bytes());
+    h.update(text.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Economies that stand for groups of countries: a flow from one to itself is trade among its
+/// members (the rest of the world; the sanctioning allies and the transit hubs of
+/// data/coalition_hubs). Any other economy's flow to itself is refused.
+pub const AGGREGATES: [&str; 3] = ["ROW", "COALITION", "HUBS"];
 
 /// Largest calibration file read (`--data`): the shipped files are under 1 MB.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -180,6 +260,23 @@ impl Table {
         }
     }
 
+    /// A column that may be empty (trimmed).
+    fn optional(&self, k: usize, name: &str) -> String {
+        self.rows[k].1.get(self.col(name)).unwrap_or("").trim().to_owned()
+    }
+
+    fn boolean(&mut self, k: usize, name: &str) -> Option<bool> {
+        let line = self.rows[k].0;
+        match self.optional(k, name).as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            raw => {
+                self.problems.push(format!("{}:{line}: column `{name}`: `{raw}` is not allowed; allowed: true or false", self.file));
+                None
+            }
+        }
+    }
+
     fn number(&mut self, k: usize, name: &str, allowed: Allowed) -> Option<f64> {
         let line = self.rows[k].0;
         let raw = self.rows[k].1.get(self.col(name)).unwrap_or("").trim().to_owned();
@@ -241,7 +338,7 @@ fn report(mut problems: Vec<String>) -> Result<(), String> {
 impl Calibration {
     /// The calibration shipped in `data/`, compiled into the binary.
     pub fn embedded() -> Result<Self, String> {
-        Self::from_texts(EMBEDDED)
+        Self::from_texts(EMBEDDED)?.with_priors(EMBEDDED_PRIORS)?.with_mirror(EMBEDDED_MIRROR)
     }
 
     /// Read the calibration files from a directory.
@@ -251,19 +348,105 @@ impl Calibration {
             let p = dir.join(f);
             texts.push(read_text(&p, MAX_FILE_BYTES).map_err(|e| format!("cannot read calibration file {}: {e}", p.display()))?);
         }
-        Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]].map(|s| s.as_str()))
+        let cal = Self::from_texts([&texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5]].map(|s| s.as_str()))?;
+        let optional = |file: &str| -> Result<Option<String>, String> {
+            let p = dir.join(file);
+            if !p.exists() {
+                return Ok(None);
+            }
+            read_text(&p, MAX_FILE_BYTES).map(Some).map_err(|e| format!("cannot read calibration file {}: {e}", p.display()))
+        };
+        let cal = match optional(PRIORS_FILE)? {
+            Some(text) => cal.with_priors(&text)?,
+            None => cal,
+        };
+        match optional(MIRROR_FILE)? {
+            Some(text) => cal.with_mirror(&text),
+            None => Ok(cal),
+        }
+    }
+
+    /// Add the exporter-reported ratios of `mirror.csv` (its text).
+    pub fn with_mirror(mut self, text: &str) -> Result<Self, String> {
+        let file = MIRROR_FILE;
+        let n = self.economies.len();
+        for (line, r) in rows::<MirrorRow>(file, text)? {
+            let Some(b) = self.bases.get_mut(&r.base) else { continue };
+            let econ = |code: &str| self.economies.iter().position(|e| e == code).ok_or_else(|| format!("{file}:{line}: unknown economy `{code}`"));
+            let (i, j) = (econ(&r.exporter)?, econ(&r.importer)?);
+            let s = self.sectors.iter().position(|x| x.code == r.sector).ok_or_else(|| format!("{file}:{line}: unknown sector `{}`", r.sector))?;
+            if !(r.exporter_reported_ratio > 0.0 && r.exporter_reported_ratio.is_finite()) {
+                return Err(format!("{file}:{line}: exporter_reported_ratio must be a positive number, got {}", r.exporter_reported_ratio));
+            }
+            b.mirror[(s * n + i) * n + j] = r.exporter_reported_ratio;
+        }
+        self.sha256 = chain_hash(&self.sha256, file, text);
+        Ok(self)
+    }
+
+    /// Add the priors of `priors.csv` (its text).
+    pub fn with_priors(mut self, text: &str) -> Result<Self, String> {
+        let file = PRIORS_FILE;
+        for (line, r) in rows::<PriorRow>(file, text)? {
+            let Some(&(_, per_sector)) = PRIOR_PARAMS.iter().find(|(p, _)| *p == r.param) else {
+                let names: Vec<&str> = PRIOR_PARAMS.iter().map(|(p, _)| *p).collect();
+                return Err(format!("{file}:{line}: unknown parameter `{}`; allowed: {}", r.param, names.join(", ")));
+            };
+            let sector = match (per_sector, r.sector.as_str()) {
+                (false, "") => None,
+                (false, _) => return Err(format!("{file}:{line}: `{}` is not per sector; leave the sector empty", r.param)),
+                (true, code) => Some(self.sectors.iter().position(|s| s.code == code).ok_or_else(|| {
+                    format!("{file}:{line}: `{}` needs a sector of sectors.csv (got `{code}`)", r.param)
+                })?),
+            };
+            let shape = match r.distribution.as_str() {
+                "uniform" => PriorShape::Uniform,
+                "normal" => PriorShape::Normal,
+                "lognormal" => PriorShape::LogNormal,
+                other => return Err(format!("{file}:{line}: unknown distribution `{other}`; allowed: uniform, normal, lognormal")),
+            };
+            if !(r.spread > 0.0 && r.spread < 1.0) {
+                return Err(format!("{file}:{line}: spread must be above 0 and below 1 (a share of the value), got {}", r.spread));
+            }
+            if self.priors.iter().any(|p| p.param == r.param && p.sector == sector) {
+                return Err(format!("{file}:{line}: a second prior for `{}` {}", r.param, r.sector));
+            }
+            self.priors.push(DataPrior { param: r.param, sector, shape, spread: r.spread, source: r.source });
+        }
+        self.sha256 = chain_hash(&self.sha256, file, text);
+        Ok(self)
     }
 
     /// Parse and check the files' contents (in `FILES` order). Every problem is reported with
     /// the file, line, column, value and what is allowed (at most `MAX_PROBLEMS` at once).
     pub fn from_texts(texts: [&str; 6]) -> Result<Self, String> {
-        let mut econ = Table::read(FILES[0], texts[0], &["base", "code", "name", "gdp_usd", "growth", "gdp_volatility"]);
-        let mut sect = Table::read(FILES[1], texts[1], &["code", "name", "sigma", "esubd", "lambda", "eta"]);
+        let mut econ = Table::read(FILES[0], texts[0], &["base", "code", "name", "gdp_usd", "growth", "gdp_volatility", "role"]);
+        let mut sect = Table::read(FILES[1], texts[1], &["code", "name", "sigma", "esubd", "lambda", "eta", "world_price", "reroutable"]);
         let mut flow = Table::read(FILES[2], texts[2], &["base", "exporter", "importer", "sector", "value_usd"]);
         let mut tens = Table::read(FILES[3], texts[3], &["base", "a", "b", "tension"]);
-        let mut price = Table::read(FILES[4], texts[4], &["year", "usd_per_barrel"]);
+        let mut price = Table::read(FILES[4], texts[4], &["year", "series", "value", "unit"]);
         let mut absn = Table::read(FILES[5], texts[5], &["base", "economy", "sector", "domestic_sales_usd", "va_ratio"]);
 
+        // world price series: (series, year) once, years increasing within a series
+        let mut world: Vec<WorldSeries> = Vec::new();
+        for k in 0..price.rows.len() {
+            let line = price.rows[k].0;
+            let (year, series, value) = (price.year(k, "year"), price.text(k, "series"), price.number(k, "value", Allowed::Positive));
+            let unit = price.optional(k, "unit");
+            let (Some(year), Some(series), Some(value)) = (year, series, value) else { continue };
+            match world.iter_mut().find(|w| w.name == series) {
+                Some(w) => {
+                    let last = w.annual.last().map_or(i32::MIN, |(y, _)| *y);
+                    if last >= year {
+                        let what = if w.annual.iter().any(|(y, _)| *y == year) { format!("year {year} is given twice") } else { format!("year {year} comes after {last}") };
+                        price.problems.push(format!("{}:{line}: series `{series}`: {what}; allowed: years increasing within a series, once each", FILES[4]));
+                        continue;
+                    }
+                    w.annual.push((year, value))
+                }
+                None => world.push(WorldSeries { name: series, unit, annual: vec![(year, value)] }),
+            }
+        }
         // economies: (base, code) once; codes in order of first appearance
         let mut economies: Vec<String> = Vec::new();
         let mut economy_names = Vec::new();
@@ -275,6 +458,10 @@ impl Calibration {
             let gdp = econ.number(k, "gdp_usd", Allowed::Positive);
             let growth = econ.number(k, "growth", Allowed::Range(-0.5, 1.0));
             let vol = econ.number(k, "gdp_volatility", Allowed::Range(0.0, 1.0));
+            let role = econ.optional(k, "role");
+            if !matches!(role.as_str(), "" | "hub" | "numeraire") {
+                econ.problems.push(format!("{}:{line}: column `role`: `{role}` is not allowed; allowed: hub, numeraire or empty", FILES[0]));
+            }
             let (Some(base), Some(code), Some(name)) = (base, code, name) else { continue };
             if !econ.unique(k, (base, code.clone()), &format!("economy `{code}` in base {base}"), &mut seen) {
                 continue;
@@ -285,7 +472,7 @@ impl Calibration {
             }
             // a row with a bad number still names its economy (no follow-on "unknown economy")
             let (Some(gdp), Some(growth), Some(vol)) = (gdp, growth, vol) else { continue };
-            econ_rows.push((line, base, code, gdp, growth, vol));
+            econ_rows.push((line, base, code, gdp, growth, vol, role));
         }
         let mut sectors: Vec<Sector> = Vec::new();
         let mut seen = BTreeMap::new();
@@ -295,11 +482,24 @@ impl Calibration {
             let esubd = sect.number(k, "esubd", Allowed::AboveUpTo(0.0, 100.0));
             let lambda = sect.number(k, "lambda", Allowed::AboveUpTo(0.0, 1000.0));
             let eta = sect.number(k, "eta", Allowed::Range(0.0, 1.0));
+            let reroutable = sect.boolean(k, "reroutable");
+            let series = sect.optional(k, "world_price");
+            let world_price = if series.is_empty() {
+                None
+            } else {
+                let p = world.iter().position(|w| w.name == series);
+                if p.is_none() {
+                    let names: Vec<&str> = world.iter().map(|w| w.name.as_str()).collect();
+                    sect.problems.push(format!("{}:{}: column `world_price`: `{series}` is not a series of {}; allowed: {} or empty", FILES[1], sect.rows[k].0, FILES[4], names.join(", ")));
+                }
+                p
+            };
             let (Some(code), Some(name)) = (code, name) else { continue };
             if sect.unique(k, code.clone(), &format!("sector `{code}`"), &mut seen) {
                 // a row with a bad number still names its sector (reported above, never used)
                 let bad = f64::NAN;
-                sectors.push(Sector { code, name, sigma: sigma.unwrap_or(bad), esubd: esubd.unwrap_or(bad), lambda: lambda.unwrap_or(bad), eta: eta.unwrap_or(bad) });
+                let (sigma, esubd, lambda, eta) = (sigma.unwrap_or(bad), esubd.unwrap_or(bad), lambda.unwrap_or(bad), eta.unwrap_or(bad));
+                sectors.push(Sector { code, name, sigma, esubd, lambda, eta, world_price, reroutable: reroutable.unwrap_or(false) });
             }
         }
         let mut problems = Vec::new();
@@ -337,7 +537,7 @@ impl Calibration {
             s
         };
         let mut bases: BTreeMap<i32, BaseData> = BTreeMap::new();
-        for (_, base, code, gdp, growth, vol) in &econ_rows {
+        for (_, base, code, gdp, growth, vol, _) in &econ_rows {
             let b = bases.entry(*base).or_insert_with(|| BaseData {
                 gdp: vec![f64::NAN; n],
                 growth: vec![0.0; n],
@@ -346,6 +546,7 @@ impl Calibration {
                 tension: vec![0.0; layout.pairs()],
                 domestic: vec![f64::NAN; m * n],
                 va_ratio: vec![f64::NAN; n * m],
+                mirror: vec![1.0; layout.routes()],
             });
             let i = economies.iter().position(|e| e == code).unwrap_or(0);
             b.gdp[i] = *gdp;
@@ -371,10 +572,10 @@ impl Calibration {
                 flow.problems.push(format!("{}:{line}: column `base`: base {base} has no GDP rows in economies.csv; allowed: {}", FILES[2], bases.keys().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")));
                 continue;
             };
-            if i == j && economies[i] != "ROW" {
+            if i == j && !AGGREGATES.contains(&economies[i].as_str()) {
                 flow.problems.push(format!(
-                    "{}:{line}: exporter and importer are both `{}`: a flow from an economy to itself is not trade (its producers' home sales go in absorption.csv); allowed: two different economies, or ROW to ROW (trade among the rest of the world)",
-                    FILES[2], economies[i]
+                    "{}:{line}: exporter and importer are both `{}`: a flow from an economy to itself is not trade (its producers' home sales go in absorption.csv); allowed: two different economies, or an aggregate to itself ({}: trade among its members)",
+                    FILES[2], economies[i], AGGREGATES.join(", ")
                 ));
                 continue;
             }
@@ -412,15 +613,6 @@ impl Calibration {
             if absn.unique(k, (base, j, s), &format!("economy `{}`, sector `{}` for base {base}", economies[j], sectors[s].code), &mut seen) {
                 b.domestic[s * n + j] = dom;
                 b.va_ratio[j * m + s] = va;
-            }
-        }
-        let mut energy_annual = Vec::new();
-        let mut seen = BTreeMap::new();
-        for k in 0..price.rows.len() {
-            let (year, p) = (price.year(k, "year"), price.number(k, "usd_per_barrel", Allowed::Positive));
-            let (Some(year), Some(p)) = (year, p) else { continue };
-            if price.unique(k, year, &format!("year {year}"), &mut seen) {
-                energy_annual.push((year, p));
             }
         }
         for t in [&mut flow, &mut tens, &mut absn, &mut price] {
@@ -470,7 +662,22 @@ impl Calibration {
             }
             h.finalize().iter().map(|b| format!("{b:02x}")).collect()
         };
-        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, energy_annual, sha256 })
+        // the default hub and numeraire: the economies whose `role` says so (the same in every
+        // base year)
+        let role = |name: &str| -> Result<Option<usize>, String> {
+            let mut found: Option<usize> = None;
+            for (line, _, code, _, _, _, _) in econ_rows.iter().filter(|r| r.6 == name) {
+                let i = economies.iter().position(|e| e == code).unwrap_or(0);
+                if found.is_some_and(|f| f != i) {
+                    return Err(format!("{}:{line}: a second economy with role `{name}` ({code}); give one role `{name}` in every base year", FILES[0]));
+                }
+                found = Some(i);
+            }
+            Ok(found)
+        };
+        let hub = role("hub")?.unwrap_or(n - 1);
+        let numeraire = role("numeraire")?.unwrap_or(0);
+        Ok(Calibration { economies, economy_names, sectors, bases, incomplete, world, priors: Vec::new(), hub, numeraire, sha256 })
     }
 
     /// What scenarios may name, and the per-sector defaults they may override.
@@ -483,6 +690,11 @@ impl Calibration {
             esubd: self.sectors.iter().map(|s| s.esubd).collect(),
             lambda: self.sectors.iter().map(|s| s.lambda).collect(),
             eta: self.sectors.iter().map(|s| s.eta).collect(),
+            priors: self.priors.clone(),
+            world_series: self.world.iter().map(|w| w.name.clone()).collect(),
+            sector_series: self.sectors.iter().map(|s| s.world_price).collect(),
+            hub: self.hub,
+            numeraire: self.numeraire,
         }
     }
 
@@ -500,9 +712,10 @@ impl Calibration {
             tension: b.tension.clone(),
             domestic: b.domestic.clone(),
             va_ratio: b.va_ratio.clone(),
-            energy_sector: self.sectors.iter().position(|s| s.code == "energy"),
-            energy_base: self.energy_annual.iter().find(|(y, _)| *y == base).map(|(_, p)| *p),
-            energy_annual: self.energy_annual.clone(),
+            mirror: b.mirror.clone(),
+            world: self.world.clone(),
+            sector_series: self.sectors.iter().map(|s| s.world_price).collect(),
+            reroutable: self.sectors.iter().map(|s| s.reroutable).collect(),
         }
     }
 }

@@ -73,8 +73,9 @@ pub fn solve(sc: &Scenario, init: &Init, pre: &Prepared, opts: &SolveOptions) ->
     let (n, m) = (pre.n, pre.m);
     let mut model = Model::new(sc, init, pre, run_rng(0, 0));
     // frozen at the base year: output volume 1, world prices at base, base flows
-    model.world = World::new(init.energy_sector, 0.0);
-    model.log_energy = pre.ln_energy_base;
+    model.log_world.copy_from_slice(&pre.ln_world_base);
+    model.ln_world_rel.fill(0.0);
+    model.world = World::new(&init.sector_series, &model.ln_world_rel);
     for i in 0..n {
         model.ytrend[i] = 1.0;
         model.yhat[i] = 1.0;

@@ -70,6 +70,7 @@ impl Model<'_> {
         let enter = f * (1.0 + p.firm.sunk_cost);
         let fade = exp(-p.firm.risk_memory * pre.dt);
         let bins = &pre.bins;
+        let all = u64::MAX >> (64 - bins.profit.len());
         for s in 0..m {
             for j in 0..n {
                 let sj = s * n + j;
@@ -86,6 +87,11 @@ impl Model<'_> {
                     // potential sales relative to base, per unit of market size
                     let g = if size > 0.0 { self.potential[r] / (base * size) } else { 0.0 };
                     let mut mask = self.active[r];
+                    // the common case: no risk, every bin in, and the least productive bin
+                    // (the first: profits rise with the bin) still covers its fixed cost
+                    if risk == 0.0 && mask == all && g * bins.profit[0] >= f {
+                        continue;
+                    }
                     let mut share = 0.0;
                     for b in 0..bins.profit.len() {
                         let net = g * bins.profit[b] * (1.0 - bins.aversion[b] * risk);

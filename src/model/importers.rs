@@ -47,7 +47,6 @@ impl Model<'_> {
         let params = &self.sc.params;
         let (with_domestic, with_budget, with_currency, with_firms) = (params.domestic, params.budget, params.currency, params.firms);
         let iceberg = pre.costs == TradeCosts::Iceberg;
-        let world = self.world;
         // the USD unit price of each producer relative to base (without the world price in the
         // CES: all origins of a world-priced sector share it, so it cancels from the shares)
         for x in 0..n * m {
@@ -59,13 +58,33 @@ impl Model<'_> {
             } else {
                 exp((1.0 - params.sigma[s]) * self.log_price[x])
             };
-            self.inv_unit[x] = 1.0 / (self.price[x] * world.index(s) * cur);
+            self.inv_unit[x] = 1.0 / (self.price[x] * self.world.index(s) * cur);
+            self.inv_export[x] = self.inv_unit[x];
+        }
+        // price caps: the complying share of a capped exporter's exports is paid at most the
+        // cap. The buyers choose at the market price (the CES is unchanged) and pay less: the
+        // discount f is a rent the importer keeps (its wedge income), the exporter earns less,
+        // customs record what is paid. Domestic sales are not capped.
+        if !self.fr.caps.is_empty() {
+            self.export_factor.fill(1.0);
+            for &(t, s, cap, compliance) in &self.fr.caps {
+                let Some(q) = self.init.sector_series[s] else { continue };
+                let x = t * m + s;
+                let level = exp(self.log_world[q]) * self.price[x];
+                let f = 1.0 - compliance * (1.0 - cap / level).max(0.0);
+                self.export_factor[x] *= f;
+                self.inv_export[x] /= f;
+            }
+        } else if self.export_factor.iter().any(|&f| f != 1.0) {
+            self.export_factor.fill(1.0);
         }
         // disjoint borrows of the fields (keeps their pointers out of memory in the loops)
         let Model {
             fr,
             price_pow,
             inv_unit,
+            inv_export,
+            export_factor,
             tau_pow,
             tau_kappa_pow,
             inv_tau,
@@ -95,8 +114,10 @@ impl Model<'_> {
             extensive,
             potential,
             full_weight,
+            world,
             ..
         } = self;
+        let world = &*world;
         if with_budget {
             // import spending minus its customs value, added up below
             wedge.fill(0.0);
@@ -196,18 +217,21 @@ impl Model<'_> {
                 let at = block + i * n..block + i * n + n;
                 let (td, tv) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()]);
                 let (inv_tau, inv_kappa, pi0) = (&inv_tau[at.clone()], &inv_kappa[at.clone()], &pre.pi0[at]);
-                let (mut demand, mut trend_demand) = (0.0, 0.0);
+                let (mut demand, mut trend_demand, mut value) = (0.0, 0.0, 0.0);
                 if with_firms {
                     let (full, pot) = (&full_weight[at_row(block, i, n)], &mut potential[at_row(block, i, n)]);
                     for j in 0..n {
                         pot[j] = full[j] * if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
                     }
                 }
+                let ef = export_factor[x];
                 for j in 0..n {
-                    let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
+                    let f = if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] } * ef;
                     td[j] *= f;
                     tv[j] *= f;
-                    demand += (td[j] + tv[j] * inv_kappa[j]) * inv_unit[x];
+                    let paid = td[j] + tv[j] * inv_kappa[j];
+                    demand += paid * inv_export[x];
+                    value += paid;
                     trend_demand += trend_of[j] * pi0[j];
                 }
                 if with_budget {
@@ -221,15 +245,18 @@ impl Model<'_> {
                 if with_domestic {
                     let si = s * n + i;
                     demand += target_domestic[si] * inv_unit[x];
+                    value += target_domestic[si];
                     trend_demand += if with_budget { expenditure[si] * pre.beta0[si] * w_inv } else { pre.dom0[si] * yhat[i] * w_eta };
                 }
                 let cap = if with_budget && !world_priced { pre.q0[x] * ytrend[i] * fr.capacity[x] } else { trend_demand * fr.capacity[x] };
                 demand_ratio[x] = if cap > 0.0 { demand / cap } else { 1.0 };
                 if with_budget {
-                    sales[x] = demand / inv_unit[x];
+                    // sales at what buyers pay; a world-priced producer's income next step is
+                    // this revenue in units of its full price
+                    sales[x] = value;
                     capacity[x] = cap;
                     if world_priced {
-                        sold[x] = demand;
+                        sold[x] = value * inv_unit[x];
                     }
                 }
             }

@@ -1,5 +1,5 @@
 //! Levers in force inside one run: their intensity over time and their effect on
-//! bilateral, sector-level frictions (MODEL.md "One step", step 3).
+//! bilateral, sector-level frictions and compliance risk (docs/model.md "One step", step 3).
 
 use crate::scenario::{LeverKind, LeverTemplate};
 
@@ -113,6 +113,11 @@ pub struct Frictions {
     /// Share of its GDP by which each economy's deficit is cut (capital controls, frozen
     /// reserves).
     pub deficit_cut: Vec<f64>,
+    /// Whether banned trade of each sector can be rerouted through a hub (not pipeline gas).
+    pub reroutable: Vec<bool>,
+    /// Price caps in force: (exporter, sector, cap in the world price's unit, compliance share
+    /// times intensity).
+    pub caps: Vec<(usize, usize, f64, f64)>,
     /// Compliance risk of each route's trade (expected cost as a share of revenue) from the
     /// sanctions in force, capped at 1 (firms' channel).
     pub risk: Vec<f64>,
@@ -133,6 +138,8 @@ impl Frictions {
             capacity: vec![1.0; n * m],
             tension_shift: vec![0.0; pairs],
             deficit_cut: vec![0.0; n],
+            reroutable: vec![true; m],
+            caps: Vec::new(),
             risk: vec![0.0; r],
             strongest: vec![0.0; r],
         }
@@ -156,6 +163,7 @@ impl Frictions {
         self.tension_shift.fill(0.0);
         self.deficit_cut.fill(0.0);
         self.risk.fill(0.0);
+        self.caps.clear();
         self.strongest.fill(0.0);
         // `cover` holds Π(1 − c) while levers accumulate; turned into 1 − Π at the end.
         self.cover.fill(1.0);
@@ -177,10 +185,11 @@ impl Frictions {
                     continue;
                 }
                 match &l.kind {
-                    LeverKind::Tariff { rate } => {
+                    LeverKind::Tariff { rate } | LeverKind::MfnWithdrawal { rate } => {
                         let r = self.at(s, t, by);
                         self.tau[r] *= 1.0 + rate * a;
                     }
+                    LeverKind::PriceCap { cap, compliance } => self.caps.push((t, s, *cap, compliance * a)),
                     LeverKind::ExportControl(b) => {
                         self.ban(s, by, t, b.coverage * a, b.leakage * (1.0 - b.enforcement), b.hub);
                         self.add_risk(s, by, t, b.risk * a);
@@ -263,7 +272,9 @@ impl Frictions {
     fn ban(&mut self, s: usize, i: usize, j: usize, coverage: f64, leakage: f64, hub: usize) {
         let r = self.at(s, i, j);
         self.cover[r] *= 1.0 - coverage.clamp(0.0, 1.0);
-        self.leak[r] = self.leak[r].max(leakage);
+        if self.reroutable[s] {
+            self.leak[r] = self.leak[r].max(leakage);
+        }
         if coverage > self.strongest[r] {
             self.strongest[r] = coverage;
             self.hub[r] = hub;

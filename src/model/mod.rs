@@ -17,6 +17,7 @@ pub mod math;
 pub mod obs;
 pub mod policy;
 pub mod prepared;
+pub mod priors;
 pub mod tension;
 pub mod trade;
 pub mod world;
@@ -52,12 +53,22 @@ pub struct Init {
     pub domestic: Vec<f64>,
     /// Value added per unit of gross output [i][s] (GDP accounting of the budget channel).
     pub va_ratio: Vec<f64>,
-    /// Sector whose price follows the world energy price (if any).
-    pub energy_sector: Option<usize>,
-    /// World energy price in the base year, USD per barrel (None: unknown, index from 1).
-    pub energy_base: Option<f64>,
-    /// Annual energy prices by year (USD per barrel), used by the `data` path.
-    pub energy_annual: Vec<(i32, f64)>,
+    /// Exporter-reported over importer-reported value [s][i][j] (the other reporting basis).
+    pub mirror: Vec<f64>,
+    /// World price paths (Brent, European gas, metals, food, ...).
+    pub world: Vec<WorldSeries>,
+    /// The world price series each sector's price follows (None: set by its producers).
+    pub sector_series: Vec<Option<usize>>,
+    /// Whether banned trade of each sector can be rerouted through a hub (not pipeline gas).
+    pub reroutable: Vec<bool>,
+}
+
+/// A world price path: annual averages in its unit (USD per barrel, an index, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldSeries {
+    pub name: String,
+    pub unit: String,
+    pub annual: Vec<(i32, f64)>,
 }
 
 /// One run of the model.
@@ -74,8 +85,10 @@ pub struct Model<'a> {
     gdp_factor: Vec<f64>,
     /// GDP, current USD per year: income with the budget channel, trend × factor without.
     pub gdp: Vec<f64>,
-    log_energy: f64,
-    /// World prices relative to base, this step.
+    /// Each world price series' log level, and its log relative to base.
+    log_world: Vec<f64>,
+    ln_world_rel: Vec<f64>,
+    /// World prices relative to base, per sector, this step.
     world: World,
     /// The world price factor of each sector's trend exports, W^(1−η) (scratch of `trade`).
     gdp_weight: Vec<f64>,
@@ -93,8 +106,12 @@ pub struct Model<'a> {
     /// of the currency agent's factor on its producers' prices.
     pub currency: Vec<f64>,
     log_currency: Vec<f64>,
-    /// 1 / (USD unit price relative to base), [i][s], this step.
+    /// 1 / (USD unit price relative to base), [i][s], this step; the same for exports, which
+    /// a price cap can make cheaper.
     inv_unit: Vec<f64>,
+    inv_export: Vec<f64>,
+    /// What a capped exporter's buyers pay relative to the market price, [i][s] (1: no cap).
+    export_factor: Vec<f64>,
     /// Notional demand over capacity from the last allocation, [i][s] (relative to the
     /// economy's aggregate for domestically priced sectors when the currency agents are on).
     demand_ratio: Vec<f64>,
@@ -182,8 +199,9 @@ impl<'a> Model<'a> {
         let routes = l.routes();
         let log_trend: Vec<f64> = (0..n).map(|i| ln(init.gdp[i]) + init.growth[i] * (pre.t0_offset - pre.dt)).collect();
         let gdp: Vec<f64> = log_trend.iter().map(|&x| exp(x)).collect();
-        let p0 = pre.energy_data.first().copied().flatten().unwrap_or(pre.energy_base);
-        let ln_world = ln(p0) - pre.ln_energy_base;
+        // each series at the start: its data where they begin, else its base level
+        let log_world: Vec<f64> = (0..init.world.len()).map(|q| pre.world_data[q].first().copied().flatten().map_or(pre.ln_world_base[q], ln)).collect();
+        let ln_world_rel: Vec<f64> = log_world.iter().zip(&pre.ln_world_base).map(|(l, b)| l - b).collect();
         let yhat: Vec<f64> = (0..n).map(|i| gdp[i] / init.gdp[i]).collect();
         let trend_gdp = gdp.clone();
         let mut model = Model {
@@ -195,8 +213,9 @@ impl<'a> Model<'a> {
             log_trend,
             gdp_factor: vec![1.0; n],
             gdp,
-            log_energy: ln(p0),
-            world: World::new(init.energy_sector, ln_world),
+            world: World::new(&init.sector_series, &ln_world_rel),
+            log_world,
+            ln_world_rel,
             gdp_weight: vec![1.0; m],
             ytrend: yhat.clone(),
             yhat,
@@ -206,6 +225,8 @@ impl<'a> Model<'a> {
             currency: vec![1.0; n],
             log_currency: vec![0.0; n],
             inv_unit: vec![1.0; n * m],
+            inv_export: vec![1.0; n * m],
+            export_factor: vec![1.0; n * m],
             demand_ratio: vec![1.0; n * m],
             direct: vec![0.0; routes],
             rerouted: vec![0.0; routes],
@@ -256,6 +277,7 @@ impl<'a> Model<'a> {
             potential: vec![0.0; routes],
             full_weight: vec![0.0; routes],
         };
+        model.fr.reroutable.clone_from(&init.reroutable);
         // The base-year equilibrium, grown to the start: no levers, base shares.
         for s in 0..m {
             let w_eta = model.world.power(s, 1.0 - sc.params.eta[s]);
@@ -376,19 +398,38 @@ impl<'a> Model<'a> {
                 out[l.price() + i * m + s] = self.price[i * m + s];
             }
         }
-        out[l.energy_price()] = exp(self.log_energy);
+        for (q, lw) in self.log_world.iter().enumerate() {
+            out[l.world_price() + q] = exp(*lw);
+        }
         for (r, st) in self.rule_states.iter().enumerate() {
             out[l.rule_fired() + r] = if st.fired { 1.0 } else { 0.0 };
         }
         out[l.domestic()..l.domestic() + m * n].copy_from_slice(&self.domestic);
         out[l.currency()..l.currency() + n].copy_from_slice(&self.currency);
+        let xr = l.exporter_reported();
+        for i in 0..n {
+            for j in 0..n {
+                out[xr + i * n + j] = (0..m).map(|s| out[l.trade() + l.route(s, i, j)] * self.init.mirror[l.route(s, i, j)]).sum();
+            }
+        }
     }
 }
 
-/// One run from start to end, each step's observation written into `out` (steps ×
-/// `Layout::len`). Stops at the first step whose state fails `Model::check` (a non-finite or
-/// absurd value), returning what is wrong.
-pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) -> Result<(), Anomaly> {
+/// Run `run` of a scenario prepared once (`pre`) and write every step's observation into
+/// `out` (steps × `Layout::len`). With priors, the run first draws its own parameters (and
+/// prepares the scenario with them). Stops at the first step whose state fails `Model::check`
+/// (a non-finite or absurd value), returning what is wrong.
+pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, seed: u64, run: u64, out: &mut [f64]) -> Result<(), Anomaly> {
+    if sc.priors.is_empty() {
+        run_with(sc, init, pre, crate::rng::run_rng(seed, run), out)
+    } else {
+        let drawn = priors::with_draws(sc, seed, run);
+        let prepared = Prepared::new(&drawn, init);
+        run_with(&drawn, init, &prepared, crate::rng::run_rng(seed, run), out)
+    }
+}
+
+fn run_with(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) -> Result<(), Anomaly> {
     let width = pre.layout.len();
     let mut model = Model::new(sc, init, pre, rng);
     for k in 0..pre.steps {

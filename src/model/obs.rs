@@ -7,11 +7,19 @@ pub struct Layout {
     pub n: usize,
     pub m: usize,
     pub rules: usize,
+    /// World price series.
+    pub prices: usize,
 }
 
 impl Layout {
+    /// The layout for n economies, m sectors, a number of rules and one world price series.
     pub fn new(n: usize, m: usize, rules: usize) -> Self {
-        Layout { n, m, rules }
+        Layout { n, m, rules, prices: 1 }
+    }
+    /// The same with `prices` world price series.
+    pub fn with_prices(mut self, prices: usize) -> Self {
+        self.prices = prices;
+        self
     }
     /// Index of a route (sector s, exporter i, importer j) in an m·n·n block.
     pub fn route(&self, s: usize, i: usize, j: usize) -> usize {
@@ -47,13 +55,13 @@ impl Layout {
     pub fn price(&self) -> usize {
         self.gdp() + self.n
     }
-    /// World energy price, USD per barrel.
-    pub fn energy_price(&self) -> usize {
+    /// World prices, each series in its unit.
+    pub fn world_price(&self) -> usize {
         self.price() + self.n * self.m
     }
     /// 1 if the rule has fired by this step, else 0.
     pub fn rule_fired(&self) -> usize {
-        self.energy_price() + 1
+        self.world_price() + self.prices
     }
     /// Domestic sales [s][j] (what j's producers sell at home), USD per year.
     pub fn domestic(&self) -> usize {
@@ -63,8 +71,13 @@ impl Layout {
     pub fn currency(&self) -> usize {
         self.domestic() + self.m * self.n
     }
-    pub fn len(&self) -> usize {
+    /// Recorded trade of each pair [i][j] on the exporter-reported basis (all sectors): the
+    /// importer-reported values times the base-year mirror ratios, USD per year.
+    pub fn exporter_reported(&self) -> usize {
         self.currency() + self.n
+    }
+    pub fn len(&self) -> usize {
+        self.exporter_reported() + self.n * self.n
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -88,6 +101,6 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&x| x));
-        assert_eq!(l.len(), 2 * 288 + 15 + 6 + 48 + 1 + 2 + 48 + 6);
+        assert_eq!(l.len(), 2 * 288 + 15 + 6 + 48 + 1 + 2 + 48 + 6 + 36);
     }
 }

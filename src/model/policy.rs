@@ -1,4 +1,4 @@
-//! Government behaviour: the policy rules of MODEL.md (retaliate, align, escalate, normalize).
+//! Government behaviour: the policy rules of docs/model.md (retaliate, align, escalate, normalize).
 //! Rules look at the levers in force and at tension, and add or lift levers; every random
 //! draw comes from the run's generator, in rule order.
 

@@ -7,7 +7,7 @@ use super::levers::{mask, ActiveLever, Origin};
 use super::math::{exp, ln};
 use super::world::interpolate_annual;
 use super::{Init, Layout};
-use crate::scenario::{EnergyPricePath, Scenario};
+use crate::scenario::{PricePath, Scenario};
 use rand_distr::Poisson;
 
 /// How spending follows income in the budget channel.
@@ -90,10 +90,11 @@ pub struct Prepared {
     pub events: Vec<(f64, f64)>,
     /// Per pair, the distribution of the number of events in one step (None: no events).
     pub event_count: Vec<Option<Poisson<f64>>>,
-    /// Energy price from the data path at each step's midpoint, where the data has it.
-    pub energy_data: Vec<Option<f64>>,
-    pub energy_base: f64,
-    pub ln_energy_base: f64,
+    /// Each world price series at each step's midpoint, where its data have it [series][step].
+    pub world_data: Vec<Vec<Option<f64>>>,
+    /// Each series' base-year level (log; 0 where the data have no base-year value: the path
+    /// then starts from an index of 1).
+    pub ln_world_base: Vec<f64>,
     /// Scheduled levers, expanded to one instance per target.
     pub levers: Vec<ActiveLever>,
     /// First step at which each rule may act.
@@ -107,7 +108,7 @@ impl Prepared {
         let n = init.economies.len();
         let m = init.sectors.len();
         let p = &sc.params;
-        let layout = Layout::new(n, m, sc.rules.len());
+        let layout = Layout::new(n, m, sc.rules.len()).with_prices(init.world.len());
         let dt = sc.step.dt();
         let step_months = sc.step.months();
         let steps = sc.steps();
@@ -148,7 +149,7 @@ impl Prepared {
                 (init.gdp[i] - goods).max(0.0)
             })
             .collect();
-        let world_priced: Vec<bool> = (0..m).map(|s| Some(s) == init.energy_sector).collect();
+        let world_priced: Vec<bool> = init.sector_series.iter().map(Option::is_some).collect();
         let currency_damping = (0..n)
             .map(|i| {
                 let mut j = 0.0;
@@ -192,16 +193,22 @@ impl Prepared {
                 }
             })
             .collect();
-        let energy_base = init.energy_base.unwrap_or(1.0);
-        let energy_data = (0..steps)
-            .map(|k| {
-                if init.energy_base.is_none() || sc.shocks.energy_price != EnergyPricePath::Data {
-                    return None;
-                }
-                let t = sc.step_date(k).as_years() + dt / 2.0;
-                interpolate_annual(&init.energy_annual, t)
+        let world_data = init
+            .world
+            .iter()
+            .map(|w| {
+                let has_base = w.annual.iter().any(|(y, _)| *y == init.base);
+                (0..steps)
+                    .map(|k| {
+                        if !has_base || sc.shocks.world_prices != PricePath::Data {
+                            return None;
+                        }
+                        interpolate_annual(&w.annual, sc.step_date(k).as_years() + dt / 2.0)
+                    })
+                    .collect()
             })
             .collect();
+        let ln_world_base = init.world.iter().map(|w| ln(w.annual.iter().find(|(y, _)| *y == init.base).map_or(1.0, |(_, v)| *v))).collect();
         let mut levers = Vec::new();
         for (li, l) in sc.levers.iter().enumerate() {
             for &t in &l.on {
@@ -252,9 +259,8 @@ impl Prepared {
             baseline,
             events,
             event_count,
-            energy_data,
-            energy_base,
-            ln_energy_base: ln(energy_base),
+            world_data,
+            ln_world_base,
             levers,
             rule_first_step,
             t0_offset,

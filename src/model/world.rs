@@ -1,48 +1,53 @@
 //! Step 1, the world outside the governments: each economy's output trend with its GDP
-//! shocks, the world energy price (data path or mean-reverting process) and political events.
+//! shocks, the world price paths (each series from its data where the data have it, a
+//! mean-reverting process after) and political events.
 
 use super::math::{exp, ln};
 use super::Model;
-use crate::scenario::EnergyPricePath;
+use crate::scenario::PricePath;
 use rand_distr::{Distribution, Exp1, StandardNormal};
 
-/// World prices relative to base: only the energy sector has one (its index and logarithm);
-/// every other sector's is 1.
-#[derive(Debug, Clone, Copy)]
+/// World prices relative to base, per sector: a sector that follows a world price series has
+/// its index and logarithm; every other sector's is 1.
+#[derive(Debug, Clone)]
 pub(crate) struct World {
-    energy: Option<usize>,
-    index: f64,
-    ln: f64,
+    priced: Vec<bool>,
+    ln: Vec<f64>,
+    index: Vec<f64>,
 }
 
 impl World {
-    pub(crate) fn new(energy: Option<usize>, ln: f64) -> Self {
-        World { energy, index: exp(ln), ln }
+    /// The sectors' indices from each series' log level relative to base (`ln_series`).
+    pub(crate) fn new(sector_series: &[Option<usize>], ln_series: &[f64]) -> Self {
+        let mut w = World { priced: sector_series.iter().map(Option::is_some).collect(), ln: vec![0.0; sector_series.len()], index: vec![1.0; sector_series.len()] };
+        w.set(sector_series, ln_series);
+        w
+    }
+
+    pub(crate) fn set(&mut self, sector_series: &[Option<usize>], ln_series: &[f64]) {
+        for (s, q) in sector_series.iter().enumerate() {
+            if let Some(q) = *q {
+                self.ln[s] = ln_series[q];
+                self.index[s] = exp(ln_series[q]);
+            }
+        }
     }
 
     #[inline(always)]
     pub(crate) fn index(&self, s: usize) -> f64 {
-        if Some(s) == self.energy {
-            self.index
-        } else {
-            1.0
-        }
+        self.index[s]
     }
 
     #[inline(always)]
     pub(crate) fn ln(&self, s: usize) -> f64 {
-        if Some(s) == self.energy {
-            self.ln
-        } else {
-            0.0
-        }
+        self.ln[s]
     }
 
     /// The index of sector s raised to `exponent`.
     #[inline(always)]
     pub(crate) fn power(&self, s: usize, exponent: f64) -> f64 {
-        if Some(s) == self.energy {
-            exp(exponent * self.ln)
+        if self.priced[s] {
+            exp(exponent * self.ln[s])
         } else {
             1.0
         }
@@ -67,7 +72,7 @@ pub(crate) fn interpolate_annual(data: &[(i32, f64)], t: f64) -> Option<f64> {
 }
 
 impl Model<'_> {
-    /// Step 1: output trend (GDP shocks), world energy price, political events.
+    /// Step 1: output trend (GDP shocks), world prices, political events.
     #[inline(always)]
     pub(super) fn shocks(&mut self, k: usize) {
         let dt = self.pre.dt;
@@ -83,16 +88,20 @@ impl Model<'_> {
             }
         }
         let sh = &self.sc.shocks;
-        match (sh.energy_price, self.pre.energy_data[k]) {
-            (EnergyPricePath::Flat, _) => self.log_energy = self.pre.ln_energy_base,
-            (_, Some(p)) => self.log_energy = ln(p),
-            _ => {
-                let mean = sh.energy_price_mean.map_or(self.pre.ln_energy_base, ln);
-                let z: f64 = StandardNormal.sample(&mut self.rng);
-                self.log_energy += sh.energy_price_reversion * (mean - self.log_energy) * dt + sh.energy_price_volatility * dt.sqrt() * z;
+        for q in 0..self.log_world.len() {
+            let base = self.pre.ln_world_base[q];
+            match (sh.world_prices, self.pre.world_data[q][k]) {
+                (PricePath::Flat, _) => self.log_world[q] = base,
+                (_, Some(p)) => self.log_world[q] = ln(p),
+                _ => {
+                    let mean = sh.world_price_mean.iter().find(|(s, _)| *s == q).map_or(base, |&(_, m)| ln(m));
+                    let z: f64 = StandardNormal.sample(&mut self.rng);
+                    self.log_world[q] += sh.world_price_reversion * (mean - self.log_world[q]) * dt + sh.world_price_volatility * dt.sqrt() * z;
+                }
             }
+            self.ln_world_rel[q] = self.log_world[q] - base;
         }
-        self.world = World::new(self.init.energy_sector, self.log_energy - self.pre.ln_energy_base);
+        self.world.set(&self.init.sector_series, &self.ln_world_rel);
         for (p, &(_, size)) in self.pre.events.iter().enumerate() {
             self.events_now[p] = 0.0;
             let Some(dist) = &self.pre.event_count[p] else { continue };

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub const HEADER: [&str; 9] = ["year", "exporter", "importer", "observed_usd", "sim_p05", "sim_p50", "sim_p95", "inside_band", "ape_pct"];
+pub const HEADER: [&str; 10] = ["year", "exporter", "importer", "basis", "observed_usd", "sim_p05", "sim_p50", "sim_p95", "inside_band", "ape_pct"];
 
 fn ape(r: &Row) -> String {
     r.ape_pct.map_or_else(|| "n/a".to_owned(), |a| format!("{a:.4}"))
@@ -21,6 +21,7 @@ pub fn write_backtest(path: &Path, rows: &[Row]) -> Result<()> {
             r.year.to_string(),
             r.exporter.clone(),
             r.importer.clone(),
+            r.basis.name().to_owned(),
             format!("{:.0}", r.observed),
             format!("{:.0}", r.p05),
             format!("{:.0}", r.p50),
@@ -59,13 +60,14 @@ pub fn write_metrics(path: &Path, m: &Metrics) -> Result<()> {
 /// The table and metrics as printed on the terminal (values in USD billions).
 pub fn format_table(rows: &[Row], m: &Metrics) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{:<6} {:<9} {:>12} {:>12} {:>12} {:>12} {:>7} {:>9}", "year", "pair", "observed bn", "sim p05", "sim p50", "sim p95", "inside", "APE %");
+    let _ = writeln!(s, "{:<6} {:<9} {:<8} {:>12} {:>12} {:>12} {:>12} {:>7} {:>9}", "year", "pair", "basis", "observed bn", "sim p05", "sim p50", "sim p95", "inside", "APE %");
     for r in rows {
         let _ = writeln!(
             s,
-            "{:<6} {:<9} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>7} {:>9}",
+            "{:<6} {:<9} {:<8} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>7} {:>9}",
             r.year,
             format!("{}→{}", r.exporter, r.importer),
+            if r.basis == crate::backtest::Basis::Importer { "importer" } else { "exporter" },
             r.observed / 1e9,
             r.p05 / 1e9,
             r.p50 / 1e9,
@@ -83,5 +85,46 @@ pub fn format_table(rows: &[Row], m: &Metrics) -> String {
         "year-on-year directions right: {}",
         m.direction_share().map_or("n/a (no consecutive observed years of a pair)".into(), |x| format!("{:.1}% ({right} of {total})", x * 100.0))
     );
+    s
+}
+
+/// `suite.csv` of a backtest suite: one row per scenario (file, its outcome).
+pub fn write_suite(path: &Path, results: &[(String, crate::backtest::Outcome)]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))?;
+    w.write_record(["scenario_file", "scenario", "base", "observations", "mdape_pct", "coverage_90", "directions_right", "directions_compared", "skipped"])?;
+    for (file, o) in results {
+        let m = &o.metrics;
+        w.write_record([
+            file.clone(),
+            o.name.clone(),
+            o.base.to_string(),
+            m.observations.to_string(),
+            m.mdape_pct.map_or("n/a".into(), |x| format!("{x:.4}")),
+            format!("{:.4}", m.coverage),
+            m.directions.0.to_string(),
+            m.directions.1.to_string(),
+            o.skipped.to_string(),
+        ])?;
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The suite as a table on the terminal.
+pub fn format_suite(results: &[(String, crate::backtest::Outcome)]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{:<40} {:>5} {:>6} {:>8} {:>10} {:>12}", "scenario", "base", "obs", "MdAPE %", "coverage", "directions");
+    for (file, o) in results {
+        let m = &o.metrics;
+        let _ = writeln!(
+            s,
+            "{:<40} {:>5} {:>6} {:>8} {:>10} {:>12}",
+            file,
+            o.base,
+            m.observations,
+            m.mdape_pct.map_or("n/a".into(), |x| format!("{x:.2}")),
+            if m.observations > 0 { format!("{:.0}%", m.coverage * 100.0) } else { "n/a".into() },
+            m.direction_share().map_or("n/a".into(), |x| format!("{:.0}% of {}", x * 100.0, m.directions.1))
+        );
+    }
     s
 }

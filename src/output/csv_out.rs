@@ -79,3 +79,16 @@ impl RunsWriter {
     }
 }
 
+
+/// `run_params.csv` (with `--keep-runs` and priors): each run's drawn parameters, one column
+/// per prior (named by its dotted path), rows in run order.
+pub fn write_run_params(path: &Path, names: &[String], rows: impl Iterator<Item = (u64, Vec<f64>)>) -> Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    w.write_record(std::iter::once("run").chain(names.iter().map(String::as_str)))?;
+    for (run, values) in rows {
+        w.write_record(std::iter::once(run.to_string()).chain(values.iter().map(|v| format!("{v}"))))?;
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -261,6 +261,31 @@ pub struct ManifestRule {
     pub probability: f64,
 }
 
+/// An uncertain parameter as the manifest records it: each run draws its own value.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ManifestPrior {
+    pub path: String,
+    /// `uniform` (a = low, b = high), `normal` or `lognormal` (a = mean, b = sd of the value).
+    pub distribution: String,
+    pub a: f64,
+    pub b: f64,
+    /// Allowed values (draws are clamped to them).
+    pub low: f64,
+    pub high: f64,
+    pub source: String,
+}
+
+/// The priors of a scenario, for the manifest.
+pub fn describe_priors(sc: &crate::scenario::Scenario) -> Vec<ManifestPrior> {
+    sc.priors
+        .iter()
+        .map(|p| {
+            let (distribution, a, b) = p.dist.describe();
+            ManifestPrior { path: p.path.clone(), distribution: distribution.into(), a, b, low: p.range.0, high: p.range.1, source: p.source.clone() }
+        })
+        .collect()
+}
+
 /// What `manifest.json` records about a run.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
@@ -284,6 +309,9 @@ pub struct Manifest {
     pub sectors: Vec<String>,
     pub levers: Vec<ManifestLever>,
     pub rules: Vec<ManifestRule>,
+    /// The uncertain parameters each run drew (empty with `params.priors = false`).
+    #[serde(default)]
+    pub priors: Vec<ManifestPrior>,
     pub files: Vec<String>,
     /// What the reader should know about the numbers (e.g. means estimated, not exact).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -21,6 +21,131 @@ pub struct Universe {
     pub esubd: Vec<f64>,
     pub lambda: Vec<f64>,
     pub eta: Vec<f64>,
+    /// Priors of the calibration's estimates (`data/priors.csv`), around the defaults.
+    pub priors: Vec<DataPrior>,
+    /// World price series (`data/world_prices.csv`), by name, and the series each sector
+    /// follows (None: its producers set its price).
+    pub world_series: Vec<String>,
+    pub sector_series: Vec<Option<usize>>,
+    /// The default transit hub and numeraire (economies.csv `role`).
+    pub hub: usize,
+    pub numeraire: usize,
+}
+
+/// A calibration prior: the shape and relative spread of an estimated parameter's
+/// uncertainty, centred on its default (or on the centre a scenario gives).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataPrior {
+    /// A `[params]` key (`sigma`, `phi`, ...).
+    pub param: String,
+    /// The sector, for per-sector parameters.
+    pub sector: Option<usize>,
+    pub shape: PriorShape,
+    /// Relative spread: standard deviation over mean (normal, log-normal) or half-width over
+    /// centre (uniform).
+    pub spread: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorShape {
+    Uniform,
+    Normal,
+    LogNormal,
+}
+
+impl PriorShape {
+    pub fn name(self) -> &'static str {
+        match self {
+            PriorShape::Uniform => "uniform",
+            PriorShape::Normal => "normal",
+            PriorShape::LogNormal => "lognormal",
+        }
+    }
+}
+
+/// The distribution of an uncertain parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dist {
+    Uniform { low: f64, high: f64 },
+    /// Normal with this mean and standard deviation.
+    Normal { mean: f64, sd: f64 },
+    /// Log-normal whose mean and standard deviation (of the value, not its log) are these.
+    LogNormal { mean: f64, sd: f64 },
+}
+
+impl Dist {
+    /// The value a run takes when priors are off: the mean (midpoint for uniform).
+    pub fn centre(&self) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => 0.5 * (low + high),
+            Dist::Normal { mean, .. } | Dist::LogNormal { mean, .. } => mean,
+        }
+    }
+
+    /// Name and the two numbers that define it, for the manifest.
+    pub fn describe(&self) -> (&'static str, f64, f64) {
+        match *self {
+            Dist::Uniform { low, high } => ("uniform", low, high),
+            Dist::Normal { mean, sd } => ("normal", mean, sd),
+            Dist::LogNormal { mean, sd } => ("lognormal", mean, sd),
+        }
+    }
+}
+
+/// A lever magnitude a prior may act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Rate,
+    Coverage,
+    Leakage,
+    Enforcement,
+    Risk,
+    Cost,
+    ReroutingCost,
+    Listed,
+    CostPer1000,
+    RiskPer1000,
+    LeakageCut,
+    TariffCut,
+    CapacityGain,
+    FrictionCut,
+    Share,
+    Cap,
+    Compliance,
+}
+
+/// Where a drawn value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Phi,
+    CurrencySpeed,
+    FixedCost,
+    SunkCost,
+    RiskMemory,
+    ParetoShape,
+    FirmSigma,
+    Sigma(usize),
+    Esubd(usize),
+    Lambda(usize),
+    Eta(usize),
+    /// A scheduled lever's field (index into `Scenario::levers`).
+    Lever(usize, Field),
+    /// A rule response's field (index into `Scenario::rules`).
+    Rule(usize, Field),
+}
+
+/// An uncertain parameter of a scenario: each run draws its own value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prior {
+    /// Dotted path, as batch files name it (`params.sigma.energy`, `lever.us_oil_ban.coverage`).
+    pub path: String,
+    pub target: Target,
+    pub dist: Dist,
+    /// Allowed values: draws outside are clamped to them.
+    pub range: (f64, f64),
+    /// `scenario`, or the calibration prior's source.
+    pub source: String,
 }
 
 impl Universe {
@@ -52,10 +177,10 @@ impl Step {
     }
 }
 
-/// How the world energy price moves.
+/// How the world price paths (Brent, European gas, metals, food: `data/world_prices.csv`) move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnergyPricePath {
-    /// The annual Brent path in the data where it has values, a mean-reverting random process after.
+pub enum PricePath {
+    /// Each series' annual path in the data where it has values, a mean-reverting random process after.
     Data,
     /// A mean-reverting random process from the base-year level throughout.
     Random,
@@ -72,18 +197,19 @@ pub struct PairEvents {
     pub size: f64,
 }
 
-/// Random shocks (MODEL.md "One step", step 1 and the noise of step 6).
+/// Random shocks (docs/model.md "One step", step 1 and the noise of step 7).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shocks {
     /// Multiplies each economy's calibrated GDP volatility (0 switches GDP noise off).
     pub gdp_volatility_scale: f64,
-    pub energy_price: EnergyPricePath,
-    /// Annual standard deviation of the log energy price in its random part.
-    pub energy_price_volatility: f64,
-    /// Mean-reversion speed of the log energy price, per year.
-    pub energy_price_reversion: f64,
-    /// Long-run mean of the random energy price, USD per barrel (None: the base-year price).
-    pub energy_price_mean: Option<f64>,
+    pub world_prices: PricePath,
+    /// Annual standard deviation of each log world price in its random part.
+    pub world_price_volatility: f64,
+    /// Mean-reversion speed of each log world price, per year.
+    pub world_price_reversion: f64,
+    /// Long-run mean of a series' random part, in its unit (series index, value); others
+    /// revert to their base-year level.
+    pub world_price_mean: Vec<(usize, f64)>,
     /// Political events per pair per year (Poisson).
     pub event_rate: f64,
     /// Mean tension jump of one event (exponentially distributed).
@@ -97,10 +223,10 @@ impl Default for Shocks {
     fn default() -> Self {
         Shocks {
             gdp_volatility_scale: 1.0,
-            energy_price: EnergyPricePath::Data,
-            energy_price_volatility: 0.25,
-            energy_price_reversion: 0.4,
-            energy_price_mean: None,
+            world_prices: PricePath::Data,
+            world_price_volatility: 0.25,
+            world_price_reversion: 0.4,
+            world_price_mean: Vec::new(),
             event_rate: 0.5,
             event_size: 0.03,
             pair_events: Vec::new(),
@@ -146,6 +272,9 @@ pub struct Params {
     pub currency: bool,
     /// Speed ψ of the currency agents, per year.
     pub currency_speed: f64,
+    /// Whether runs draw the uncertain parameters from their priors (else every prior's
+    /// centre).
+    pub priors: bool,
     /// The economy whose output price level is held at 1 (the currency of account, USD).
     pub numeraire: usize,
     /// Firms (version 2, item 6): each producer is a population of firm bins that enter and
@@ -179,7 +308,7 @@ impl Default for FirmParams {
     }
 }
 
-/// The lever kinds of MODEL.md, with their magnitude fields.
+/// The lever kinds of docs/model.md, with their magnitude fields.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LeverKind {
     /// `by` taxes imports from each `on`: ad valorem wedge `rate` on on→by.
@@ -214,6 +343,13 @@ pub enum LeverKind {
     /// `by` freezes the reserves of each `on`: the target's deficit falls by `share` of its
     /// GDP (it can finance less), the counterpart spread over the others by income.
     ReserveFreeze { share: f64 },
+    /// A coalition (`by`) caps the price its services allow for each `on`'s exports of the
+    /// covered (world-priced) sectors at `cap` (in the sector's world price unit, e.g. USD per
+    /// barrel); a `compliance` share of those exports pays at most the cap.
+    PriceCap { cap: f64, compliance: f64 },
+    /// `by` withdraws most-favoured-nation treatment from each `on`: its imports from `on`
+    /// pay the column-2 tariffs, an ad valorem wedge `rate` above MFN.
+    MfnWithdrawal { rate: f64 },
 }
 
 /// Fields shared by the three ban kinds.
@@ -242,6 +378,8 @@ pub const LEVER_KINDS: &[(&str, &str)] = &[
     ("treaty", "political effect only: `tension` (negative calms, positive for a withdrawal) (START, INF)"),
     ("capital_controls", "`by` forces a surplus on itself: its deficit falls by `share` of its GDP (Russia's controls of 2022)"),
     ("reserve_freeze", "`by` freezes the reserves of `on`: the target's deficit falls by `share` of its GDP (2022 freeze of Russia's reserves)"),
+    ("price_cap", "`by` caps the price of `on`'s exports of world-priced sectors at `cap` for a `compliance` share (2022 oil price cap)"),
+    ("mfn_withdrawal", "`by` ends MFN treatment of `on`: column-2 tariffs, a wedge `rate` above MFN (Jackson-Vanik 1974, US and Canada 2022)"),
 ];
 
 /// Every policy-rule kind's name and one line of documentation.
@@ -253,6 +391,54 @@ pub const RULE_KINDS: &[(&str, &str)] = &[
 ];
 
 impl LeverKind {
+    /// Set one magnitude field (a field the kind does not have is ignored: validation only
+    /// makes priors for a kind's own fields).
+    pub fn set(&mut self, field: Field, v: f64) {
+        use Field as F;
+        match (self, field) {
+            (LeverKind::Tariff { rate }, F::Rate) => *rate = v,
+            (LeverKind::ExportControl(b) | LeverKind::ImportBan(b) | LeverKind::Embargo(b), f) => match f {
+                F::Coverage => b.coverage = v,
+                F::Leakage => b.leakage = v,
+                F::Enforcement => b.enforcement = v,
+                F::Risk => b.risk = v,
+                _ => {}
+            },
+            (LeverKind::FinancialSanctions { cost, rerouting_cost, risk }, f) => match f {
+                F::Cost => *cost = v,
+                F::ReroutingCost => *rerouting_cost = v,
+                F::Risk => *risk = v,
+                _ => {}
+            },
+            (LeverKind::EntitySanctions { listed, cost_per_1000, risk_per_1000 }, f) => match f {
+                F::Listed => *listed = v,
+                F::CostPer1000 => *cost_per_1000 = v,
+                F::RiskPer1000 => *risk_per_1000 = v,
+                _ => {}
+            },
+            (LeverKind::SecondarySanctions { cost, leakage_cut, risk, .. }, f) => match f {
+                F::Cost => *cost = v,
+                F::LeakageCut => *leakage_cut = v,
+                F::Risk => *risk = v,
+                _ => {}
+            },
+            (LeverKind::TradeAgreement { tariff_cut }, F::TariffCut) => *tariff_cut = v,
+            (LeverKind::Investment { capacity_gain, friction_cut }, f) => match f {
+                F::CapacityGain => *capacity_gain = v,
+                F::FrictionCut => *friction_cut = v,
+                _ => {}
+            },
+            (LeverKind::CapitalControls { share } | LeverKind::ReserveFreeze { share }, F::Share) => *share = v,
+            (LeverKind::PriceCap { cap, compliance }, f) => match f {
+                F::Cap => *cap = v,
+                F::Compliance => *compliance = v,
+                _ => {}
+            },
+            (LeverKind::MfnWithdrawal { rate }, F::Rate) => *rate = v,
+            _ => {}
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             LeverKind::Tariff { .. } => "tariff",
@@ -267,6 +453,8 @@ impl LeverKind {
             LeverKind::Treaty => "treaty",
             LeverKind::CapitalControls { .. } => "capital_controls",
             LeverKind::ReserveFreeze { .. } => "reserve_freeze",
+            LeverKind::PriceCap { .. } => "price_cap",
+            LeverKind::MfnWithdrawal { .. } => "mfn_withdrawal",
         }
     }
 
@@ -351,9 +539,35 @@ pub struct Scenario {
     pub params: Params,
     pub levers: Vec<Lever>,
     pub rules: Vec<Rule>,
+    /// Uncertain parameters (empty when `params.priors` is off): each run draws its own.
+    pub priors: Vec<Prior>,
 }
 
 impl Scenario {
+    /// Set a prior's target to `value`.
+    pub fn set(&mut self, target: Target, value: f64) {
+        let p = &mut self.params;
+        match target {
+            Target::Phi => p.phi = value,
+            Target::CurrencySpeed => p.currency_speed = value,
+            Target::FixedCost => p.firm.fixed_cost = value,
+            Target::SunkCost => p.firm.sunk_cost = value,
+            Target::RiskMemory => p.firm.risk_memory = value,
+            Target::ParetoShape => p.firm.pareto_shape = value,
+            Target::FirmSigma => p.firm.sigma = value,
+            Target::Sigma(s) => p.sigma[s] = value,
+            Target::Esubd(s) => p.esubd[s] = value,
+            Target::Lambda(s) => p.lambda[s] = value,
+            Target::Eta(s) => p.eta[s] = value,
+            Target::Lever(i, f) => self.levers[i].kind.set(f, value),
+            Target::Rule(i, f) => {
+                if let RuleKind::Retaliate { response, .. } | RuleKind::Escalate { response, .. } = &mut self.rules[i].kind {
+                    response.kind.set(f, value)
+                }
+            }
+        }
+    }
+
     /// Number of model steps from `start` to `end` inclusive.
     pub fn steps(&self) -> usize {
         let months = self.end.months_since(self.start) + 1;

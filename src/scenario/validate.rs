@@ -144,6 +144,8 @@ struct Checker<'a> {
     doc: Option<toml_edit::ImDocument<String>>,
     uni: &'a Universe,
     problems: Vec<Problem>,
+    /// Priors met so far (scenario tables and calibration priors of the defaults).
+    priors: Vec<Prior>,
 }
 
 impl<'a> Checker<'a> {
@@ -233,6 +235,122 @@ impl<'a> Checker<'a> {
         }
         x
     }
+
+    /// A number or a prior within [lo, hi]. Returns what a run without priors takes (the
+    /// number, the prior's centre, or the default) and records the prior of `target` (named
+    /// by its dotted path): the scenario's table, or, where the scenario gives nothing, the
+    /// calibration's prior `data` around the default. A table with only `mean` moves the
+    /// calibration's prior to that centre.
+    #[allow(clippy::too_many_arguments)]
+    fn num(&mut self, path: &[Seg], v: &Option<RawNum>, default: f64, lo: f64, hi: f64, target: Option<(Target, String)>, data: Option<&DataPrior>) -> f64 {
+        match v {
+            Some(RawNum::Value(x)) => self.range(path, Some(*x), default, lo, hi),
+            None => {
+                if let (Some((t, name)), Some(d)) = (target, data) {
+                    let dist = spread_around(d, default, lo, hi);
+                    self.priors.push(Prior { path: name, target: t, dist, range: (lo, hi), source: d.source.clone() });
+                }
+                default
+            }
+            Some(RawNum::Prior(p)) => {
+                let Some((t, name)) = target else {
+                    self.push(path, "a prior is not allowed here; give a number".into());
+                    return default;
+                };
+                match self.prior(path, p, lo, hi, data) {
+                    Some(dist) => {
+                        let source = match (data, p.sd.is_none() && p.low.is_none()) {
+                            (Some(d), true) => format!("scenario centre, spread of {}", d.source),
+                            _ => "scenario".into(),
+                        };
+                        self.priors.push(Prior { path: name, target: t, dist, range: (lo, hi), source });
+                        dist.centre()
+                    }
+                    None => default,
+                }
+            }
+        }
+    }
+
+    /// A prior table: `{ low, high }` (uniform), `{ mean, sd }` (log-normal for a quantity
+    /// that cannot be negative, else normal) or `{ mean }` (the calibration prior's shape and
+    /// relative spread around that centre).
+    fn prior(&mut self, path: &[Seg], p: &RawPrior, lo: f64, hi: f64, data: Option<&DataPrior>) -> Option<Dist> {
+        const FORMS: &str = "a prior is { low = a, high = b } (uniform) or { mean = m, sd = s } (log-normal if the value cannot be negative, else normal), or { mean = m } to move the calibration's prior";
+        for k in &p.unknown {
+            self.push(&key(path, k), format!("unknown key `{k}` in a prior; {FORMS}"));
+        }
+        if !p.unknown.is_empty() {
+            return None;
+        }
+        let inside = |x: f64| x.is_finite() && x >= lo && x <= hi;
+        let bounds = || match (lo.is_finite(), hi.is_finite()) {
+            (true, true) => format!("from {lo} to {hi}"),
+            (true, false) => format!("at least {lo}"),
+            _ => format!("at most {hi}"),
+        };
+        match (p.low, p.high, p.mean, p.sd) {
+            (Some(a), Some(b), None, None) => {
+                if !inside(a) || !inside(b) || a >= b {
+                    self.push(path, format!("low = {a}, high = {b}: both must be {} and low below high", bounds()));
+                    return None;
+                }
+                Some(Dist::Uniform { low: a, high: b })
+            }
+            (None, None, Some(m), Some(sd)) => {
+                if !inside(m) || !(sd > 0.0 && sd.is_finite()) {
+                    self.push(path, format!("mean = {m}, sd = {sd}: the mean must be {} and the sd a positive number", bounds()));
+                    return None;
+                }
+                if lo >= 0.0 {
+                    if m <= 0.0 {
+                        self.push(path, format!("mean = {m}: a log-normal prior needs a positive mean"));
+                        return None;
+                    }
+                    Some(Dist::LogNormal { mean: m, sd })
+                } else {
+                    Some(Dist::Normal { mean: m, sd })
+                }
+            }
+            (None, None, Some(m), None) => {
+                let Some(d) = data else {
+                    self.push(path, "`{ mean = m }` alone moves the calibration's prior, and this parameter has none; give sd, or low and high".into());
+                    return None;
+                };
+                if !inside(m) || (d.shape == PriorShape::LogNormal && m <= 0.0) {
+                    self.push(path, format!("mean = {m}: must be {}", bounds()));
+                    return None;
+                }
+                Some(spread_around(d, m, lo, hi))
+            }
+            _ => {
+                self.push(path, FORMS.into());
+                None
+            }
+        }
+    }
+
+    /// The calibration prior of a `[params]` key (and sector), if any.
+    fn data_prior(&self, param: &str, sector: Option<usize>) -> Option<DataPrior> {
+        self.uni.priors.iter().find(|d| d.param == param && d.sector == sector).cloned()
+    }
+
+    /// A `[params]` number or prior, with the calibration's prior of that key.
+    #[allow(clippy::too_many_arguments)]
+    fn param(&mut self, pp: &[Seg], name: &str, v: &Option<RawNum>, default: f64, lo: f64, hi: f64, target: Target) -> f64 {
+        let data = self.data_prior(name, None);
+        self.num(&key(pp, name), v, default, lo, hi, Some((target, format!("params.{name}"))), data.as_ref())
+    }
+}
+
+/// A calibration prior's distribution around `centre` (uniform bounds kept inside the
+/// allowed values).
+fn spread_around(d: &DataPrior, centre: f64, lo: f64, hi: f64) -> Dist {
+    match d.shape {
+        PriorShape::Uniform => Dist::Uniform { low: (centre * (1.0 - d.spread)).max(lo), high: (centre * (1.0 + d.spread)).min(hi) },
+        PriorShape::Normal => Dist::Normal { mean: centre, sd: d.spread * centre.abs() },
+        PriorShape::LogNormal => Dist::LogNormal { mean: centre, sd: d.spread * centre },
+    }
 }
 
 fn key(path: &[Seg], k: &str) -> Vec<Seg> {
@@ -252,6 +370,8 @@ pub fn kind_fields(kind: &str) -> &'static [&'static str] {
         "trade_agreement" => &["tariff_cut"],
         "investment" => &["capacity_gain", "friction_cut"],
         "capital_controls" | "reserve_freeze" => &["share"],
+        "price_cap" => &["cap", "compliance"],
+        "mfn_withdrawal" => &["rate"],
         _ => &[],
     }
 }
@@ -269,13 +389,16 @@ pub fn default_tension(kind: &str) -> f64 {
         "investment" => -0.02,
         "treaty" => -0.05,
         "reserve_freeze" => 0.08,
+        "price_cap" => 0.03,
+        "mfn_withdrawal" => 0.03,
         _ => 0.0,
     }
 }
 
-const ALL_LEVER_KINDS: [&str; 12] = [
+const ALL_LEVER_KINDS: [&str; 14] = [
     "tariff", "export_control", "import_ban", "embargo", "financial_sanctions", "entity_sanctions",
-    "secondary_sanctions", "trade_agreement", "investment", "treaty", "capital_controls", "reserve_freeze",
+    "secondary_sanctions", "trade_agreement", "investment", "treaty", "capital_controls", "reserve_freeze", "price_cap",
+    "mfn_withdrawal",
 ];
 const ALL_RULE_KINDS: [&str; 4] = ["retaliate", "align", "escalate", "normalize"];
 
@@ -284,6 +407,16 @@ struct LeverCtx {
     hub: usize,
     by: Option<usize>,
     on: Vec<usize>,
+    /// Whose fields priors act on: the lever (index into the scenario's levers) or the rule
+    /// (index into its rules), and the dotted path of the table (`lever.<id>`,
+    /// `rule.<id>.response`).
+    owner: Option<(bool, usize, String)>,
+}
+
+impl LeverCtx {
+    fn target(&self, field: Field, name: &str) -> Option<(Target, String)> {
+        self.owner.as_ref().map(|(rule, i, prefix)| (if *rule { Target::Rule(*i, field) } else { Target::Lever(*i, field) }, format!("{prefix}.{name}")))
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -318,6 +451,8 @@ impl<'a> Checker<'a> {
             ("share", raw.share.is_some()),
             ("risk", raw.risk.is_some()),
             ("risk_per_1000", raw.risk_per_1000.is_some()),
+            ("cap", raw.cap.is_some()),
+            ("compliance", raw.compliance.is_some()),
         ];
         for (name, is) in present.iter().chain(more.iter()) {
             if *is && !allowed.contains(name) {
@@ -325,7 +460,9 @@ impl<'a> Checker<'a> {
                 self.push(&key(path, name), format!("does not apply to kind `{kind}`, which takes: {takes}"));
             }
         }
-        let inf = f64::INFINITY;
+        let field = |c: &mut Self, name: &str, f: Field, v: &Option<RawNum>, default: f64, lo: f64, hi: f64| {
+            c.num(&key(path, name), v, default, lo, hi, ctx.target(f, name), None)
+        };
         let ban = |c: &mut Self, default_cov: f64, default_leak: f64| -> Ban {
             let hub = match &raw.hub {
                 Some(h) => c.economy(&key(path, "hub"), h).unwrap_or(ctx.hub),
@@ -338,11 +475,11 @@ impl<'a> Checker<'a> {
                 );
             }
             Ban {
-                coverage: c.range(&key(path, "coverage"), raw.coverage, default_cov, 0.0, 1.0),
-                leakage: c.range(&key(path, "leakage"), raw.leakage, default_leak, 0.0, 1.0),
-                enforcement: c.range(&key(path, "enforcement"), raw.enforcement, 0.0, 0.0, 1.0),
+                coverage: field(c, "coverage", Field::Coverage, &raw.coverage, default_cov, 0.0, 1.0),
+                leakage: field(c, "leakage", Field::Leakage, &raw.leakage, default_leak, 0.0, 1.0),
+                enforcement: field(c, "enforcement", Field::Enforcement, &raw.enforcement, 0.0, 0.0, 1.0),
                 hub,
-                risk: c.range(&key(path, "risk"), raw.risk, 0.02, 0.0, 1.0),
+                risk: field(c, "risk", Field::Risk, &raw.risk, 0.02, 0.0, 1.0),
             }
         };
         Some(match kind {
@@ -350,24 +487,24 @@ impl<'a> Checker<'a> {
                 if raw.rate.is_none() {
                     self.push(&key(path, "rate"), "missing; a tariff needs an ad valorem `rate` (0.3 = 30%)".into());
                 }
-                LeverKind::Tariff { rate: self.range(&key(path, "rate"), raw.rate, 0.0, 0.0, 10.0) }
+                LeverKind::Tariff { rate: field(self, "rate", Field::Rate, &raw.rate, 0.0, 0.0, 10.0) }
             }
             "export_control" => LeverKind::ExportControl(ban(self, 1.0, 0.1)),
             "import_ban" => LeverKind::ImportBan(ban(self, 1.0, 0.05)),
             "embargo" => LeverKind::Embargo(ban(self, 1.0, 0.05)),
             "financial_sanctions" => LeverKind::FinancialSanctions {
-                cost: self.range(&key(path, "cost"), raw.cost, 0.10, 0.0, 10.0),
-                rerouting_cost: self.range(&key(path, "rerouting_cost"), raw.rerouting_cost, 0.05, 0.0, 10.0),
-                risk: self.range(&key(path, "risk"), raw.risk, 0.04, 0.0, 1.0),
+                cost: field(self, "cost", Field::Cost, &raw.cost, 0.10, 0.0, 10.0),
+                rerouting_cost: field(self, "rerouting_cost", Field::ReroutingCost, &raw.rerouting_cost, 0.05, 0.0, 10.0),
+                risk: field(self, "risk", Field::Risk, &raw.risk, 0.04, 0.0, 1.0),
             },
             "entity_sanctions" => {
                 if raw.listed.is_none() {
                     self.push(&key(path, "listed"), "missing; give the number of people and entities listed".into());
                 }
                 LeverKind::EntitySanctions {
-                    listed: self.range(&key(path, "listed"), raw.listed, 0.0, 0.0, 1e6),
-                    cost_per_1000: self.range(&key(path, "cost_per_1000"), raw.cost_per_1000, 0.01, 0.0, 1.0),
-                    risk_per_1000: self.range(&key(path, "risk_per_1000"), raw.risk_per_1000, 0.02, 0.0, 1.0),
+                    listed: field(self, "listed", Field::Listed, &raw.listed, 0.0, 0.0, 1e6),
+                    cost_per_1000: field(self, "cost_per_1000", Field::CostPer1000, &raw.cost_per_1000, 0.01, 0.0, 1.0),
+                    risk_per_1000: field(self, "risk_per_1000", Field::RiskPer1000, &raw.risk_per_1000, 0.02, 0.0, 1.0),
                 }
             }
             "secondary_sanctions" => {
@@ -385,29 +522,47 @@ impl<'a> Checker<'a> {
                 }
                 LeverKind::SecondarySanctions {
                     target: target.unwrap_or(0),
-                    cost: self.range(&key(path, "cost"), raw.cost, 0.05, 0.0, 10.0),
-                    leakage_cut: self.range(&key(path, "leakage_cut"), raw.leakage_cut, 0.5, 0.0, 1.0),
-                    risk: self.range(&key(path, "risk"), raw.risk, 0.04, 0.0, 1.0),
+                    cost: field(self, "cost", Field::Cost, &raw.cost, 0.05, 0.0, 10.0),
+                    leakage_cut: field(self, "leakage_cut", Field::LeakageCut, &raw.leakage_cut, 0.5, 0.0, 1.0),
+                    risk: field(self, "risk", Field::Risk, &raw.risk, 0.04, 0.0, 1.0),
                 }
             }
-            "trade_agreement" => {
-                LeverKind::TradeAgreement { tariff_cut: self.range(&key(path, "tariff_cut"), raw.tariff_cut, 0.03, 0.0, inf) }
-            }
+            // a cut cannot exceed the friction it cuts: at most halve it (a 100% cut of a
+            // tariff equivalent)
+            "trade_agreement" => LeverKind::TradeAgreement { tariff_cut: field(self, "tariff_cut", Field::TariffCut, &raw.tariff_cut, 0.03, 0.0, 1.0) },
             "investment" => LeverKind::Investment {
-                capacity_gain: self.range(&key(path, "capacity_gain"), raw.capacity_gain, 0.1, 0.0, 10.0),
-                friction_cut: self.range(&key(path, "friction_cut"), raw.friction_cut, 0.02, 0.0, 0.9),
+                capacity_gain: field(self, "capacity_gain", Field::CapacityGain, &raw.capacity_gain, 0.1, 0.0, 10.0),
+                friction_cut: field(self, "friction_cut", Field::FrictionCut, &raw.friction_cut, 0.02, 0.0, 0.9),
             },
             "capital_controls" | "reserve_freeze" => {
                 if raw.share.is_none() {
                     self.push(&key(path, "share"), "missing; the deficit cut as a share of the economy's GDP (0.03 = 3% of GDP)".into());
                 }
-                let share = self.range(&key(path, "share"), raw.share, 0.0, 0.0, 0.5);
+                let share = field(self, "share", Field::Share, &raw.share, 0.0, 0.0, 0.5);
                 if kind == "capital_controls" {
                     LeverKind::CapitalControls { share }
                 } else {
                     LeverKind::ReserveFreeze { share }
                 }
             }
+            "price_cap" => {
+                if raw.cap.is_none() {
+                    self.push(&key(path, "cap"), "missing; the ceiling price in the world price's unit (e.g. 60 for USD 60 a barrel of Brent)".into());
+                }
+                let sectors = self.sectors(&key(path, "sectors"), &raw.sectors);
+                let unpriced: Vec<&str> = sectors.iter().filter(|&&s| self.uni.sector_series.get(s).is_none_or(|q| q.is_none())).map(|&s| self.uni.sectors[s].as_str()).collect();
+                if !unpriced.is_empty() {
+                    self.push(
+                        &key(path, "sectors"),
+                        format!("a price cap applies to sectors with a world price (data/sectors.csv `world_price`); not to {}", unpriced.join(", ")),
+                    );
+                }
+                LeverKind::PriceCap {
+                    cap: field(self, "cap", Field::Cap, &raw.cap, 1.0, 1e-6, 1e9),
+                    compliance: field(self, "compliance", Field::Compliance, &raw.compliance, 0.5, 0.0, 1.0),
+                }
+            }
+            "mfn_withdrawal" => LeverKind::MfnWithdrawal { rate: field(self, "rate", Field::Rate, &raw.rate, 0.28, 0.0, 10.0) },
             _ => LeverKind::Treaty,
         })
     }
@@ -459,7 +614,7 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
             return Err(fail(vec![Problem { line_col, key: String::new(), message: e.message().trim().to_owned() }]));
         }
     };
-    let mut c = Checker { text, doc: toml_edit::ImDocument::parse(text.to_owned()).ok(), uni, problems: Vec::new() };
+    let mut c = Checker { text, doc: toml_edit::ImDocument::parse(text.to_owned()).ok(), uni, problems: Vec::new(), priors: Vec::new() };
 
     for path in &unknown {
         // The table the unknown key sits in decides which names are valid there.
@@ -565,15 +720,26 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     let rs = raw.shocks.unwrap_or_default();
     let d = Shocks::default();
     let inf = f64::INFINITY;
-    let energy_price = match rs.energy_price.as_deref() {
-        None | Some("data") => EnergyPricePath::Data,
-        Some("random") => EnergyPricePath::Random,
-        Some("flat") => EnergyPricePath::Flat,
+    let world_prices = match rs.world_prices.as_deref() {
+        None | Some("data") => PricePath::Data,
+        Some("random") => PricePath::Random,
+        Some("flat") => PricePath::Flat,
         Some(o) => {
-            c.push(&key(&sp, "energy_price"), format!("unknown path `{o}`; {}", did_you_mean(o, &["data", "random", "flat"])));
-            EnergyPricePath::Data
+            c.push(&key(&sp, "world_prices"), format!("unknown path `{o}`; {}", did_you_mean(o, &["data", "random", "flat"])));
+            PricePath::Data
         }
     };
+    let mut world_price_mean = Vec::new();
+    for (name, v) in &rs.world_price_mean {
+        let path = key(&key(&sp, "world_price_mean"), name);
+        match uni.world_series.iter().position(|x| x == name) {
+            Some(q) => world_price_mean.push((q, c.range(&path, Some(*v), 1.0, 1e-6, 1e9))),
+            None => {
+                let valid: Vec<&str> = uni.world_series.iter().map(String::as_str).collect();
+                c.push(&path, format!("unknown world price series `{name}`; {}", did_you_mean(name, &valid)));
+            }
+        }
+    }
     let mut pair_events = Vec::new();
     for (i, p) in rs.pair.iter().enumerate() {
         let pp = [sp.clone(), vec![Seg::Key("pair".into()), Seg::Index(i)]].concat();
@@ -595,10 +761,10 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     }
     let shocks = Shocks {
         gdp_volatility_scale: c.range(&key(&sp, "gdp_volatility_scale"), rs.gdp_volatility_scale, d.gdp_volatility_scale, 0.0, 100.0),
-        energy_price,
-        energy_price_volatility: c.range(&key(&sp, "energy_price_volatility"), rs.energy_price_volatility, d.energy_price_volatility, 0.0, 5.0),
-        energy_price_reversion: c.range(&key(&sp, "energy_price_reversion"), rs.energy_price_reversion, d.energy_price_reversion, 0.0, 100.0),
-        energy_price_mean: rs.energy_price_mean.map(|m| c.range(&key(&sp, "energy_price_mean"), Some(m), 70.0, 1e-3, 1e4)),
+        world_prices,
+        world_price_volatility: c.range(&key(&sp, "world_price_volatility"), rs.world_price_volatility, d.world_price_volatility, 0.0, 5.0),
+        world_price_reversion: c.range(&key(&sp, "world_price_reversion"), rs.world_price_reversion, d.world_price_reversion, 0.0, 100.0),
+        world_price_mean,
         event_rate: c.range(&key(&sp, "event_rate"), rs.event_rate, d.event_rate, 0.0, 1000.0),
         event_size: c.range(&key(&sp, "event_size"), rs.event_size, d.event_size, 0.0, 1.0),
         pair_events,
@@ -609,27 +775,26 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
     let pp = key(&root, "params");
     let rp = raw.params.unwrap_or_default();
     let hub = match &rp.hub {
-        Some(h) => c.economy(&key(&pp, "hub"), h).unwrap_or(uni.economies.len().saturating_sub(1)),
-        None => uni.economy("ROW").unwrap_or(uni.economies.len().saturating_sub(1)),
+        Some(h) => c.economy(&key(&pp, "hub"), h).unwrap_or(uni.hub),
+        None => uni.hub,
     };
-    let sector_map = |c: &mut Checker, name: &str, given: &std::collections::BTreeMap<String, f64>, defaults: &[f64], lo: f64, hi: f64| {
+    let sector_map = |c: &mut Checker, name: &str, given: &std::collections::BTreeMap<String, RawNum>, defaults: &[f64], lo: f64, hi: f64, target: fn(usize) -> Target| {
         let mut v = defaults.to_vec();
-        for (s, x) in given {
-            let path = key(&key(&pp, name), s);
-            match uni.sector(s) {
-                Some(i) => v[i] = c.range(&path, Some(*x), defaults[i], lo, hi),
-                None => {
-                    let valid: Vec<&str> = uni.sectors.iter().map(String::as_str).collect();
-                    c.push(&path, format!("unknown sector `{s}`; {}", did_you_mean(s, &valid)));
-                }
-            }
+        let valid: Vec<&str> = uni.sectors.iter().map(String::as_str).collect();
+        for s in given.keys().filter(|s| uni.sector(s).is_none()) {
+            c.push(&key(&key(&pp, name), s), format!("unknown sector `{s}`; {}", did_you_mean(s, &valid)));
+        }
+        for (i, code) in uni.sectors.iter().enumerate() {
+            let data = c.data_prior(name, Some(i));
+            let path = key(&key(&pp, name), code);
+            v[i] = c.num(&path, &given.get(code).cloned(), defaults[i], lo, hi, Some((target(i), format!("params.{name}.{code}"))), data.as_ref());
         }
         v
     };
-    let sigma = sector_map(&mut c, "sigma", &rp.sigma, &uni.sigma, 1.01, 50.0);
-    let lambda = sector_map(&mut c, "lambda", &rp.lambda, &uni.lambda, 1e-3, 1000.0);
-    let eta = sector_map(&mut c, "eta", &rp.eta, &uni.eta, 0.0, 1.0);
-    let esubd = sector_map(&mut c, "esubd", &rp.esubd, &uni.esubd, 0.05, 50.0);
+    let sigma = sector_map(&mut c, "sigma", &rp.sigma, &uni.sigma, 1.01, 50.0, Target::Sigma);
+    let lambda = sector_map(&mut c, "lambda", &rp.lambda, &uni.lambda, 1e-3, 1000.0, Target::Lambda);
+    let eta = sector_map(&mut c, "eta", &rp.eta, &uni.eta, 0.0, 1.0, Target::Eta);
+    let esubd = sector_map(&mut c, "esubd", &rp.esubd, &uni.esubd, 0.05, 50.0, Target::Esubd);
     let budget = rp.budget.unwrap_or(true);
     let currency = rp.currency.unwrap_or(true);
     if currency && !budget {
@@ -637,11 +802,11 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         c.push(&path, "the currency agents clear the budget's external balance: with `budget = false` set `currency = false` too".into());
     }
     let numeraire = match &rp.numeraire {
-        Some(x) => c.economy(&key(&pp, "numeraire"), x).unwrap_or(0),
-        None => uni.economy("US").unwrap_or(0),
+        Some(x) => c.economy(&key(&pp, "numeraire"), x).unwrap_or(uni.numeraire),
+        None => uni.numeraire,
     };
     let params = Params {
-        phi: c.range(&key(&pp, "phi"), rp.phi, 0.5, 0.0, 100.0),
+        phi: c.param(&pp, "phi", &rp.phi, 0.5, 0.0, 100.0, Target::Phi),
         gamma: c.range(&key(&pp, "gamma"), rp.gamma, 0.2, 0.0, inf),
         gamma_ref: c.range(&key(&pp, "gamma_ref"), rp.gamma_ref, 0.2, 0.0, inf),
         tension_reversion: c.range(&key(&pp, "tension_reversion"), rp.tension_reversion, 0.5, 0.0, 100.0),
@@ -655,7 +820,8 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         domestic: rp.domestic.unwrap_or(true),
         budget,
         currency,
-        currency_speed: c.range(&key(&pp, "currency_speed"), rp.currency_speed, 2.0, 0.0, 1000.0),
+        currency_speed: c.param(&pp, "currency_speed", &rp.currency_speed, 2.0, 0.0, 1000.0, Target::CurrencySpeed),
+        priors: rp.priors.unwrap_or(true),
         numeraire,
         firms: rp.firms.unwrap_or(true),
         firm: {
@@ -668,8 +834,8 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
                     d.bins
                 }
             };
-            let sigma = c.range(&key(&pp, "firm_sigma"), rp.firm_sigma, d.sigma, 1.01, 50.0);
-            let shape = c.range(&key(&pp, "pareto_shape"), rp.pareto_shape, d.pareto_shape, 0.1, 50.0);
+            let sigma = c.param(&pp, "firm_sigma", &rp.firm_sigma, d.sigma, 1.01, 50.0, Target::FirmSigma);
+            let shape = c.param(&pp, "pareto_shape", &rp.pareto_shape, d.pareto_shape, 0.1, 50.0, Target::ParetoShape);
             if shape <= sigma - 1.0 {
                 c.push(
                     &key(&pp, if rp.pareto_shape.is_some() { "pareto_shape" } else { "firm_sigma" }),
@@ -680,9 +846,9 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
                 bins,
                 pareto_shape: shape,
                 sigma,
-                fixed_cost: c.range(&key(&pp, "fixed_cost"), rp.fixed_cost, d.fixed_cost, 0.0, 1.0),
-                sunk_cost: c.range(&key(&pp, "sunk_cost"), rp.sunk_cost, d.sunk_cost, 0.0, 100.0),
-                risk_memory: c.range(&key(&pp, "risk_memory"), rp.risk_memory, d.risk_memory, 0.0, 100.0),
+                fixed_cost: c.param(&pp, "fixed_cost", &rp.fixed_cost, d.fixed_cost, 0.0, 1.0, Target::FixedCost),
+                sunk_cost: c.param(&pp, "sunk_cost", &rp.sunk_cost, d.sunk_cost, 0.0, 100.0, Target::SunkCost),
+                risk_memory: c.param(&pp, "risk_memory", &rp.risk_memory, d.risk_memory, 0.0, 100.0, Target::RiskMemory),
             }
         },
     };
@@ -722,7 +888,7 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
                 c.push(&key(&lp, "on"), format!("`{}` is also `by`; a lever acts between different economies", uni.economies[b]));
             }
         }
-        let ctx = LeverCtx { hub, by, on: on.clone() };
+        let ctx = LeverCtx { hub, by, on: on.clone(), owner: Some((false, i, format!("lever.{id}"))) };
         let kind = c.lever_kind(&lp, rl, &ctx);
         let lstart = match &rl.start {
             Some(s) => c.date(&key(&lp, "start"), s),
@@ -830,7 +996,7 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         };
         let response = |c: &mut Checker, on: Vec<usize>| -> Option<LeverTemplate> {
             match &rr.response {
-                Some(r) => c.template(&key(&rp, "response"), r, &LeverCtx { hub, by, on }),
+                Some(r) => c.template(&key(&rp, "response"), r, &LeverCtx { hub, by, on, owner: Some((true, i, format!("rule.{id}.response"))) }),
                 None => {
                     c.push(&key(&rp, "response"), "missing; the lever to impose, e.g. { kind = \"import_ban\", sectors = [\"agriculture\"] }".into());
                     None
@@ -916,7 +1082,8 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         return Err(fail(c.problems));
     }
     let name = raw.name.unwrap_or_else(|| std::path::Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-    Ok(Scenario { name, description: raw.description.unwrap_or_default(), base, start, end, step, runs, seed, shocks, params, levers, rules })
+    let priors = if params.priors { std::mem::take(&mut c.priors) } else { Vec::new() };
+    Ok(Scenario { name, description: raw.description.unwrap_or_default(), base, start, end, step, runs, seed, shocks, params, priors, levers, rules })
 }
 
 fn bases_list(uni: &Universe) -> String {

@@ -27,7 +27,7 @@ id = "us_oil_ban"
 kind = "import_ban"
 by = "US"
 on = "RU"
-sectors = ["energy"]
+sectors = ["oil"]
 start = "2022-03"
 coverage = 1.0
 leakage = 0.05
@@ -209,12 +209,12 @@ fn invalid_variants_are_rejected_before_anything_runs() {
 
 #[test]
 fn latin_hypercube_and_points_designs_run() {
-    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.energy\"\nmin = 5.0\nmax = 12.0\n");
+    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.oil\"\nmin = 5.0\nmax = 12.0\n");
     let out = dir.path().join("lhs");
     batch(&b, &out, &[]).success();
     let v = std::fs::read_to_string(out.join("variants.csv")).unwrap();
     assert_eq!(v.lines().count(), 4, "{v}");
-    assert!(v.starts_with("variant,scenario,seed,runs,counterfactual,params.gamma,params.sigma.energy\n"));
+    assert!(v.starts_with("variant,scenario,seed,runs,counterfactual,params.gamma,params.sigma.oil\n"));
 }
 
 #[test]
@@ -234,4 +234,24 @@ fn run_is_byte_identical_with_one_or_two_threads_and_keeps_runs_in_order() {
     let runs = std::fs::read_to_string(outs[1].join("runs.csv")).unwrap();
     let idx: Vec<u64> = runs.lines().skip(1).map(|l| l.split(',').next().unwrap().parse().unwrap()).collect();
     assert!(idx.windows(2).all(|w| w[0] <= w[1]) && idx.last() == Some(&299));
+}
+
+#[test]
+fn a_counterfactual_of_a_scenario_without_levers_is_the_scenario_itself() {
+    // No levers, no rules, and the four world price series of data/world_prices.csv: the
+    // counterfactual runs are the variant's runs (same seeds), so the GDP ratio is exactly 1.
+    // (It read the wrong columns when the layout had more than one price series.)
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "name = \"plain\"\nbase = \"2021\"\nstart = \"2021-01\"\nend = \"2023-12\"\nstep = \"quarter\"\nseed = 5\n[shocks]\nworld_prices = \"data\"\n";
+    std::fs::write(dir.path().join("plain.toml"), scenario).unwrap();
+    let b = dir.path().join("cf.batch.toml");
+    std::fs::write(&b, "runs = 6\n[[scenario]]\npath = \"plain.toml\"\ncounterfactual = true\n").unwrap();
+    let out = dir.path().join("out");
+    batch(&b, &out, &[]).success();
+    let ind = std::fs::read_to_string(out.join("indicators.csv")).unwrap();
+    let row = |name: &str| ind.lines().find(|l| l.contains(&format!(",{name},"))).unwrap_or_else(|| panic!("{name} missing in\n{ind}")).split(',').skip(4).map(str::to_owned).collect::<Vec<_>>();
+    let (gdp, cf) = (row("ru_gdp_usd"), row("ru_gdp_counterfactual_usd"));
+    assert!(gdp[3].parse::<f64>().unwrap() > 1e12, "Russia's 2023 GDP is over 1 trillion USD: {gdp:?}");
+    assert_eq!(gdp, cf, "counterfactual without levers = the variant");
+    assert_eq!(row("ru_gdp_ratio_of_medians_to_counterfactual")[3].parse::<f64>().unwrap(), 1.0);
 }

@@ -90,7 +90,7 @@ fn batch_draws_a_chart_per_headline_indicator_and_a_page() {
 
 #[test]
 fn a_design_without_a_grid_is_drawn_as_a_scatter() {
-    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.energy\"\nmin = 5.0\nmax = 12.0\n");
+    let (dir, b) = setup("design = \"lhs\"\nsamples = 3\nruns = 2\n[[scenario]]\npath = \"short.toml\"\n[[vary]]\npath = \"params.gamma\"\nmin = 0.0\nmax = 2.0\n[[vary]]\npath = \"params.sigma.oil\"\nmin = 5.0\nmax = 12.0\n");
     let out = dir.path().join("lhs");
     tradesim().arg("batch").arg(&b).arg("--out").arg(&out).arg("--quiet").assert().success();
     let img = image::open(out.join("charts/us_ru_trade_usd_us_ru.png")).unwrap().to_rgb8();

@@ -57,17 +57,17 @@ fn plot_redraws_as_svg_with_legends_and_a_pair_chart() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = run(tmp.path(), "scenarios/sanctions_2022.toml", "s", &["--no-charts"]);
     assert!(!dir.join("charts").exists() && !dir.join("index.html").exists(), "--no-charts draws nothing");
-    tradesim().arg("plot").arg(&dir).args(["--svg", "--pair", "RU-CN", "--sector", "energy"]).assert().success();
+    tradesim().arg("plot").arg(&dir).args(["--svg", "--pair", "RU-CN", "--sector", "oil"]).assert().success();
     let svg = std::fs::read_to_string(dir.join("charts/us_ru_trade.svg")).unwrap();
     for entry in ["US–RU total", "US→RU (US exports)", "RU→US (RU exports)", "50% band (p25–p75)", "90% band (p05–p95)", "data 2021", "2022-03: us_banks"] {
         assert!(svg.contains(entry), "legend entry {entry:?} missing from us_ru_trade.svg");
     }
-    let pair = std::fs::read_to_string(dir.join("charts/pair_RU-CN_energy.svg")).unwrap();
+    let pair = std::fs::read_to_string(dir.join("charts/pair_RU-CN_oil.svg")).unwrap();
     assert!(pair.contains("RU→CN (RU exports)") && pair.contains("CN→RU (CN exports)"));
     let tension = std::fs::read_to_string(dir.join("charts/tension.svg")).unwrap();
-    assert!(tension.contains("ru_gas_cut (RU→EU)"), "rule legend");
+    assert!(tension.contains("eu_aligns (EU→US)"), "rule legend");
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-    assert!(html.contains("charts/pair_RU-CN_energy.svg"));
+    assert!(html.contains("charts/pair_RU-CN_oil.svg"));
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn compare_names_each_scenario_and_defaults_its_file_name() {
     let a = run(tmp.path(), "scenarios/baseline_2021.toml", "baseline_2021", &["--no-charts"]);
     let b = run(tmp.path(), "scenarios/sanctions_2022.toml", "sanctions_2022", &["--no-charts"]);
     let svg = tmp.path().join("cmp.svg");
-    tradesim().arg("compare").arg(&a).arg(&b).args(["--pair", "RU-CN", "--sector", "energy", "--out"]).arg(&svg).assert().success();
+    tradesim().arg("compare").arg(&a).arg(&b).args(["--pair", "RU-CN", "--sector", "oil", "--out"]).arg(&svg).assert().success();
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("Baseline 2021") && text.contains("Sanctions 2022"), "scenario names in the legend");
     let mut c = Command::cargo_bin("tradesim").unwrap();
@@ -108,7 +108,7 @@ fn missing_directory_csv_or_bad_pair_is_bad_input() {
     tradesim().arg("plot").arg(tmp.path().join("nope")).assert().code(2).stderr(predicates::str::contains("no such result directory"));
     let dir = run(tmp.path(), "scenarios/sanctions_2022.toml", "s", &["--no-charts"]);
     tradesim().arg("plot").arg(&dir).args(["--pair", "US-XX"]).assert().code(2).stderr(predicates::str::contains("unknown economy \"XX\""));
-    tradesim().arg("plot").arg(&dir).args(["--sector", "fish"]).assert().code(2).stderr(predicates::str::contains("allowed: all, energy"));
+    tradesim().arg("plot").arg(&dir).args(["--sector", "fish"]).assert().code(2).stderr(predicates::str::contains("allowed: all, oil"));
     std::fs::remove_file(dir.join("summary.csv")).unwrap();
     tradesim().arg("plot").arg(&dir).assert().code(2).stderr(predicates::str::contains("summary.csv is missing"));
 }

@@ -20,7 +20,7 @@ fn shipped_scenarios() -> Vec<PathBuf> {
 fn list_names_economies_sectors_levers_and_rules() {
     let out = tradesim().arg("list").assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
-    for word in ["US", "RU", "CN", "EU", "IN", "ROW", "energy", "defense", "consumer", "tariff", "export_control", "import_ban", "embargo",
+    for word in ["US", "RU", "CN", "EU", "IN", "ROW", "oil", "gas", "defense", "consumer", "tariff", "export_control", "import_ban", "embargo",
         "financial_sanctions", "entity_sanctions", "secondary_sanctions", "trade_agreement", "investment", "treaty", "retaliate", "align",
         "escalate", "normalize"]
     {
@@ -70,7 +70,7 @@ fn run_writes_tidy_summaries_where_all_sectors_add_up() {
             .map(|r| r[5].parse().unwrap())
             .unwrap_or_else(|| panic!("no row {year} {exp} {imp} {sector}"))
     };
-    let sectors = ["energy", "metals", "agriculture", "technology", "aerospace", "machinery", "defense", "consumer"];
+    let sectors = ["oil", "gas", "metals", "agriculture", "technology", "aerospace", "machinery", "defense", "consumer"];
     for (e, i) in [("RU", "US"), ("US", "RU"), ("RU", "CN"), ("EU", "RU")] {
         let parts: f64 = sectors.iter().map(|s| mean("2025", e, i, s)).sum();
         let all = mean("2025", e, i, "all");
@@ -162,8 +162,8 @@ fn unknown_economy_or_sector_is_rejected() {
         &["lever[0].on", "RUS", "did you mean `RU`"],
     );
     rejects(
-        &format!("{HEAD}[[lever]]\nkind = \"import_ban\"\nby = \"US\"\non = \"RU\"\nsectors = [\"enrgy\"]\nstart = \"2022-03\"\n"),
-        &["lever[0].sectors", "enrgy", "did you mean `energy`"],
+        &format!("{HEAD}[[lever]]\nkind = \"import_ban\"\nby = \"US\"\non = \"RU\"\nsectors = [\"gaz\"]\nstart = \"2022-03\"\n"),
+        &["lever[0].sectors", "gaz", "did you mean `gas`"],
     );
 }
 
@@ -210,7 +210,7 @@ fn capital_account_levers_are_validated() {
         &["lever[0].coverage", "does not apply to kind `reserve_freeze`", "share"],
     );
     rejects(&format!("{HEAD}[params]\nbudget = false\n"), &["params.budget", "currency = false"]);
-    rejects(&format!("{HEAD}[params]\nesubd = {{ energy = 0 }}\n"), &["params.esubd.energy", "0.05"]);
+    rejects(&format!("{HEAD}[params]\nesubd = {{ oil = 0 }}\n"), &["params.esubd.oil", "0.05"]);
 }
 
 #[test]
@@ -242,7 +242,7 @@ fn sanctions_2022_cuts_us_russia_trade_and_raises_china_and_india_energy_imports
     let total = |n: &str| median(n, "US", "RU", "all") + median(n, "RU", "US", "all");
     assert!(total("sanctions_2022") < 0.5 * total("baseline_2021"), "{} vs {}", total("sanctions_2022"), total("baseline_2021"));
     for buyer in ["CN", "IN"] {
-        let (b, s) = (median("baseline_2021", "RU", buyer, "energy"), median("sanctions_2022", "RU", buyer, "energy"));
+        let (b, s) = (median("baseline_2021", "RU", buyer, "oil"), median("sanctions_2022", "RU", buyer, "oil"));
         assert!(s > b, "{buyer}: {s} vs {b}");
     }
 }
@@ -252,19 +252,19 @@ fn a_user_can_add_an_economy_by_editing_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "energy_price.csv", "absorption.csv"] {
+    for f in ["economies.csv", "sectors.csv", "flows.csv", "tension.csv", "world_prices.csv", "absorption.csv"] {
         std::fs::copy(Path::new("data").join(f), data.join(f)).unwrap();
     }
     // Kazakhstan split out of ROW (illustrative numbers), base 2021 only.
     let mut e = std::fs::read_to_string(data.join("economies.csv")).unwrap();
-    e.push_str("2021,KZ,Kazakhstan,197000000000,0.03,0.05,test,test\n");
+    e.push_str("2021,KZ,Kazakhstan,197000000000,0.03,0.05,,test,test\n");
     std::fs::write(data.join("economies.csv"), e).unwrap();
     let mut f = std::fs::read_to_string(data.join("flows.csv")).unwrap();
     f.push_str("2021,RU,KZ,consumer,18000000000,exporter_reported,published,test,test\n2021,KZ,RU,metals,7000000000,importer_reported,published,test,test\n");
     std::fs::write(data.join("flows.csv"), f).unwrap();
     // its producers' domestic sales, one row per sector (illustrative)
     let mut a = std::fs::read_to_string(data.join("absorption.csv")).unwrap();
-    for s in ["energy", "metals", "agriculture", "technology", "aerospace", "machinery", "defense", "consumer"] {
+    for s in ["oil", "gas", "metals", "agriculture", "technology", "aerospace", "machinery", "defense", "consumer"] {
         a.push_str(&format!("2021,KZ,{s},5000000000,0.4,test,test\n"));
     }
     std::fs::write(data.join("absorption.csv"), a).unwrap();

@@ -16,6 +16,11 @@ pub fn universe(economies: &[&str], sigma: f64, lambda: f64, eta: f64) -> Univer
         esubd: vec![sigma],
         lambda: vec![lambda],
         eta: vec![eta],
+        priors: Vec::new(),
+        world_series: Vec::new(),
+            sector_series: Vec::new(),
+        hub: economies.len() - 1,
+        numeraire: 0,
     }
 }
 
@@ -40,9 +45,10 @@ pub fn init(economies: &[&str], flows: &[&[f64]]) -> Init {
         tension: vec![0.3; layout.pairs()],
         domestic: vec![0.0; n],
         va_ratio: vec![1.0; n],
-        energy_sector: None,
-        energy_base: None,
-        energy_annual: vec![],
+        mirror: vec![1.0; layout.routes()],
+        world: vec![],
+        sector_series: vec![None],
+        reroutable: vec![true],
     }
 }
 
@@ -57,11 +63,11 @@ seed = 1
 gdp_volatility_scale = 0
 event_rate = 0
 trade_noise = 0
-energy_price = "flat"
+world_prices = "flat"
 "#;
 
 /// The version-2 channels switched off (version 1's model).
-pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\nfirms = false\n";
+pub const V1: &str = "domestic = false\nbudget = false\ncurrency = false\nfirms = false\npriors = false\n";
 
 /// QUIET plus a `[params]` table (phi = 0, no GDP pass-through, the version-1 model) and
 /// extra text (levers, rules).

@@ -6,7 +6,7 @@ use tradesim::model::Layout;
 
 fn header(end: &str, params: &str) -> String {
     format!(
-        "base = \"2021\"\nstart = \"2021-01\"\nend = \"{end}\"\nruns = 1\nseed = 3\n[shocks]\ngdp_volatility_scale = 0\nevent_rate = 0\ntrade_noise = 0\nenergy_price = \"flat\"\n[params]\n{params}\n"
+        "base = \"2021\"\nstart = \"2021-01\"\nend = \"{end}\"\nruns = 1\nseed = 3\n[shocks]\ngdp_volatility_scale = 0\nevent_rate = 0\ntrade_noise = 0\nworld_prices = \"flat\"\n[params]\n{params}\n"
     )
 }
 
@@ -18,7 +18,7 @@ fn flows_at_end(text: &str) -> (Vec<f64>, tradesim::model::Init) {
 
 const PACKAGE: &str = "[[lever]]\nkind = \"financial_sanctions\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nrisk = RISK\n\
                        [[lever]]\nkind = \"export_control\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"technology\", \"machinery\"]\nstart = \"2022-03\"\nrisk = RISK\n\
-                       [[lever]]\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"energy\"]\nstart = \"2022-12\"\ncoverage = 0.6\nrisk = RISK\n";
+                       [[lever]]\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"oil\"]\nstart = \"2022-12\"\ncoverage = 0.6\nrisk = RISK\n";
 
 #[test]
 fn one_bin_without_costs_is_the_intensive_margin_model() {

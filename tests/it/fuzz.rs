@@ -13,7 +13,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use tradesim::calibration::{Calibration, FILES};
 use tradesim::model::{run_to_end, Prepared};
-use tradesim::rng::run_rng;
 use tradesim::scenario::parse_scenario;
 use tradesim::summary::{BufferedSummary, Summary};
 
@@ -98,7 +97,7 @@ fn exercise(cal: &Calibration, text: &str) {
     let init = cal.init(sc.base);
     let pre = Prepared::new(&sc, &init);
     let mut obs = vec![0.0; pre.layout.len() * pre.steps];
-    if run_to_end(&sc, &init, &pre, run_rng(sc.seed, 0), &mut obs).is_ok() {
+    if run_to_end(&sc, &init, &pre, sc.seed, 0, &mut obs).is_ok() {
         let mut s = BufferedSummary::new(Summary::new(&sc, &init, &pre.layout));
         s.add_run(&obs);
         let s = s.finish();

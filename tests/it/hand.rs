@@ -233,6 +233,9 @@ fn sector_lists_limit_a_lever_to_its_sectors() {
     ini.sectors = uni.sectors.clone();
     ini.domestic = vec![0.0; 8];
     ini.va_ratio = vec![1.0; 8];
+    ini.sector_series = vec![None; 2];
+    ini.reroutable = vec![true; 2];
+    ini.mirror = vec![1.0; l2.routes()];
     ini.flows = vec![0.0; l2.routes()];
     for s in 0..2 {
         for i in 0..4 {

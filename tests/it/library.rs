@@ -112,7 +112,7 @@ fn backtest_of_its_own_medians_has_zero_error_and_flags_an_outlier() {
     let bt2 = tmp.path().join("bt2");
     tradesim().args(["backtest", "--runs", "10", "--seed", "7", "--quiet", "--actual"]).arg(&odd).arg("--out").arg(&bt2).arg(&sc).assert().success();
     let mut r = csv::Reader::from_path(bt2.join("backtest.csv")).unwrap();
-    let outside: Vec<_> = r.records().map(|x| x.unwrap()).filter(|x| &x[7] == "false").collect();
+    let outside: Vec<_> = r.records().map(|x| x.unwrap()).filter(|x| &x[8] == "false").collect();
     assert_eq!(outside.len(), 1);
     let (y, e, i, _) = &outlier[5];
     assert_eq!((&outside[0][0], &outside[0][1], &outside[0][2]), (y.as_str(), e.as_str(), i.as_str()));

@@ -65,7 +65,7 @@ fn with_equal_growth_everywhere_every_flow_grows_exactly_with_income_and_prices_
     // Balanced growth: the budget, domestic producers and currency agents on, no levers, no
     // noise, every economy's output growing 3% a year: flows, domestic sales and GDP grow
     // at 3%, no price or currency moves.
-    let (sc, mut init) = real(&real_header("2027-12", "energy_price = \"flat\"", ""));
+    let (sc, mut init) = real(&real_header("2027-12", "world_prices = \"flat\"", ""));
     init.growth = vec![0.03; init.economies.len()];
     let l = Layout::new(init.economies.len(), init.sectors.len(), 0);
     let traj = trajectory(&sc, &init, 1, |m| (m.direct.clone(), m.domestic.clone(), m.price.clone(), m.currency.clone(), m.gdp.clone()));
@@ -87,13 +87,15 @@ fn with_equal_growth_everywhere_every_flow_grows_exactly_with_income_and_prices_
 #[test]
 fn with_differing_growth_nothing_jumps() {
     // The shipped growth rates differ (China 8%, EU 1.6%): relative prices and currencies
-    // drift smoothly, no flow moves by more than 4% from one quarter to the next.
-    let (sc, init) = real(&real_header("2030-12", "energy_price = \"flat\"", ""));
+    // drift smoothly, no flow moves by more than 6% from one quarter to the next (market
+    // shares drift, so now and then a firm bin, 1/16 of a route, leaves or comes back; partial
+    // adjustment spreads that over quarters).
+    let (sc, init) = real(&real_header("2030-12", "world_prices = \"flat\"", ""));
     let traj = trajectory(&sc, &init, 1, |m| m.direct.clone());
-    for w in traj.windows(2) {
-        for (a, b) in w[0].iter().zip(&w[1]) {
+    for (k, w) in traj.windows(2).enumerate() {
+        for (r, (a, b)) in w[0].iter().zip(&w[1]).enumerate() {
             if *a > 1e6 {
-                assert!((b / a - 1.0).abs() < 0.04, "{a:e} → {b:e}");
+                assert!((b / a - 1.0).abs() < 0.06, "step {k} route {r}: {a:e} → {b:e}");
             }
         }
     }
@@ -103,7 +105,7 @@ fn with_differing_growth_nothing_jumps() {
 fn world_spending_equals_world_income_every_step() {
     let levers = "[[lever]]\nkind = \"capital_controls\"\nby = \"RU\"\nstart = \"2022-03\"\nshare = 0.05\n\
                   [[lever]]\nkind = \"reserve_freeze\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\nshare = 0.02\n\
-                  [[lever]]\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"energy\"]\nstart = \"2022-06\"\ncoverage = 0.8\nleakage = 0.1\n\
+                  [[lever]]\nkind = \"import_ban\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"oil\"]\nstart = \"2022-06\"\ncoverage = 0.8\nleakage = 0.1\n\
                   [[lever]]\nkind = \"financial_sanctions\"\nby = \"US\"\non = \"RU\"\nstart = \"2022-03\"\n";
     // with noise, so flows are off their targets every step
     let text = format!("base = \"2021\"\nstart = \"2021-01\"\nend = \"2025-12\"\nruns = 1\nseed = 5\n{levers}");
@@ -118,8 +120,8 @@ fn world_spending_equals_world_income_every_step() {
 #[test]
 fn a_fall_in_the_world_energy_price_lowers_russias_income_currency_and_imports() {
     // Brent held at its 2021 level, or falling to half of it (mean-reverting, no volatility)
-    let flat = real_header("2025-12", "energy_price = \"flat\"", "");
-    let fall = real_header("2025-12", "energy_price = \"random\"\nenergy_price_volatility = 0\nenergy_price_reversion = 2\nenergy_price_mean = 35", "");
+    let flat = real_header("2025-12", "world_prices = \"flat\"", "");
+    let fall = real_header("2025-12", "world_prices = \"random\"\nworld_price_volatility = 0\nworld_price_reversion = 2\nworld_price_mean = { brent = 35 }", "");
     let (a, init) = real(&flat);
     let (b, _) = real(&fall);
     let l = Layout::new(init.economies.len(), init.sectors.len(), 0);
@@ -135,7 +137,7 @@ fn a_fall_in_the_world_energy_price_lowers_russias_income_currency_and_imports()
 
 #[test]
 fn a_forced_surplus_lowers_imports_though_export_earnings_rise() {
-    let base = real_header("2025-12", "energy_price = \"flat\"", "");
+    let base = real_header("2025-12", "world_prices = \"flat\"", "");
     let controls = format!("{base}[[lever]]\nkind = \"capital_controls\"\nby = \"RU\"\nstart = \"2022-03\"\nshare = 0.05\n");
     let (a, init) = real(&base);
     let (b, _) = real(&controls);
@@ -154,7 +156,7 @@ fn a_forced_surplus_lowers_imports_though_export_earnings_rise() {
 
 #[test]
 fn a_ban_moves_part_of_the_spending_to_domestic_producers() {
-    let base = real_header("2025-12", "energy_price = \"flat\"", "");
+    let base = real_header("2025-12", "world_prices = \"flat\"", "");
     let ban = format!("{base}[[lever]]\nkind = \"export_control\"\nby = \"EU\"\non = \"RU\"\nsectors = [\"machinery\"]\nstart = \"2022-03\"\nleakage = 0\n");
     let (a, init) = real(&base);
     let (b, _) = real(&ban);
@@ -179,7 +181,7 @@ fn no_currency_speed_makes_the_currency_oscillate() {
     for psi in [0.5, 2.0, 20.0, 1e3] {
         let text = format!(
             "{}[[lever]]\nkind = \"capital_controls\"\nby = \"RU\"\nstart = \"2022-01\"\nshare = 0.05\n",
-            real_header("2026-12", "energy_price = \"flat\"", &format!("currency_speed = {psi}\nphi = 0"))
+            real_header("2026-12", "world_prices = \"flat\"", &format!("currency_speed = {psi}\nphi = 0"))
         );
         let (sc, mut init) = real(&text);
         init.growth = vec![0.0; init.economies.len()];
@@ -221,6 +223,9 @@ fn the_dynamic_model_settles_at_the_static_equilibrium() {
     }
     ini.domestic = vec![100.0, 80.0, 120.0, 60.0, 90.0, 40.0];
     ini.va_ratio = vec![0.5; 6];
+    ini.sector_series = vec![None; 2];
+    ini.reroutable = vec![true; 2];
+    ini.mirror = vec![1.0; l.routes()];
     ini.gdp = vec![400.0; 3];
     let text = format!(
         "{}\n[params]\nphi = 40\ncurrency_speed = 40\nnumeraire = \"A\"\nfirms = false\n\
