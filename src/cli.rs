@@ -114,6 +114,10 @@ pub struct SolveArgs {
     /// Output directory (default: output/<scenario-or-dataset-stem>_solve).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing (the files are still written).
     #[arg(long, short)]
     pub quiet: bool,
@@ -138,6 +142,10 @@ pub struct BatchArgs {
     /// output/<stem>/shard-K-of-N with --shard).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Run only shard K of N (0-based: 0 <= K < N) of the batch's units of work (variant,
     /// block of runs), assigned round-robin, and write their mergeable state only; combine
     /// the shards with `tradesim merge`.
@@ -189,6 +197,10 @@ pub struct DiscoverArgs {
     /// Output directory (default: DIR/discover_<outcome>). Replaced as a whole.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing (the files are still written).
     #[arg(long, short)]
     pub quiet: bool,
@@ -202,6 +214,10 @@ pub struct MergeArgs {
     /// Where to write the merged results (default: output/<batch-file-stem>).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub data: DataArg,
 }
@@ -228,9 +244,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,
     /// Output directory (default: output/<scenario-file-stem>). Replaced as a whole when the
-    /// run succeeds; left untouched when it fails.
+    /// run succeeds (if it is absent, empty or a tradesim result; see --force); left untouched
+    /// when it fails.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Also write runs.csv: every run's calendar-year bilateral totals.
     #[arg(long)]
     pub keep_runs: bool,
@@ -313,6 +334,10 @@ pub struct BacktestArgs {
     /// succeeds.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Ignore observed rows whose year is not a full calendar year of the run (their number is
     /// reported) instead of failing on them.
     #[arg(long)]

@@ -5,7 +5,7 @@
 //! unsharded one.
 
 use super::analysis::{self, Analysis};
-use super::common::{data_key, hex, load_calibration, merge_partials, progress_bar, threads_arg};
+use super::common::{check_size, data_key, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Design, Variant};
@@ -20,7 +20,8 @@ use crate::output::chart_kit::Format;
 use crate::output::charts;
 use crate::output::reader::BatchData;
 use crate::output::analysis::{values_path, write_values, ValuesHeader};
-use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
+use crate::output::check_target;
+use crate::output::state::{carry_state, Damaged, clean_partials, list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
 use crate::run_values::RunValues;
 use crate::scenario::{parse_scenario, Scenario};
@@ -52,15 +53,17 @@ pub(super) struct Loaded {
 }
 
 /// Read the batch file and its scenarios into a plan.
+/// The plan of a batch; its `calibration` hash is filled in by the caller, once the
+/// calibration the plan names is loaded.
 fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
     let path = &args.batch;
-    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
+    let text = read_input(path, "batch file", MAX_TEXT_BYTES)?;
     let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut scenarios = Vec::new();
     for e in &batch.entries {
         let p = dir.join(&e.path);
-        let t = std::fs::read_to_string(&p)
+        let t = crate::calibration::read_text(&p, MAX_TEXT_BYTES)
             .map_err(|err| BadInput(format!("{}: scenario `{}`: cannot read {}: {err} (paths are relative to the batch file)", path.display(), e.path, p.display())))?;
         scenarios.push((e.path.clone(), t));
     }
@@ -105,6 +108,7 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
         data,
         shard,
         inputs,
+        calibration: String::new(),
     })
 }
 
@@ -157,6 +161,10 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
                 continue;
             }
         };
+        if let Err(e) = check_size(&sc, cal, &label) {
+            problems.push(e.to_string());
+            continue;
+        }
         let n = plan.runs_override.or(batch.runs).unwrap_or(sc.runs);
         // the analysis designs run every variant of an entry on the entry's seed
         let s = variant_seed(seed, if batch.design.common_seed() { v.entry } else { v.id } as u64);
@@ -182,6 +190,16 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     }
     if !problems.is_empty() {
         return Err(BadInput(format!("{}: a variant is not a valid scenario; nothing was run\n{}", plan.batch_file, problems.join("\n"))).into());
+    }
+    let units = batch.unit_count(&runs);
+    if units > crate::batch::MAX_UNITS {
+        return Err(BadInput(format!(
+            "{}: {units} units of work (variants × blocks of `block` = {} runs); allowed: at most {}: raise `block`",
+            plan.batch_file,
+            batch.block,
+            crate::batch::MAX_UNITS
+        ))
+        .into());
     }
     Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs, columns, analysis })
 }
@@ -228,6 +246,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
     for &b in blocks {
         let range = block_range(l.batch.block, b, sc.runs);
         let want = range.end - range.start;
+        let failed = |f| run_failed(sc, &format!("{}, variant {v}", l.plan.batch_file), &f);
         let got = workers.accumulate(
             sc,
             &init,
@@ -248,13 +267,16 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             },
             |_, d| progress(done + d),
             stop,
-        );
+        )
+        .map_err(failed)?;
         if got < want {
             return Ok(None);
         }
         done += got;
         if let Some((c, ci, cp)) = &cf {
-            let got = workers.accumulate(c, ci, cp, c.seed, range, &mut states, |(_, (i, _)), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop);
+            let got = workers
+                .accumulate(c, ci, cp, c.seed, range, &mut states, |(_, (i, _)), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop)
+                .map_err(|f| run_failed(c, &format!("{}, variant {v} counterfactual", l.plan.batch_file), &f))?;
             if got < want {
                 return Ok(None);
             }
@@ -300,12 +322,11 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         Some(s) => parse_shard(s).map_err(BadInput)?,
         None => (0, 1),
     };
-    if args.runs == Some(0) {
-        return Err(BadInput("--runs must be at least 1".into()).into());
-    }
+    runs_arg(args.runs)?;
     let threads = threads_arg(args.threads)?;
-    let plan = make_plan(args, shard)?;
+    let mut plan = make_plan(args, shard)?;
     let cal = load_calibration(&DataArg { data: plan.data.as_ref().map(PathBuf::from) })?;
+    plan.calibration = cal.sha256.clone();
     let l = load(&plan, &cal)?;
     let dest = args.out.clone().unwrap_or_else(|| {
         let base = PathBuf::from("output").join(&plan.stem);
@@ -316,13 +337,19 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         }
     });
 
+    // What is at the output path must be ours (or --force); the work area goes inside it.
+    check_target(&dest, args.force)?;
     // The work area: kept on --resume if it holds the same batch and shard.
     let sdir = state_dir(&dest);
+    let cleaned = clean_partials(&dest);
+    if cleaned > 0 {
+        eprintln!("{}: removed {cleaned} partly written state files left by an interrupted batch", sdir.display());
+    }
     if args.resume {
         if let Ok(old) = read_plan(&dest) {
-            if old.fingerprint != plan.fingerprint || old.shard != plan.shard {
+            if old.fingerprint != plan.fingerprint || old.shard != plan.shard || old.calibration != plan.calibration {
                 return Err(BadInput(format!(
-                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed or --shard changed); run without --resume to start afresh",
+                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed, --shard or the calibration data changed); run without --resume to start afresh",
                     dest.display()
                 ))
                 .into());
@@ -357,7 +384,13 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         }
         let path = state_path(&dest, v, shard);
         if args.resume {
-            if let Ok((h, _)) = read_state(&path) {
+            let kept = read_state(&path);
+            if let Err(e) = &kept {
+                if e.downcast_ref::<Damaged>().is_some() {
+                    eprintln!("{e}: variant {v} is run again");
+                }
+            }
+            if let Ok((h, _)) = kept {
                 if h.fingerprint == plan.fingerprint && h.blocks == *blocks {
                     done_runs += weight(v, blocks);
                     resumed_runs += weight(v, blocks);
@@ -398,10 +431,8 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     let new_runs = done_runs - resumed_runs;
     if shard.1 == 1 {
-        write_results(&l, std::slice::from_ref(&dest), &dest, &cal)?;
-        if !args.keep_state {
-            std::fs::remove_dir_all(&sdir).with_context(|| format!("cannot remove the work area {}", sdir.display()))?;
-        }
+        // the results replace the directory, work area included (kept with --keep-state)
+        write_results(&l, std::slice::from_ref(&dest), &dest, &cal, true, args.keep_state.then_some(dest.as_path()))?;
     }
     if !args.quiet {
         println!(
@@ -423,13 +454,24 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     Ok(())
 }
 
+/// A damaged state file's error, with what to do about it.
+fn damaged_hint(e: anyhow::Error, dir: &Path) -> anyhow::Error {
+    if e.downcast_ref::<Damaged>().is_some() {
+        anyhow::anyhow!("{e}; it is not used. Run the batch (or this shard) again into {} with --resume: it recomputes damaged variants", dir.display())
+    } else {
+        e
+    }
+}
+
 /// Merge every state in `dirs` per variant (checking that each variant's blocks are all
-/// there, once) and write the result files into `out`, one variant at a time.
-pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) -> Result<()> {
+/// there, once) and write the result files, one variant at a time, into a temporary sibling
+/// of `dest` that then replaces it in one step (`OutputDir`), with the work area of
+/// `carry` (its plan and state files) inside if given.
+pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Calibration, force: bool, carry: Option<&Path>) -> Result<()> {
     let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
     for d in dirs {
         for p in list_states(d)? {
-            let (h, _) = read_state(&p)?;
+            let (h, _) = read_state(&p).map_err(|e| damaged_hint(e, d))?;
             if h.fingerprint != l.plan.fingerprint {
                 return Err(BadInput(format!("{} belongs to a different batch", p.display())).into());
             }
@@ -452,14 +494,23 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         ))
         .into());
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let dir = open_out(dest, force)?;
+    write_files(l, &by_variant, &dir.path(""), cal)
+        .and_then(|()| carry.map_or(Ok(()), |from| carry_state(from, &dir.path(""))))
+        .map_err(|e| dir.user_error(e))?;
+    dir.commit()?;
+    Ok(())
+}
 
+/// The result files of a batch from its states (`by_variant`), written into `out`.
+fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>>, out: &Path, cal: &Calibration) -> Result<()> {
     let vary: Vec<&str> = l.columns.iter().map(String::as_str).collect();
     let mut variants_csv = CsvFile::create(&out.join("variants.csv"), &[&["variant", "scenario", "seed", "runs", "counterfactual"][..], &vary].concat())?;
     let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
     let mut annual_csv = CsvFile::create(&out.join("annual.csv"), &summary_header())?;
     let mut indicators_csv = CsvFile::create(&out.join("indicators.csv"), &INDICATOR_HEADER)?;
     let mut means = Vec::new();
+    let mut saturated = 0;
     for v in &l.variants {
         let keep = keeps_summary(l, v.id);
         let sc = &l.scenarios[v.id];
@@ -467,7 +518,7 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         let pre = Prepared::new(sc, &init);
         let (mut summary, mut ind) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
         for (p, _) in &by_variant[&v.id] {
-            let (h, body) = read_state(p)?;
+            let (h, body) = read_state(p).map_err(|e| damaged_hint(e, p.parent().and_then(Path::parent).unwrap_or(Path::new("."))))?;
             let (mut s, mut i) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
             let mut input = body.as_slice();
             let mut count = 0;
@@ -493,13 +544,13 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         if !matches!(l.analysis, Analysis::None) {
             means.push(analysis::indicator_means(&ind, &init.economies));
         }
+        saturated += summary.saturated() + ind.sketches().filter(|s| s.saturated()).count();
     }
     for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
         f.finish()?;
     }
 
-    // Charts and the page, drawn from the files just written (as `run` does), into
-    // charts.partial/ and then moved over any earlier charts/ (no stale charts are left).
+    // Charts and the page, drawn from the files just written (as `run` does).
     let seed = l.plan.seed_override.unwrap_or(l.batch.seed);
     let design = match &l.batch.design {
         Design::Grid | Design::Points | Design::Lhs { .. } => format!("{:?}", l.batch.design).to_lowercase(),
@@ -508,17 +559,10 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
     let state_files: BTreeMap<usize, Vec<PathBuf>> = by_variant.iter().map(|(v, s)| (*v, s.iter().map(|(p, _)| p.clone()).collect())).collect();
     let (analysis_files, analysis_html) = analysis::write(&l.analysis, &l.batch, seed, &l.runs, &state_files, &means, l.scenarios.last(), cal, out)?;
     let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-    let (tmp, charts_dir) = (out.join("charts.partial"), out.join("charts"));
-    for d in [&tmp, &charts_dir] {
-        if d.exists() {
-            std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
-        }
-    }
-    let mut drawn = if matches!(l.analysis, Analysis::Attribution(_)) { Vec::new() } else { charts::batch::draw_sweep(&data, &tmp, Format::Png)? };
-    drawn.extend(charts::analysis::draw(out, &tmp, Format::Png)?);
-    if tmp.exists() {
-        std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
-    }
+    // the result directory is a fresh temporary one (`open_out`): draw straight into it
+    let charts_dir = out.join("charts");
+    let mut drawn = if matches!(l.analysis, Analysis::Attribution(_)) { Vec::new() } else { charts::batch::draw_sweep(&data, &charts_dir, Format::Png)? };
+    drawn.extend(charts::analysis::draw(out, &charts_dir, Format::Png)?);
     let runs: std::collections::BTreeSet<u32> = l.runs.iter().copied().collect();
     let runs: Vec<String> = runs.iter().map(u32::to_string).collect();
     let meta = format!(
@@ -553,6 +597,7 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
         files,
+        warnings: saturation_warning(saturated).into_iter().collect(),
     };
     write_atomic(&out.join("manifest.json"), (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes())?;
     Ok(())

@@ -3,12 +3,13 @@
 //! (`discover::prim`) finds the box, `output::discover_out` writes it and its trajectory,
 //! `charts::discover` draws them.
 
+use super::common::open_out;
 use super::BadInput;
 use crate::cli::DiscoverArgs;
 use crate::discover::{prim, Data, Options};
 use crate::output::charts::batch::sanitise;
 use crate::output::reader::{BatchData, Table};
-use crate::output::{charts, discover_out, OutputDir};
+use crate::output::{charts, discover_out};
 use anyhow::Result;
 
 const STATS: [&str; 6] = ["mean", "p05", "p25", "p50", "p75", "p95"];
@@ -123,7 +124,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<()> {
         }
     );
     let dest = args.out.clone().unwrap_or_else(|| args.dir.join(format!("discover_{}", sanitise(&args.outcome))));
-    let out = OutputDir::create(&dest)?;
+    let out = open_out(&dest, args.force)?;
     discover_out::write(&out, &d, &r, &label)?;
     charts::discover::draw(&out.path("prim.png"), &d, &r, &label)?;
     let dest = out.commit()?;

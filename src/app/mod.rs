@@ -34,7 +34,7 @@ pub struct BadInput(pub String);
 pub struct Interrupted(pub String);
 
 pub fn main(cmd: Command) -> Result<()> {
-    match cmd {
+    let done = match cmd {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Check { scenarios, data } => check::check(&scenarios, &data),
         Command::List { data } => list::list(&data),
@@ -45,5 +45,10 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Discover(args) => discover::discover(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Solve(args) => solve::run(&args),
-    }
+    };
+    // an output path that holds the user's own files is bad input
+    done.map_err(|e| match e.downcast::<crate::output::Refused>() {
+        Ok(r) => BadInput(r.0).into(),
+        Err(e) => e,
+    })
 }

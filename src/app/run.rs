@@ -3,8 +3,7 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_scenario_file, merge_partials, progress_bar, threads_arg};
-use super::BadInput;
+use super::common::{base_trade, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, threads_arg};
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
 use crate::model::Prepared;
@@ -13,7 +12,7 @@ use crate::output::charts;
 use crate::output::csv_out::{write_annual, write_run_params, write_summary, RunsWriter};
 use crate::output::reader::RunData;
 use crate::output::report;
-use crate::output::{describe_levers, describe_priors, write_manifest, Manifest, OutputDir};
+use crate::output::{describe_levers, describe_priors, write_manifest, Manifest};
 use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -30,10 +29,7 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
     let (cal, mut sc, text) = load_scenario_file(&args.scenario, &args.data)?;
-    if let Some(r) = args.runs {
-        if r == 0 {
-            return Err(BadInput("--runs must be at least 1".into()).into());
-        }
+    if let Some(r) = runs_arg(args.runs)? {
         sc.runs = r;
     }
     if let Some(s) = args.seed {
@@ -41,13 +37,13 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     }
     let threads = threads_arg(args.threads)?;
     let dest = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
-    let out = OutputDir::create(&dest)?;
+    let out = open_out(&dest, args.force)?;
 
     let init = cal.init(sc.base);
     let pre = Prepared::new(&sc, &init);
     let workers = Workers::new(threads).context("cannot start worker threads")?;
     let empty = Summary::new(&sc, &init, &pre.layout);
-    let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv"))?) } else { None };
+    let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv")).map_err(|e| out.user_error(e))?) } else { None };
     let keep = runs_writer.is_some();
 
     // One partial summary per thread, filled inside the parallel section and merged
@@ -58,7 +54,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
     let sim_started = Instant::now();
-    workers.accumulate(
+    let done = workers.accumulate(
         &sc,
         &init,
         &pre,
@@ -87,6 +83,12 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         },
         || false,
     );
+    if let Err(f) = done {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return Err(run_failed(&sc, &args.scenario.display().to_string(), &f));
+    }
     let (summary, _) = merge_partials(&workers, states, (empty, Vec::new()), |_, _| {});
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
@@ -94,11 +96,11 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         b.finish_and_clear();
     }
     if let Some(e) = write_err {
-        return Err(e);
+        return Err(out.user_error(e));
     }
     let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned()];
     if let Some(w) = runs_writer {
-        w.finish()?;
+        w.finish().map_err(|e| out.user_error(e))?;
         files.push("runs.csv".into());
         if !sc.priors.is_empty() {
             // the draws depend only on (seed, parameter, run): recomputed here in run order
@@ -113,8 +115,6 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         files.extend(charts::run::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
         files.push("index.html".into());
     }
-    write_summary(&out.path("summary.csv"), &summary)?;
-    write_annual(&out.path("annual.csv"), &summary)?;
     let (levers, rules) = describe_levers(&sc, &init.economies, &init.sectors);
     let manifest = Manifest {
         scenario: sc.name.clone(),
@@ -139,16 +139,23 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         rules,
         priors: describe_priors(&sc),
         files,
+        warnings: saturation_warning(summary.saturated()).into_iter().collect(),
     };
-    write_manifest(&out.path("manifest.json"), &manifest)?;
-    if !args.no_charts {
-        // Drawn from the files just written (as `plot` does), before the commit, so a failed
-        // chart leaves no partial result.
-        let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-        data.base_trade = base_trade(&init);
-        let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
-        report::write_index(&out.path(""), &data, &drawn)?;
-    }
+    (|| -> Result<()> {
+        write_summary(&out.path("summary.csv"), &summary)?;
+        write_annual(&out.path("annual.csv"), &summary)?;
+        write_manifest(&out.path("manifest.json"), &manifest)?;
+        if !args.no_charts {
+            // Drawn from the files just written (as `plot` does), before the commit, so a
+            // failed chart leaves no partial result.
+            let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
+            data.base_trade = base_trade(&init);
+            let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
+            report::write_index(&out.path(""), &data, &drawn)?;
+        }
+        Ok(())
+    })()
+    .map_err(|e| out.user_error(e))?;
     let dir = out.commit()?;
     if !args.quiet {
         println!(

@@ -51,8 +51,8 @@ pub fn write_index(dir: &Path, name: &str, description: &str, meta: &str, data: 
     write_index_with(dir, name, description, meta, data, charts, "")
 }
 
-/// `write_index` with a section of HTML (an analysis design's tables, `analysis_html`) after
-/// the headline indicators.
+/// `write_index` with a section of HTML (an analysis design's tables, `analysis_html`) before
+/// the variants (folded when there are more than 20).
 pub fn write_index_with(dir: &Path, name: &str, description: &str, meta: &str, data: &BatchData, charts: &[ChartFile], extra: &str) -> Result<()> {
     let mut h = String::new();
     let _ = write!(
@@ -84,12 +84,18 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
     let year = data.year().unwrap_or("the end year");
     let params_th: String = data.params.iter().map(|p| format!("<th>{}</th>", esc(p))).collect();
     let params_td = |v: &VariantRow| -> String { v.values.iter().map(|x| format!("<td class=num>{}</td>", esc(x))).collect() };
-    let _ = writeln!(h, "<h2>Variants</h2>\n<div class=wide><table><tr><th>variant</th><th>scenario</th><th>runs</th>{params_th}</tr>");
+    // an analysis design's section first: with many variants (an attribution's 2^k subsets, a
+    // Sobol' design's hundreds of points) the tables of variants are long and come folded
+    h.push_str(extra);
+    let many = data.variants.len() > 20;
+    let (open, close) = if many { (format!("<details><summary>{} variants</summary>\n", data.variants.len()), "</details>\n") } else { (String::new(), "") };
+    let _ = writeln!(h, "<h2>Variants</h2>\n{open}<div class=wide><table><tr><th>variant</th><th>scenario</th><th>runs</th>{params_th}</tr>");
     for v in &data.variants {
         let _ = writeln!(h, "<tr><td class=num>{}</td><td>{}</td><td class=num>{}</td>{}</tr>", v.id, esc(&v.scenario), esc(&v.runs), params_td(v));
     }
     h.push_str("</table></div>\n");
-    let _ = writeln!(h, "<h2>Headline indicators ({})</h2>\n<div class=wide><table><tr><th>variant</th>{params_th}", esc(year));
+    h.push_str(close);
+    let _ = writeln!(h, "<h2>Headline indicators ({})</h2>\n{open}<div class=wide><table><tr><th>variant</th>{params_th}", esc(year));
     for (i, s) in &headline {
         let _ = write!(h, "<th>{}</th>", esc(&heading(i, s)));
     }
@@ -106,8 +112,7 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
          <i>fired</i>: share of runs in which the policy rule fired by the end. RU GDP / counterfactual: median of Russia's GDP over the median of the same \
          variant with all levers and rules removed (a ratio of medians). Every indicator, with all quantiles: indicators.csv; the variants: variants.csv.</p>\n",
     );
-
-    h.push_str(extra);
+    h.push_str(close);
     h.push_str("<h2>Charts</h2>\n");
     if charts.is_empty() {
         h.push_str("<p>No charts: the batch varies no numeric parameter.</p>\n");

@@ -23,7 +23,7 @@ pub fn fmt_value(metric: Metric, x: f64) -> String {
 fn write_rows(path: &Path, labels: &[String], table: &[Vec<Sketch>], summary: &Summary) -> Result<()> {
     let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(HEADER)?;
+    w.write_record(HEADER).with_context(|| format!("cannot write {}", path.display()))?;
     for (label, row) in labels.iter().zip(table) {
         for (s, sk) in summary.series.iter().zip(row) {
             if s.metric == Metric::Transit && sk.all_zero() {
@@ -32,7 +32,7 @@ fn write_rows(path: &Path, labels: &[String], table: &[Vec<Sketch>], summary: &S
             let mut rec = vec![label.clone(), s.exporter.clone(), s.importer.clone(), s.sector.clone(), s.metric.name().to_owned()];
             rec.push(fmt_value(s.metric, sk.mean()));
             rec.extend(QUANTILES.iter().map(|&q| fmt_value(s.metric, sk.quantile(q))));
-            w.write_record(&rec)?;
+            w.write_record(&rec).with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
     w.flush().with_context(|| format!("cannot write {}", path.display()))?;
@@ -53,26 +53,28 @@ pub fn write_annual(path: &Path, summary: &Summary) -> Result<()> {
 /// Streams `runs.csv` rows as runs finish.
 pub struct RunsWriter {
     w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    path: std::path::PathBuf,
 }
 
 impl RunsWriter {
     pub fn create(path: &Path) -> Result<Self> {
         let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        w.write_record(["run", "year", "exporter", "importer", "value_usd"])?;
-        Ok(RunsWriter { w })
+        w.write_record(["run", "year", "exporter", "importer", "value_usd"]).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(RunsWriter { w, path: path.to_path_buf() })
     }
 
     pub fn write(&mut self, run: u64, rows: &[(i32, usize, usize, f64)], economies: &[String]) -> Result<()> {
         for &(y, i, j, v) in rows {
-            self.w.write_record([run.to_string(), y.to_string(), economies[i].clone(), economies[j].clone(), format!("{v:.0}")])?;
+            self.w.write_record([run.to_string(), y.to_string(), economies[i].clone(), economies[j].clone(), format!("{v:.0}")]).with_context(|| format!("cannot write {}", self.path.display()))?;
         }
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<()> {
-        self.w.flush()?;
-        self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write runs.csv: {e}"))?.flush()?;
+        let path = self.path.clone();
+        self.w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?.flush().with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
     }
 }

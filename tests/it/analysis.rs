@@ -80,7 +80,7 @@ fn shapley_values_add_up_in_every_run_and_equal_one_at_a_time_effects_on_disjoin
         let mut vals = Vec::new();
         let mut buf = vec![0.0; pre.layout.len() * pre.steps];
         for r in 0..runs as u64 {
-            run_to_end(&sc, &init, &pre, 77, r, &mut buf);
+            run_to_end(&sc, &init, &pre, 77, r, &mut buf).expect("a sound run");
             rv.values(&buf, &mut vals);
         }
         acc.add(s, &vals);
