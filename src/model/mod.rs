@@ -76,7 +76,12 @@ pub struct Model<'a> {
     sc: &'a Scenario,
     init: &'a Init,
     pre: &'a Prepared,
+    /// The run's generator: the shocks (and, unless `shocks.common_random_numbers`, every draw).
     rng: ChaCha8Rng,
+    /// With `shocks.common_random_numbers`: the policy rules' generator and the trade noise's
+    /// (`rng::run_part` 1 and 2), so that neither shifts the other draws.
+    rng_policy: Option<ChaCha8Rng>,
+    rng_trade: Option<ChaCha8Rng>,
     /// Index of the next step to run.
     pub k: usize,
     log_trend: Vec<f64>,
@@ -204,11 +209,15 @@ impl<'a> Model<'a> {
         let ln_world_rel: Vec<f64> = log_world.iter().zip(&pre.ln_world_base).map(|(l, b)| l - b).collect();
         let yhat: Vec<f64> = (0..n).map(|i| gdp[i] / init.gdp[i]).collect();
         let trend_gdp = gdp.clone();
+        let common = sc.shocks.common_random_numbers;
+        let (rng_policy, rng_trade) = (common.then(|| crate::rng::run_part(&rng, 1)), common.then(|| crate::rng::run_part(&rng, 2)));
         let mut model = Model {
             sc,
             init,
             pre,
             rng,
+            rng_policy,
+            rng_trade,
             k: 0,
             log_trend,
             gdp_factor: vec![1.0; n],

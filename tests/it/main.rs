@@ -1,6 +1,7 @@
 //! The one integration-test crate (see STYLE.md; matklad, "Delete Cargo integration tests"):
 //! modules by topic.
 
+mod baseline;
 mod batch;
 mod batch_charts;
 mod charts;
