@@ -227,7 +227,7 @@ def speed():
     rates = {1: [], 2: []}
     for _ in range(3):
         for t in (1, 2):
-            line = tradesim("run", "scenarios/sanctions_2022.toml", "--runs", "2000", "--threads", str(t), "--no-charts", "--out", os.path.join(OUT, "speed"))
+            line = tradesim("run", "scenarios/sanctions_2022.toml", "--runs", "2000", "--threads", str(t), "--no-charts", "--no-baseline", "--out", os.path.join(OUT, "speed"))
             rates[t].append(float(re.search(r"\(([0-9]+) runs/s\)", line).group(1)))
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
     return (f"Speed: `tradesim run` prints runs per second (about {round(one, -1):,.0f} on one thread and "

@@ -212,8 +212,11 @@ pub struct RunArgs {
     /// Compare with this baseline scenario (overrides the scenario's `baseline` key): both
     /// run with the same seeds per run (common random numbers), and vs_baseline.csv and
     /// vs_baseline_annual.csv get the quantiles of the paired differences, run by run.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     pub baseline: Option<PathBuf>,
+    /// Ignore the scenario's `baseline` key: run the scenario alone (half the work).
+    #[arg(long)]
+    pub no_baseline: bool,
     /// No progress bar, no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,

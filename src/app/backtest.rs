@@ -80,6 +80,7 @@ fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate
         out: Some(dir.join("run")),
         keep_runs: false,
         baseline: None,
+        no_baseline: true,
         quiet: args.quiet || suite,
         no_charts: true,
         force: false,

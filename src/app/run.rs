@@ -28,11 +28,12 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 }
 
 /// The baseline a run is compared with: `--baseline FILE`, else the scenario's `baseline` key
-/// (relative to the scenario file), else none. It runs on the scenario's calibration, seed
+/// (relative to the scenario file) unless `--no-baseline`, else none. It runs on the scenario's calibration, seed
 /// and runs, and must have the same base year and dates (so the runs pair step by step).
 fn load_baseline(args: &RunArgs, text: &str, sc: &Scenario, cal_sha256: &str) -> Result<Option<(PathBuf, Scenario, String)>> {
     let path = match (&args.baseline, string_key(text, "baseline")) {
         (Some(p), _) => p.clone(),
+        (None, Some(_)) if args.no_baseline => return Ok(None),
         (None, Some(rel)) => args.scenario.parent().unwrap_or(Path::new(".")).join(rel),
         (None, None) => return Ok(None),
     };
@@ -223,10 +224,11 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let dir = out.commit()?;
     if !args.quiet {
         println!(
-            "{}: {} runs of {} steps on {} threads in {:.2} s ({:.0} runs/s) -> {}",
+            "{}: {} runs of {} steps{} on {} threads in {:.2} s ({:.0} runs/s) -> {}",
             sc.name,
             summary.runs,
             sc.steps(),
+            baseline.as_ref().map_or(String::new(), |(_, b, _)| format!(", each with its `{}` run", b.name)),
             threads,
             started.elapsed().as_secs_f64(),
             summary.runs as f64 / sim_seconds.max(1e-9),

@@ -88,4 +88,9 @@ fn a_baseline_with_other_dates_is_bad_input_and_nothing_is_written() {
     let out = tradesim().arg("run").arg(&sc).args(["--baseline", "nope.toml", "--out"]).arg(&out_dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.toml"));
+    // --no-baseline ignores the key: the scenario alone
+    let keyed = tmp.path().join("keyed.toml");
+    std::fs::write(&keyed, format!("name = \"s\"\nbaseline = \"missing.toml\"\n{}", HEAD.replace("runs = 300", "runs = 4"))).unwrap();
+    tradesim().arg("run").arg(&keyed).args(["-q", "--no-charts", "--no-baseline", "--out"]).arg(&out_dir).assert().success();
+    assert!(out_dir.join("summary.csv").exists() && !out_dir.join("vs_baseline.csv").exists());
 }
