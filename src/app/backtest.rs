@@ -79,6 +79,8 @@ fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate
         threads: args.threads,
         out: Some(dir.join("run")),
         keep_runs: false,
+        baseline: None,
+        no_baseline: true,
         quiet: args.quiet || suite,
         no_charts: true,
         force: false,

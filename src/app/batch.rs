@@ -52,9 +52,8 @@ pub(super) struct Loaded {
     analysis: Analysis,
 }
 
-/// Read the batch file and its scenarios into a plan.
-/// The plan of a batch; its `calibration` hash is filled in by the caller, once the
-/// calibration the plan names is loaded.
+/// Read the batch file and its scenarios into a plan; its `calibration` hash is filled in by
+/// the caller, once the calibration the plan names is loaded.
 fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
     let path = &args.batch;
     let text = read_input(path, "batch file", MAX_TEXT_BYTES)?;
@@ -202,6 +201,26 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
         .into());
     }
     Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs, columns, analysis })
+}
+
+/// `tradesim check` on a batch file: the file, its scenarios and every variant validated as
+/// `batch` would before running; a one-line description if all is well.
+pub(super) fn check_batch(path: &Path, data: &DataArg) -> Result<String> {
+    let args = BatchArgs { batch: path.to_path_buf(), runs: None, seed: None, threads: None, out: None, force: false, shard: None, resume: false, keep_state: false, quiet: true, data: DataArg { data: data.data.clone() } };
+    let mut plan = make_plan(&args, (0, 1))?;
+    let cal = load_calibration(&DataArg { data: plan.data.as_ref().map(PathBuf::from) })?;
+    plan.calibration = cal.sha256.clone();
+    let l = load(&plan, &cal)?;
+    let runs: u64 = l.runs.iter().map(|&r| r as u64).sum();
+    Ok(format!(
+        "ok (batch `{}`, {} scenario{}, {} variants, {} runs{})",
+        l.batch.name,
+        l.batch.entries.len(),
+        if l.batch.entries.len() == 1 { "" } else { "s" },
+        l.variants.len(),
+        runs,
+        if l.counterfactuals.iter().any(Option::is_some) { " and their counterfactuals" } else { "" }
+    ))
 }
 
 fn block_range(block: u32, b: u32, runs: u32) -> std::ops::Range<u64> {

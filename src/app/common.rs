@@ -48,7 +48,13 @@ pub(super) fn read_input(path: &Path, what: &str, limit: u64) -> Result<String> 
 /// The `data` key of a scenario's text: the calibration directory it runs on, relative to
 /// the scenario file (None without the key, or if the text does not parse: validation says why).
 pub fn data_key(text: &str) -> Option<String> {
-    toml::from_str::<toml::Value>(text).ok()?.get("data")?.as_str().map(str::to_owned)
+    string_key(text, "data")
+}
+
+/// A top-level string key of a scenario's text (None without it or if the text does not
+/// parse: validation says why).
+pub fn string_key(text: &str, key: &str) -> Option<String> {
+    toml::from_str::<toml::Value>(text).ok()?.get(key)?.as_str().map(str::to_owned)
 }
 
 /// The calibration a scenario file runs on: `--data DIR` if given, else the directory its

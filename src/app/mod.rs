@@ -37,7 +37,7 @@ pub fn main(cmd: Command) -> Result<()> {
     let done = match cmd {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Check { scenarios, data } => check::check(&scenarios, &data),
-        Command::List { data } => list::list(&data),
+        Command::List { base, data } => list::list(base, &data),
         Command::Backtest(args) => backtest::backtest(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Compare(args) => compare::compare(&args),

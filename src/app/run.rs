@@ -3,17 +3,19 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, threads_arg};
+use super::common::{base_trade, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, string_key, threads_arg};
+use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
 use crate::model::Prepared;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
-use crate::output::csv_out::{write_annual, write_run_params, write_summary, RunsWriter};
+use crate::output::csv_out::{write_annual, write_paired, write_run_params, write_summary, RunsWriter};
 use crate::output::reader::RunData;
 use crate::output::report;
-use crate::output::{describe_levers, describe_priors, write_manifest, Manifest};
-use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
+use crate::output::{describe_levers, describe_priors, write_manifest, Manifest, ManifestBaseline};
+use crate::scenario::Scenario;
+use crate::summary::{run_annual_totals, BufferedSummary, PairedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -23,6 +25,30 @@ use std::time::Instant;
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     PathBuf::from("output").join(stem)
+}
+
+/// The baseline a run is compared with: `--baseline FILE`, else the scenario's `baseline` key
+/// (relative to the scenario file) unless `--no-baseline`, else none. It runs on the scenario's calibration, seed
+/// and runs, and must have the same base year and dates (so the runs pair step by step).
+fn load_baseline(args: &RunArgs, text: &str, sc: &Scenario, cal_sha256: &str) -> Result<Option<(PathBuf, Scenario, String)>> {
+    let path = match (&args.baseline, string_key(text, "baseline")) {
+        (Some(p), _) => p.clone(),
+        (None, Some(_)) if args.no_baseline => return Ok(None),
+        (None, Some(rel)) => args.scenario.parent().unwrap_or(Path::new(".")).join(rel),
+        (None, None) => return Ok(None),
+    };
+    let (cal, mut base, base_text) = load_scenario_file(&path, &args.data)?;
+    let what = format!("{}: baseline {}", args.scenario.display(), path.display());
+    if cal.sha256 != cal_sha256 {
+        return Err(BadInput(format!("{what} runs on other calibration data than the scenario (its `data` key); a paired comparison needs the same")).into());
+    }
+    let dates = |s: &Scenario| format!("base {}, {} to {}, step {:?}", s.base, s.start, s.end, s.step).to_lowercase();
+    if dates(&base) != dates(sc) {
+        return Err(BadInput(format!("{what} has {} but the scenario {}; a paired comparison needs the same base year, start, end and step", dates(&base), dates(sc))).into());
+    }
+    base.runs = sc.runs;
+    base.seed = sc.seed;
+    Ok(Some((path, base, base_text)))
 }
 
 /// Run a scenario and write its results. Returns the result directory.
@@ -36,6 +62,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         sc.seed = s;
     }
     let threads = threads_arg(args.threads)?;
+    let baseline = load_baseline(args, &text, &sc, &cal.sha256)?;
     let dest = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
     let out = open_out(&dest, args.force)?;
 
@@ -45,12 +72,20 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let empty = Summary::new(&sc, &init, &pre.layout);
     let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv")).map_err(|e| out.user_error(e))?) } else { None };
     let keep = runs_writer.is_some();
+    // With a baseline, each thread also runs the baseline's run of the same index (the same
+    // seed: common random numbers) and adds the pair to its paired summary.
+    let base_pre = baseline.as_ref().map(|(_, b, _)| Prepared::new(b, &init));
+    let paired_empty = baseline.as_ref().zip(base_pre.as_ref()).map(|((_, b, _), bp)| PairedSummary::new(&sc, &init, &pre.layout, b, &bp.layout));
+    let base_width = base_pre.as_ref().map_or(0, |bp| bp.layout.len() * bp.steps);
+    let base_failed: std::sync::Mutex<Option<crate::ensemble::RunFailure>> = std::sync::Mutex::new(None);
 
     // One partial summary per thread, filled inside the parallel section and merged
     // exactly at the end; only the --keep-runs rows need run order, and they are sorted
     // and written after each round.
     type Rows = Vec<(i32, usize, usize, f64)>;
-    let mut states: Vec<(BufferedSummary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), Vec::new())).collect();
+    type Extra = (Vec<(u64, Rows)>, Option<(PairedSummary, Vec<f64>)>);
+    let extra = || -> Extra { (Vec::new(), paired_empty.clone().map(|p| (p, vec![0.0; base_width]))) };
+    let mut states: Vec<(BufferedSummary, Extra)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), extra())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
     let sim_started = Instant::now();
@@ -61,15 +96,26 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         sc.seed,
         0..sc.runs as u64,
         &mut states,
-        |(summary, rows), run, obs| {
+        |(summary, (rows, paired)), run, obs| {
             summary.add_run(obs);
             if keep {
                 rows.push((run, run_annual_totals(&sc, &pre.layout, obs)));
             }
+            if let (Some((p, buf)), Some((_, b, _)), Some(bp)) = (paired.as_mut(), baseline.as_ref(), base_pre.as_ref()) {
+                match crate::model::run_to_end(b, &init, bp, sc.seed, run, buf) {
+                    Ok(()) => p.add_run(obs, buf),
+                    Err(anomaly) => {
+                        let mut f = base_failed.lock().unwrap_or_else(|e| e.into_inner());
+                        if f.as_ref().is_none_or(|f| run < f.run) {
+                            *f = Some(crate::ensemble::RunFailure { run, anomaly });
+                        }
+                    }
+                }
+            }
         },
         |states, done| {
             if let Some(w) = runs_writer.as_mut() {
-                let mut rows: Vec<(u64, Rows)> = states.iter_mut().flat_map(|(_, r)| r.drain(..)).collect();
+                let mut rows: Vec<(u64, Rows)> = states.iter_mut().flat_map(|(_, (r, _))| r.drain(..)).collect();
                 rows.sort_by_key(|(run, _)| *run);
                 for (run, r) in &rows {
                     if let Err(e) = w.write(*run, r, &init.economies) {
@@ -89,7 +135,18 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         }
         return Err(run_failed(&sc, &args.scenario.display().to_string(), &f));
     }
-    let (summary, _) = merge_partials(&workers, states, (empty, Vec::new()), |_, _| {});
+    if let (Some(f), Some((path, b, _))) = (base_failed.into_inner().unwrap_or_else(|e| e.into_inner()), baseline.as_ref()) {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return Err(run_failed(b, &path.display().to_string(), &f));
+    }
+    let (summary, (_, paired)) = merge_partials(&workers, states, (empty, extra()), |(_, a), (_, b)| {
+        if let (Some((a, _)), Some((b, _))) = (a.as_mut(), b.as_ref()) {
+            a.merge(b);
+        }
+    });
+    let paired = paired.map(|(p, _)| p);
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
@@ -99,6 +156,9 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         return Err(out.user_error(e));
     }
     let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned()];
+    if paired.is_some() {
+        files.extend(["vs_baseline.csv".to_owned(), "vs_baseline_annual.csv".to_owned()]);
+    }
     if let Some(w) = runs_writer {
         w.finish().map_err(|e| out.user_error(e))?;
         files.push("runs.csv".into());
@@ -140,11 +200,16 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         priors: describe_priors(&sc),
         files,
         warnings: saturation_warning(summary.saturated()).into_iter().collect(),
+        baseline: baseline.as_ref().map(|(path, b, t)| ManifestBaseline { scenario: b.name.clone(), file: path.display().to_string(), sha256: hex(&Sha256::digest(t.as_bytes())) }),
     };
     (|| -> Result<()> {
         write_summary(&out.path("summary.csv"), &summary)?;
         write_annual(&out.path("annual.csv"), &summary)?;
         write_manifest(&out.path("manifest.json"), &manifest)?;
+        if let Some(p) = &paired {
+            write_paired(&out.path("vs_baseline.csv"), p, false)?;
+            write_paired(&out.path("vs_baseline_annual.csv"), p, true)?;
+        }
         if !args.no_charts {
             // Drawn from the files just written (as `plot` does), before the commit, so a
             // failed chart leaves no partial result.
@@ -159,10 +224,11 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let dir = out.commit()?;
     if !args.quiet {
         println!(
-            "{}: {} runs of {} steps on {} threads in {:.2} s ({:.0} runs/s) -> {}",
+            "{}: {} runs of {} steps{} on {} threads in {:.2} s ({:.0} runs/s) -> {}",
             sc.name,
             summary.runs,
             sc.steps(),
+            baseline.as_ref().map_or(String::new(), |(_, b, _)| format!(", each with its `{}` run", b.name)),
             threads,
             started.elapsed().as_secs_f64(),
             summary.runs as f64 / sim_seconds.max(1e-9),

@@ -91,6 +91,8 @@ pub struct BaseData {
     pub va_ratio: Vec<f64>,
     /// Exporter-reported over importer-reported value [s][i][j] (1 where mirror.csv is silent).
     pub mirror: Vec<f64>,
+    /// Each economy's name in this base year (economies.csv `name`).
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -468,11 +470,11 @@ impl Calibration {
             }
             if !economies.contains(&code) {
                 economies.push(code.clone());
-                economy_names.push(name);
+                economy_names.push(name.clone());
             }
             // a row with a bad number still names its economy (no follow-on "unknown economy")
             let (Some(gdp), Some(growth), Some(vol)) = (gdp, growth, vol) else { continue };
-            econ_rows.push((line, base, code, gdp, growth, vol, role));
+            econ_rows.push((line, base, code, gdp, growth, vol, role, name));
         }
         let mut sectors: Vec<Sector> = Vec::new();
         let mut seen = BTreeMap::new();
@@ -537,7 +539,7 @@ impl Calibration {
             s
         };
         let mut bases: BTreeMap<i32, BaseData> = BTreeMap::new();
-        for (_, base, code, gdp, growth, vol, _) in &econ_rows {
+        for (_, base, code, gdp, growth, vol, _, name) in &econ_rows {
             let b = bases.entry(*base).or_insert_with(|| BaseData {
                 gdp: vec![f64::NAN; n],
                 growth: vec![0.0; n],
@@ -547,11 +549,13 @@ impl Calibration {
                 domestic: vec![f64::NAN; m * n],
                 va_ratio: vec![f64::NAN; n * m],
                 mirror: vec![1.0; layout.routes()],
+                names: vec![String::new(); n],
             });
             let i = economies.iter().position(|e| e == code).unwrap_or(0);
             b.gdp[i] = *gdp;
             b.growth[i] = *growth;
             b.volatility[i] = *vol;
+            b.names[i] = name.clone();
         }
         // A base year that lacks an economy (one added for another base) cannot be used.
         let mut incomplete = BTreeMap::new();
@@ -666,7 +670,7 @@ impl Calibration {
         // base year)
         let role = |name: &str| -> Result<Option<usize>, String> {
             let mut found: Option<usize> = None;
-            for (line, _, code, _, _, _, _) in econ_rows.iter().filter(|r| r.6 == name) {
+            for (line, _, code, _, _, _, _, _) in econ_rows.iter().filter(|r| r.6 == name) {
                 let i = economies.iter().position(|e| e == code).unwrap_or(0);
                 if found.is_some_and(|f| f != i) {
                     return Err(format!("{}:{line}: a second economy with role `{name}` ({code}); give one role `{name}` in every base year", FILES[0]));

@@ -318,6 +318,17 @@ pub struct Manifest {
     /// What the reader should know about the numbers (e.g. means estimated, not exact).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The baseline the run was compared with (vs_baseline.csv, vs_baseline_annual.csv).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<ManifestBaseline>,
+}
+
+/// A run's baseline: its scenario name, file and the file's SHA-256.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ManifestBaseline {
+    pub scenario: String,
+    pub file: String,
+    pub sha256: String,
 }
 
 impl Manifest {

@@ -69,6 +69,8 @@ pub struct RawScenario {
     pub name: Option<String>,
     /// Calibration directory, relative to the scenario file (read by the commands).
     pub data: Option<String>,
+    /// Baseline scenario file, relative to this one (read by `run`: paired differences).
+    pub baseline: Option<String>,
     pub description: Option<String>,
     /// `"2021"` or `2021`.
     pub base: Option<toml::Value>,
@@ -202,7 +204,7 @@ pub struct RawRule {
 }
 
 pub const TOP_KEYS: &[&str] =
-    &["name", "description", "data", "base", "start", "end", "step", "runs", "seed", "shocks", "params", "lever", "rule"];
+    &["name", "description", "data", "baseline", "base", "start", "end", "step", "runs", "seed", "shocks", "params", "lever", "rule"];
 pub const SHOCK_KEYS: &[&str] = &[
     "gdp_volatility_scale", "world_prices", "world_price_volatility", "world_price_reversion", "world_price_mean",
     "event_rate", "event_size", "trade_noise", "common_random_numbers", "pair",

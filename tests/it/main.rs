@@ -2,6 +2,7 @@
 //! modules by topic.
 
 mod analysis;
+mod baseline;
 mod batch;
 mod batch_charts;
 mod charts;
