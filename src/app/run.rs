@@ -26,6 +26,21 @@ pub fn default_out(scenario: &Path) -> PathBuf {
     PathBuf::from("output").join(stem)
 }
 
+/// The first month in which a world price series runs out of data (data/world_prices.csv) and
+/// follows its random path, if inside the run: the model takes a step's price from the data
+/// while the step's middle is at most the end of the series' last data year.
+fn price_data_end(sc: &crate::scenario::Scenario, init: &crate::model::Init) -> Option<String> {
+    if sc.shocks.world_prices != crate::scenario::PricePath::Data {
+        return None;
+    }
+    let last = init.world.iter().filter(|w| w.annual.iter().any(|(y, _)| *y == init.base)).filter_map(|w| w.annual.last().map(|(y, _)| *y)).min()?;
+    let first_random = (0..sc.steps()).find(|&k| {
+        let mid = sc.step_date(k).as_years() + sc.step.dt() / 2.0;
+        mid > last as f64 + 1.0
+    })?;
+    Some(sc.step_date(first_random).to_string())
+}
+
 /// Run a scenario and write its results. Returns the result directory.
 pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
@@ -96,7 +111,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if let Some(e) = write_err {
         return Err(e);
     }
-    let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned()];
+    let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned(), "scenario.toml".to_owned()];
     if let Some(w) = runs_writer {
         w.finish()?;
         files.push("runs.csv".into());
@@ -114,6 +129,8 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         files.push("index.html".into());
     }
     write_summary(&out.path("summary.csv"), &summary)?;
+    // The scenario file as run, next to its results (the page shows and links it).
+    std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", dest.join("scenario.toml").display()))?;
     write_annual(&out.path("annual.csv"), &summary)?;
     let (levers, rules) = describe_levers(&sc, &init.economies, &init.sectors);
     let manifest = Manifest {
@@ -139,6 +156,8 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         rules,
         priors: describe_priors(&sc),
         files,
+        world_price_data_end: price_data_end(&sc, &init),
+        baseline: None,
     };
     write_manifest(&out.path("manifest.json"), &manifest)?;
     if !args.no_charts {
