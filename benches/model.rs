@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the model on `scenarios/sanctions_2022.toml` (quarterly, 2021 to
-//! 2030): one model step, one whole run, and one run folded into a buffered summary (what a
-//! worker thread does per run). Run with `cargo bench --bench model`; see docs/performance.md.
+//! 2030): one model step, the state check after a step, one whole run (steps, checks and
+//! observations), and one run folded into a buffered summary (what a worker thread does per
+//! run). Run with `cargo bench --bench model`; see docs/performance.md.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use tradesim::calibration::Calibration;
@@ -35,12 +36,19 @@ fn bench(c: &mut Criterion) {
         )
     });
 
+    // The state check run after every step (`Model::check`): its share of a step is its cost.
+    let mut m = Model::new(&sc, &init, &pre, run_rng(sc.seed, 0));
+    for _ in 0..7 {
+        m.step();
+    }
+    c.bench_function("model_check_sanctions_2022", |b| b.iter(|| black_box(black_box(&m).check())));
+
     let mut obs = vec![0.0; width * pre.steps];
     let mut run = 0u64;
     c.bench_function("model_run_sanctions_2022", |b| {
         b.iter(|| {
             run += 1;
-            run_to_end(&sc, &init, &pre, run_rng(sc.seed, run), &mut obs);
+            run_to_end(&sc, &init, &pre, sc.seed, run, &mut obs).expect("a valid run");
             black_box(obs[0])
         })
     });

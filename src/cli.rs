@@ -29,10 +29,11 @@ pub enum Command {
     /// scenario a median line with its 90% band, one colour per scenario, named in the legend
     /// by the scenario name in its manifest.json.
     Compare(CompareArgs),
-    /// Validate scenario files without running them; prints each problem with file, line,
-    /// column, key, value and what is allowed.
+    /// Validate scenario and batch files without running them; prints each problem with file,
+    /// line, column, key, value and what is allowed. A batch file (`*.batch.toml`, or one with
+    /// `[[scenario]]` entries) is checked with its scenarios and every variant.
     Check {
-        /// Scenario files (TOML).
+        /// Scenario or batch files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
         #[command(flatten)]
@@ -46,7 +47,12 @@ pub enum Command {
     /// output/<scenario-file-stem>_backtest/ (or --out). See docs/backtest.md.
     Backtest(BacktestArgs),
     /// Print the economies, sectors, lever kinds and rule kinds, one line of documentation each.
+    /// Economies are named as in the latest base year, with their names in other base years
+    /// where they differ (e.g. RU stands for the Soviet Union in 1979); --base picks one year.
     List {
+        /// Name the economies as in this base year only.
+        #[arg(long, value_name = "YEAR")]
+        base: Option<i32>,
         #[command(flatten)]
         data: DataArg,
     },
@@ -101,6 +107,10 @@ pub struct SolveArgs {
     /// Output directory (default: output/<scenario-or-dataset-stem>_solve).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing (the files are still written).
     #[arg(long, short)]
     pub quiet: bool,
@@ -113,7 +123,7 @@ pub struct BatchArgs {
     /// Batch file (TOML); scenario paths in it are relative to it. See docs/batch.md.
     pub batch: PathBuf,
     /// Runs per variant (overrides the batch file's `runs` and the scenarios').
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
     pub runs: Option<u32>,
     /// Batch seed (overrides the batch file's `seed`); variant seeds derive from it.
     #[arg(long, value_name = "S")]
@@ -125,6 +135,10 @@ pub struct BatchArgs {
     /// output/<stem>/shard-K-of-N with --shard).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Run only shard K of N (0-based: 0 <= K < N) of the batch's units of work (variant,
     /// block of runs), assigned round-robin, and write their mergeable state only; combine
     /// the shards with `tradesim merge`.
@@ -154,6 +168,10 @@ pub struct MergeArgs {
     /// Where to write the merged results (default: output/<batch-file-stem>).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub data: DataArg,
 }
@@ -171,7 +189,7 @@ pub struct RunArgs {
     /// Scenario file (TOML); see docs/scenarios.md.
     pub scenario: PathBuf,
     /// Number of Monte-Carlo runs (overrides the scenario's `runs`).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
     pub runs: Option<u32>,
     /// Master seed (overrides the scenario's `seed`). Same seed, same output, any thread count.
     #[arg(long, value_name = "S")]
@@ -180,12 +198,22 @@ pub struct RunArgs {
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,
     /// Output directory (default: output/<scenario-file-stem>). Replaced as a whole when the
-    /// run succeeds; left untouched when it fails.
+    /// run succeeds (if it is absent, empty or a tradesim result; see --force); left untouched
+    /// when it fails.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Also write runs.csv: every run's calendar-year bilateral totals.
     #[arg(long)]
     pub keep_runs: bool,
+    /// Compare with this baseline scenario (overrides the scenario's `baseline` key): both
+    /// run with the same seeds per run (common random numbers), and vs_baseline.csv and
+    /// vs_baseline_annual.csv get the quantiles of the paired differences, run by run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// No progress bar, no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,
@@ -252,7 +280,7 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "FILE")]
     pub actual: PathBuf,
     /// Number of Monte-Carlo runs (overrides the scenario's `runs`).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
     pub runs: Option<u32>,
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long, value_name = "S")]
@@ -265,6 +293,10 @@ pub struct BacktestArgs {
     /// succeeds.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output path even if it holds something that is not a tradesim result
+    /// (its contents are deleted). Without it such a path is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Ignore observed rows whose year is not a full calendar year of the run (their number is
     /// reported) instead of failing on them.
     #[arg(long)]
@@ -274,4 +306,15 @@ pub struct BacktestArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub data: DataArg,
+}
+
+/// `--runs N`: a whole number from 1 to 100,000,000 (as `runs` in the files); anything else is
+/// one message naming the value and the range (`--runs -5`, `--runs 0`, `--runs 2.5`).
+fn runs_value(s: &str) -> Result<u32, String> {
+    const MAX: u32 = 100_000_000;
+    match s.trim().parse::<i128>() {
+        Ok(n) if (1..=MAX as i128).contains(&n) => Ok(n as u32),
+        Ok(_) => Err(format!("{s} is out of range; allowed: 1 to {MAX}")),
+        Err(_) => Err(format!("{s} is not a whole number; allowed: 1 to {MAX}")),
+    }
 }

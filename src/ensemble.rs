@@ -3,7 +3,7 @@
 //! order-free merges such as `Summary::merge`), which is what `run` and `batch` use. Results
 //! never depend on the thread count.
 
-use crate::model::{run_to_end, Init, Prepared};
+use crate::model::{run_to_end, Anomaly, Init, Prepared};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -11,6 +11,13 @@ use std::ops::Range;
 /// Runs per thread between two calls of `after_round` (progress, stop checks, writing
 /// `--keep-runs` rows): small enough for a responsive progress bar and Ctrl-C.
 pub const ROUND_PER_THREAD: u64 = 128;
+
+/// A run stopped by `Model::check`: its index and what was wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFailure {
+    pub run: u64,
+    pub anomaly: Anomaly,
+}
 
 /// A pool of worker threads that accumulate runs into per-thread partial results.
 pub struct Workers {
@@ -43,7 +50,10 @@ impl Workers {
     ///
     /// `after_round(states, done)` runs on the calling thread after each round of
     /// `ROUND_PER_THREAD × threads` runs; `stop()` is polled between rounds. Returns the
-    /// number of runs done (less than requested only if stopped).
+    /// number of runs done (less than requested only if stopped), or the failed run of the
+    /// lowest index if a run's state failed its check (`Model::check`): the round it is in
+    /// is finished and no further round starts, so which failure is reported does not depend
+    /// on the thread count.
     #[allow(clippy::too_many_arguments)]
     pub fn accumulate<A: Send>(
         &self,
@@ -56,8 +66,9 @@ impl Workers {
         add: impl Fn(&mut A, u64, &[f64]) + Sync,
         mut after_round: impl FnMut(&mut [A], u64),
         stop: impl Fn() -> bool,
-    ) -> u64 {
+    ) -> Result<u64, RunFailure> {
         use std::sync::atomic::{AtomicU64, Ordering};
+        let failed: std::sync::Mutex<Option<RunFailure>> = std::sync::Mutex::new(None);
         let width = pre.layout.len() * pre.steps;
         let round = ROUND_PER_THREAD * states.len().max(1) as u64;
         let mut next = runs.start;
@@ -75,14 +86,24 @@ impl Workers {
                         if r >= end {
                             break;
                         }
-                        run_to_end(sc, init, pre, seed, r, &mut buf);
-                        add(st, r, &buf);
+                        match run_to_end(sc, init, pre, seed, r, &mut buf) {
+                            Ok(()) => add(st, r, &buf),
+                            Err(anomaly) => {
+                                let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
+                                if f.as_ref().is_none_or(|f| r < f.run) {
+                                    *f = Some(RunFailure { run: r, anomaly });
+                                }
+                            }
+                        }
                     }
                 });
             });
+            if let Some(f) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                return Err(f);
+            }
             next = end;
             after_round(states, next - runs.start);
         }
-        next - runs.start
+        Ok(next - runs.start)
     }
 }

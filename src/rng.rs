@@ -11,6 +11,18 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// A second generator of a run, for one purpose (`part` 1, 2, ...): the run generator's seed
+/// and stream, started `part` × 2^64 words in, so its draws never meet the run generator's
+/// (a run draws far fewer than 2^64 words). Not a clone: its own position in the stream.
+/// Used by `shocks.common_random_numbers`, where the policy rules and the trade noise draw
+/// from parts of their own so that the shocks do not shift with the levers.
+pub fn run_part(run: &ChaCha8Rng, part: u128) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::from_seed(run.get_seed());
+    rng.set_stream(run.get_stream());
+    rng.set_word_pos(part << 64);
+    rng
+}
+
 /// Generator of one uncertain parameter (named by its dotted path) in run `run_index`: its
 /// own stream, so a parameter's draw in a run does not depend on which other parameters are
 /// uncertain, nor on the run's other draws (the same scenario with one more prior keeps every
@@ -55,6 +67,16 @@ mod tests {
         let a2: u64 = run_rng(7, 0).random();
         assert_ne!(a, b);
         assert_eq!(a, a2);
+    }
+
+    #[test]
+    fn run_parts_are_apart_from_the_run_and_repeat() {
+        let run = run_rng(7, 3);
+        let (a, b): (u64, u64) = (run_part(&run, 1).random(), run_part(&run, 2).random());
+        let mut r = run_rng(7, 3);
+        let first: Vec<u64> = (0..1000).map(|_| r.random()).collect();
+        assert!(!first.contains(&a) && !first.contains(&b) && a != b);
+        assert_eq!(a, run_part(&run_rng(7, 3), 1).random::<u64>());
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub const ALPHA: f64 = 1.0 / ((1u64 << (BITS + 1)) + 1) as f64;
 const TINY: f64 = 1e-12;
 /// Fixed-point scale of exact sums (2^32).
 const SCALE: f64 = 4294967296.0;
+/// The fixed-point sum of a sketch whose values add up beyond what it can hold exactly
+/// (i128::MAX / 2^32 ≈ 4.0e28): sums saturate there (values are never negative, so a saturated
+/// sum stays saturated whatever the order of adding and merging) and the mean is estimated from
+/// the buckets instead.
+const SATURATED: i128 = i128::MAX;
 
 /// Counts values in buckets [lo, hi) of relative width at most 2^-BITS; keeps the exact
 /// fixed-point sum of all values, and the smallest and largest positive value.
@@ -98,7 +103,8 @@ impl Sketch {
                 zeros += 1;
                 continue;
             }
-            sum += fixed_point(x);
+            // saturating: the sum of non-negative terms clamped at SATURATED, in any order
+            sum = sum.saturating_add(fixed_point(x));
             if x < min {
                 min = x;
             }
@@ -118,7 +124,7 @@ impl Sketch {
         }
         self.n += n;
         self.zeros += zeros;
-        self.sum += sum;
+        self.sum = self.sum.saturating_add(sum);
         self.min = min;
         self.max = max;
     }
@@ -141,7 +147,7 @@ impl Sketch {
     pub fn merge(&mut self, other: &Sketch) {
         self.zeros += other.zeros;
         self.n += other.n;
-        self.sum += other.sum;
+        self.sum = self.sum.saturating_add(other.sum);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
         let Some(last) = other.counts.len().checked_sub(1) else { return };
@@ -263,11 +269,26 @@ impl Sketch {
         self.zeros == self.n
     }
 
+    /// True if the values add up beyond the exact fixed-point range (about 4.0e28): the mean
+    /// is then an estimate from the buckets (within `ALPHA`), not exact.
+    pub fn saturated(&self) -> bool {
+        self.sum == SATURATED
+    }
+
+    /// The mean: exact (from the fixed-point sum) unless `saturated`, when it is estimated
+    /// from the buckets' representatives; always within the smallest and largest value.
     pub fn mean(&self) -> f64 {
         if self.n == 0 {
             return f64::NAN;
         }
-        self.sum as f64 / SCALE / self.n as f64
+        let mean = if self.saturated() {
+            let total: f64 = self.totals().enumerate().map(|(k, c)| c as f64 * representative(self.offset + k as u32).clamp(self.min, self.max)).sum();
+            total / self.n as f64
+        } else {
+            self.sum as f64 / SCALE / self.n as f64
+        };
+        let lo = if self.zeros > 0 { 0.0 } else { self.min };
+        mean.clamp(lo, self.max.max(lo))
     }
 
     /// The value of rank ⌊q·(n−1)⌋ (0-based, ascending), within relative error `ALPHA`:
@@ -467,6 +488,38 @@ mod tests {
         let mut buf = Vec::new();
         whole.encode(&mut buf);
         assert_eq!(Sketch::decode(&mut buf.as_slice()).unwrap(), whole);
+    }
+
+    #[test]
+    fn huge_sums_saturate_in_any_order_and_the_mean_stays_within_the_extremes() {
+        // gdp_volatility_scale = 100 makes GDPs of order 1e27 and more: the fixed-point sum of
+        // a few hundred runs passes i128 (it wrapped to a negative mean before)
+        let values: Vec<f64> = (0..400).map(|i| 1e27 * (1.0 + (i % 37) as f64) + if i % 5 == 0 { 1e30 } else { 0.0 }).collect();
+        let mut whole = Sketch::default();
+        whole.add_all(values.iter().copied());
+        assert!(whole.saturated());
+        let exact = values.iter().sum::<f64>() / values.len() as f64;
+        let m = whole.mean();
+        assert!(m >= whole.quantile(0.0) && m <= whole.quantile(1.0), "{m}");
+        assert!((m / exact - 1.0).abs() <= ALPHA, "{m} vs {exact}");
+        for cut in [0, 1, 200, 399] {
+            let (mut a, mut b) = (Sketch::default(), Sketch::default());
+            a.add_all(values[..cut].iter().copied());
+            b.add_all(values[cut..].iter().copied());
+            b.merge(&a);
+            assert_eq!(b, whole, "cut at {cut}");
+        }
+        let mut buf = Vec::new();
+        whole.encode(&mut buf);
+        assert_eq!(Sketch::decode(&mut buf.as_slice()).unwrap(), whole);
+        // ordinary values are exact and not flagged
+        let mut small = Sketch::default();
+        small.add_all([1e12, 3e12].into_iter());
+        assert!(!small.saturated() && small.mean() == 2e12);
+        // a mean of equal values is that value
+        let mut same = Sketch::default();
+        same.add_all((0..3).map(|_| 0.1 + 0.2));
+        assert_eq!(same.mean(), 0.1 + 0.2);
     }
 
     #[test]

@@ -225,6 +225,11 @@ impl Summary {
         }
     }
 
+    /// How many sketches have sums past the exact range (`Sketch::saturated`).
+    pub fn saturated(&self) -> usize {
+        self.sketches().filter(|s| s.saturated()).count()
+    }
+
     /// Every sketch, by date then by year (the order `encode`/`decode` of a state file use).
     pub fn sketches(&self) -> impl Iterator<Item = &Sketch> {
         self.by_date.iter().chain(&self.by_year).flatten()
@@ -390,6 +395,11 @@ impl PairedSummary {
 /// Runs a `BufferedSummary` holds before adding them, sketch by sketch.
 pub const BUFFER_RUNS: usize = 64;
 
+/// Largest buffer a `BufferedSummary` holds (bytes): a long horizon (many sketches) buffers
+/// fewer runs, so the buffer does not grow with the horizon. Sketch adds are exact, so the
+/// number of runs buffered does not change the result.
+pub const BUFFER_BYTES: usize = 128 << 20;
+
 /// A `Summary` that adds runs `BUFFER_RUNS` at a time: each run's values are first written
 /// to a buffer laid out sketch-major, then each sketch takes its buffered values in one go,
 /// so its buckets are fetched from memory once per buffer instead of once per run (the
@@ -408,6 +418,8 @@ pub struct BufferedSummary {
     /// Scratch: one run's values, sketch by sketch (padded to whole tiles).
     vals: Vec<f64>,
     held: usize,
+    /// Runs the buffer holds: `BUFFER_RUNS`, fewer where that would pass `BUFFER_BYTES`.
+    depth: usize,
 }
 
 /// Sketches per tile of the buffer (8 f64 = one 64-byte cache line).
@@ -441,6 +453,11 @@ impl Line {
 
 impl BufferedSummary {
     pub fn new(summary: Summary) -> Self {
+        Self::with_depth(summary, BUFFER_RUNS)
+    }
+
+    /// `new`, buffering at most `depth` runs (and never more than `BUFFER_BYTES`).
+    pub fn with_depth(summary: Summary, depth: usize) -> Self {
         let sketches = (summary.by_date.len() + summary.by_year.len()) * summary.series.len();
         let padded = sketches.div_ceil(TILE) * TILE;
         let slots: Vec<usize> = summary.series.iter().flat_map(|s| s.slots.iter().copied()).collect();
@@ -449,7 +466,8 @@ impl BufferedSummary {
             Some(*end)
         });
         let ends = ends.collect();
-        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * BUFFER_RUNS], slots, ends, vals: vec![0.0; padded], held: 0 }
+        let depth = (BUFFER_BYTES / (padded * 8).max(1)).clamp(1, depth.max(1));
+        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * depth], slots, ends, vals: vec![0.0; padded], held: 0, depth }
     }
 
     /// Add one run's observations (steps × `Layout::len`).
@@ -481,7 +499,8 @@ impl BufferedSummary {
 
     #[inline(always)]
     fn add_run_inner(&mut self, obs: &[f64]) {
-        let BufferedSummary { summary: s, buf, slots, ends, vals, held } = self;
+        let BufferedSummary { summary: s, buf, slots, ends, vals, held, depth } = self;
+        let depth = *depth;
         let (width, ns, dates) = (s.width, s.series.len(), s.dates.len());
         // this run's value of every sketch, by date then by year; a year's value comes from
         // its dates' values (the same sums, in the same order, as `Summary::add_run`)
@@ -499,7 +518,7 @@ impl BufferedSummary {
             }
         }
         for (t, tile) in vals.chunks_exact(TILE).enumerate() {
-            buf[t * BUFFER_RUNS + *held].store(tile);
+            buf[t * depth + *held].store(tile);
         }
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a fence has no preconditions; it orders the streaming stores above before
@@ -508,7 +527,7 @@ impl BufferedSummary {
             std::arch::x86_64::_mm_sfence()
         };
         self.held += 1;
-        if self.held == BUFFER_RUNS {
+        if self.held == self.depth {
             self.flush_inner();
         }
     }
@@ -524,7 +543,7 @@ impl BufferedSummary {
         if held == 0 {
             return;
         }
-        let s = &mut self.summary;
+        let (s, depth) = (&mut self.summary, self.depth);
         s.runs += held as u64;
         let mut g = 0;
         for row in s.by_date.iter_mut().chain(s.by_year.iter_mut()) {
@@ -534,7 +553,7 @@ impl BufferedSummary {
                     next.prefetch();
                 }
                 let buf = &self.buf;
-                row[k].add_all((0..held).map(|r| buf[(g / TILE) * BUFFER_RUNS + r].0[g % TILE]));
+                row[k].add_all((0..held).map(|r| buf[(g / TILE) * depth + r].0[g % TILE]));
                 g += 1;
             }
         }
@@ -611,6 +630,8 @@ mod tests {
         let layout = Layout::new(2, 1, 0);
         let mut plain = Summary::new(&sc, &init, &layout);
         let mut buffered = BufferedSummary::new(plain.clone());
+        // a shallow buffer (what a long horizon gets) adds the same
+        let mut shallow = BufferedSummary::with_depth(plain.clone(), 3);
         let mut state = 7u64;
         for _ in 0..21 {
             let obs: Vec<f64> = (0..layout.len() * sc.steps())
@@ -621,7 +642,9 @@ mod tests {
                 .collect();
             plain.add_run(&obs);
             buffered.add_run(&obs);
+            shallow.add_run(&obs);
         }
+        assert_eq!(shallow.finish(), plain);
         assert_eq!(buffered.finish(), plain);
     }
 }

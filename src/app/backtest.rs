@@ -2,13 +2,12 @@
 //! does, without charts) into run/, compare its calendar-year trade with the observed values,
 //! and write backtest.csv, backtest_metrics.csv and backtest.png beside it.
 
-use super::common::load_scenario_file;
+use super::common::{load_scenario_file, open_out, read_input, MAX_CSV_BYTES};
 use super::run::{default_out, run};
 use super::BadInput;
 use crate::cli::{DataArg, RunArgs};
 use crate::output::charts;
 use crate::output::reader;
-use crate::output::OutputDir;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -25,11 +24,11 @@ pub fn default_backtest_out(scenario: &Path) -> PathBuf {
 pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     use crate::backtest::parse_observed;
     let file = args.actual.display().to_string();
-    let text = std::fs::read_to_string(&args.actual).map_err(|e| BadInput(format!("{file}: cannot read observed file: {e}")))?;
+    let text = read_input(&args.actual, "observed file", MAX_CSV_BYTES)?;
     let observed = parse_observed(&text, &file).map_err(BadInput)?;
     if let [scenario] = args.scenarios.as_slice() {
         let dest = args.out.clone().unwrap_or_else(|| default_backtest_out(scenario));
-        let out = OutputDir::create(&dest)?;
+        let out = open_out(&dest, args.force)?;
         let r = one(args, scenario, observed, &file, &out.path(""), false)?;
         let dir = out.commit()?;
         print!("{}", crate::output::backtest_out::format_table(&r.rows, &r.metrics));
@@ -40,7 +39,7 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
         return Ok(());
     }
     let dest = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join("backtest_suite"));
-    let out = OutputDir::create(&dest)?;
+    let out = open_out(&dest, args.force)?;
     let mut results = Vec::new();
     for scenario in &args.scenarios {
         let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
@@ -80,8 +79,10 @@ fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate
         threads: args.threads,
         out: Some(dir.join("run")),
         keep_runs: false,
+        baseline: None,
         quiet: args.quiet || suite,
         no_charts: true,
+        force: false,
         svg: false,
         data: DataArg { data: args.data.data.clone() },
     };

@@ -4,7 +4,7 @@
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.
 
-use super::common::{data_key, hex, load_calibration, merge_partials, progress_bar, threads_arg};
+use super::common::{check_size, data_key, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Variant};
@@ -18,7 +18,8 @@ use crate::output::batch_report;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
 use crate::output::reader::BatchData;
-use crate::output::state::{list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
+use crate::output::check_target;
+use crate::output::state::{carry_state, Damaged, clean_partials, list_states, read_plan, read_state, state_dir, state_path, write_atomic, write_plan, write_state, Plan, StateHeader};
 use crate::rng::variant_seed;
 use crate::scenario::{parse_scenario, Scenario};
 use crate::summary::{BufferedSummary, Sketch, Summary, ALPHA};
@@ -44,16 +45,17 @@ pub(super) struct Loaded {
     runs: Vec<u32>,
 }
 
-/// Read the batch file and its scenarios into a plan.
+/// Read the batch file and its scenarios into a plan; its `calibration` hash is filled in by
+/// the caller, once the calibration the plan names is loaded.
 fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
     let path = &args.batch;
-    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read batch file: {e}", path.display())))?;
+    let text = read_input(path, "batch file", MAX_TEXT_BYTES)?;
     let batch = parse_batch(&text, &path.display().to_string()).map_err(BadInput)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut scenarios = Vec::new();
     for e in &batch.entries {
         let p = dir.join(&e.path);
-        let t = std::fs::read_to_string(&p)
+        let t = crate::calibration::read_text(&p, MAX_TEXT_BYTES)
             .map_err(|err| BadInput(format!("{}: scenario `{}`: cannot read {}: {err} (paths are relative to the batch file)", path.display(), e.path, p.display())))?;
         scenarios.push((e.path.clone(), t));
     }
@@ -92,6 +94,7 @@ fn make_plan(args: &BatchArgs, shard: (usize, usize)) -> Result<Plan> {
         seed_override: args.seed,
         data,
         shard,
+        calibration: String::new(),
     })
 }
 
@@ -142,6 +145,10 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
                 continue;
             }
         };
+        if let Err(e) = check_size(&sc, cal, &label) {
+            problems.push(e.to_string());
+            continue;
+        }
         let n = plan.runs_override.or(batch.runs).unwrap_or(sc.runs);
         let s = variant_seed(seed, v.id as u64);
         let with = |mut sc: Scenario| {
@@ -167,7 +174,37 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
     if !problems.is_empty() {
         return Err(BadInput(format!("{}: a variant is not a valid scenario; nothing was run\n{}", plan.batch_file, problems.join("\n"))).into());
     }
+    let units = batch.unit_count(&runs);
+    if units > crate::batch::MAX_UNITS {
+        return Err(BadInput(format!(
+            "{}: {units} units of work (variants × blocks of `block` = {} runs); allowed: at most {}: raise `block`",
+            plan.batch_file,
+            batch.block,
+            crate::batch::MAX_UNITS
+        ))
+        .into());
+    }
     Ok(Loaded { plan: plan.clone(), batch, variants, scenarios, counterfactuals, runs })
+}
+
+/// `tradesim check` on a batch file: the file, its scenarios and every variant validated as
+/// `batch` would before running; a one-line description if all is well.
+pub(super) fn check_batch(path: &Path, data: &DataArg) -> Result<String> {
+    let args = BatchArgs { batch: path.to_path_buf(), runs: None, seed: None, threads: None, out: None, force: false, shard: None, resume: false, keep_state: false, quiet: true, data: DataArg { data: data.data.clone() } };
+    let mut plan = make_plan(&args, (0, 1))?;
+    let cal = load_calibration(&DataArg { data: plan.data.as_ref().map(PathBuf::from) })?;
+    plan.calibration = cal.sha256.clone();
+    let l = load(&plan, &cal)?;
+    let runs: u64 = l.runs.iter().map(|&r| r as u64).sum();
+    Ok(format!(
+        "ok (batch `{}`, {} scenario{}, {} variants, {} runs{})",
+        l.batch.name,
+        l.batch.entries.len(),
+        if l.batch.entries.len() == 1 { "" } else { "s" },
+        l.variants.len(),
+        runs,
+        if l.counterfactuals.iter().any(Option::is_some) { " and their counterfactuals" } else { "" }
+    ))
 }
 
 fn block_range(block: u32, b: u32, runs: u32) -> std::ops::Range<u64> {
@@ -192,6 +229,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
     for &b in blocks {
         let range = block_range(l.batch.block, b, sc.runs);
         let want = range.end - range.start;
+        let failed = |f| run_failed(sc, &format!("{}, variant {v}", l.plan.batch_file), &f);
         let got = workers.accumulate(
             sc,
             &init,
@@ -205,13 +243,16 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             },
             |_, d| progress(done + d),
             stop,
-        );
+        )
+        .map_err(failed)?;
         if got < want {
             return Ok(None);
         }
         done += got;
         if let Some((c, ci, cp)) = &cf {
-            let got = workers.accumulate(c, ci, cp, c.seed, range, &mut states, |(_, i), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop);
+            let got = workers
+                .accumulate(c, ci, cp, c.seed, range, &mut states, |(_, i), _, obs| i.add_counterfactual_run(obs), |_, d| progress(done + d), stop)
+                .map_err(|f| run_failed(c, &format!("{}, variant {v} counterfactual", l.plan.batch_file), &f))?;
             if got < want {
                 return Ok(None);
             }
@@ -243,12 +284,11 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         Some(s) => parse_shard(s).map_err(BadInput)?,
         None => (0, 1),
     };
-    if args.runs == Some(0) {
-        return Err(BadInput("--runs must be at least 1".into()).into());
-    }
+    runs_arg(args.runs)?;
     let threads = threads_arg(args.threads)?;
-    let plan = make_plan(args, shard)?;
+    let mut plan = make_plan(args, shard)?;
     let cal = load_calibration(&DataArg { data: plan.data.as_ref().map(PathBuf::from) })?;
+    plan.calibration = cal.sha256.clone();
     let l = load(&plan, &cal)?;
     let dest = args.out.clone().unwrap_or_else(|| {
         let base = PathBuf::from("output").join(&plan.stem);
@@ -259,13 +299,19 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         }
     });
 
+    // What is at the output path must be ours (or --force); the work area goes inside it.
+    check_target(&dest, args.force)?;
     // The work area: kept on --resume if it holds the same batch and shard.
     let sdir = state_dir(&dest);
+    let cleaned = clean_partials(&dest);
+    if cleaned > 0 {
+        eprintln!("{}: removed {cleaned} partly written state files left by an interrupted batch", sdir.display());
+    }
     if args.resume {
         if let Ok(old) = read_plan(&dest) {
-            if old.fingerprint != plan.fingerprint || old.shard != plan.shard {
+            if old.fingerprint != plan.fingerprint || old.shard != plan.shard || old.calibration != plan.calibration {
                 return Err(BadInput(format!(
-                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed or --shard changed); run without --resume to start afresh",
+                    "--resume: {} holds a different batch or shard (the batch file, a scenario, --runs, --seed, --shard or the calibration data changed); run without --resume to start afresh",
                     dest.display()
                 ))
                 .into());
@@ -300,7 +346,13 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
         }
         let path = state_path(&dest, v, shard);
         if args.resume {
-            if let Ok((h, _)) = read_state(&path) {
+            let kept = read_state(&path);
+            if let Err(e) = &kept {
+                if e.downcast_ref::<Damaged>().is_some() {
+                    eprintln!("{e}: variant {v} is run again");
+                }
+            }
+            if let Ok((h, _)) = kept {
                 if h.fingerprint == plan.fingerprint && h.blocks == *blocks {
                     done_runs += weight(v, blocks);
                     resumed_runs += weight(v, blocks);
@@ -337,10 +389,8 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     let new_runs = done_runs - resumed_runs;
     if shard.1 == 1 {
-        write_results(&l, std::slice::from_ref(&dest), &dest, &cal)?;
-        if !args.keep_state {
-            std::fs::remove_dir_all(&sdir).with_context(|| format!("cannot remove the work area {}", sdir.display()))?;
-        }
+        // the results replace the directory, work area included (kept with --keep-state)
+        write_results(&l, std::slice::from_ref(&dest), &dest, &cal, true, args.keep_state.then_some(dest.as_path()))?;
     }
     if !args.quiet {
         println!(
@@ -362,13 +412,24 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     Ok(())
 }
 
+/// A damaged state file's error, with what to do about it.
+fn damaged_hint(e: anyhow::Error, dir: &Path) -> anyhow::Error {
+    if e.downcast_ref::<Damaged>().is_some() {
+        anyhow::anyhow!("{e}; it is not used. Run the batch (or this shard) again into {} with --resume: it recomputes damaged variants", dir.display())
+    } else {
+        e
+    }
+}
+
 /// Merge every state in `dirs` per variant (checking that each variant's blocks are all
-/// there, once) and write the result files into `out`, one variant at a time.
-pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Calibration) -> Result<()> {
+/// there, once) and write the result files, one variant at a time, into a temporary sibling
+/// of `dest` that then replaces it in one step (`OutputDir`), with the work area of
+/// `carry` (its plan and state files) inside if given.
+pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Calibration, force: bool, carry: Option<&Path>) -> Result<()> {
     let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
     for d in dirs {
         for p in list_states(d)? {
-            let (h, _) = read_state(&p)?;
+            let (h, _) = read_state(&p).map_err(|e| damaged_hint(e, d))?;
             if h.fingerprint != l.plan.fingerprint {
                 return Err(BadInput(format!("{} belongs to a different batch", p.display())).into());
             }
@@ -391,20 +452,29 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         ))
         .into());
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let dir = open_out(dest, force)?;
+    write_files(l, &by_variant, &dir.path(""), cal)
+        .and_then(|()| carry.map_or(Ok(()), |from| carry_state(from, &dir.path(""))))
+        .map_err(|e| dir.user_error(e))?;
+    dir.commit()?;
+    Ok(())
+}
 
+/// The result files of a batch from its states (`by_variant`), written into `out`.
+fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>>, out: &Path, cal: &Calibration) -> Result<()> {
     let vary: Vec<&str> = l.batch.vary.iter().map(|v| v.path.as_str()).collect();
     let mut variants_csv = CsvFile::create(&out.join("variants.csv"), &[&["variant", "scenario", "seed", "runs", "counterfactual"][..], &vary].concat())?;
     let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
     let mut annual_csv = CsvFile::create(&out.join("annual.csv"), &summary_header())?;
     let mut indicators_csv = CsvFile::create(&out.join("indicators.csv"), &INDICATOR_HEADER)?;
+    let mut saturated = 0;
     for v in &l.variants {
         let sc = &l.scenarios[v.id];
         let init = cal.init(sc.base);
         let pre = Prepared::new(sc, &init);
         let (mut summary, mut ind) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
         for (p, _) in &by_variant[&v.id] {
-            let (h, body) = read_state(p)?;
+            let (h, body) = read_state(p).map_err(|e| damaged_hint(e, p.parent().and_then(Path::parent).unwrap_or(Path::new("."))))?;
             let (mut s, mut i) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
             let mut input = body.as_slice();
             let mut count = 0;
@@ -425,26 +495,17 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         variants_csv.row(rec)?;
         write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
         write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
+        saturated += summary.saturated() + ind.sketches().filter(|s| s.saturated()).count();
     }
     for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
         f.finish()?;
     }
 
-    // Charts and the page, drawn from the files just written (as `run` does), into
-    // charts.partial/ and then moved over any earlier charts/ (no stale charts are left).
+    // Charts and the page, drawn from the files just written (as `run` does).
     let seed = l.plan.seed_override.unwrap_or(l.batch.seed);
     let design = format!("{:?}", l.batch.design).to_lowercase();
     let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-    let (tmp, charts_dir) = (out.join("charts.partial"), out.join("charts"));
-    for d in [&tmp, &charts_dir] {
-        if d.exists() {
-            std::fs::remove_dir_all(d).with_context(|| format!("cannot clear {}", d.display()))?;
-        }
-    }
-    let drawn = charts::batch::draw_sweep(&data, &tmp, Format::Png)?;
-    if tmp.exists() {
-        std::fs::rename(&tmp, &charts_dir).with_context(|| format!("cannot move {} into place", charts_dir.display()))?;
-    }
+    let drawn = charts::batch::draw_sweep(&data, &out.join("charts"), Format::Png)?;
     let runs: std::collections::BTreeSet<u32> = l.runs.iter().copied().collect();
     let runs: Vec<String> = runs.iter().map(u32::to_string).collect();
     let meta = format!(
@@ -474,6 +535,7 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], out: &Path, cal: &Cali
         indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
         tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
         files,
+        warnings: saturation_warning(saturated).into_iter().collect(),
     };
     write_atomic(&out.join("manifest.json"), (serde_json::to_string_pretty(&manifest)? + "\n").as_bytes())?;
     Ok(())

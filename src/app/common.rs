@@ -24,10 +24,37 @@ pub fn load_calibration(data: &DataArg) -> Result<Calibration> {
     }
 }
 
+/// Largest scenario or batch file read (a scenario of the largest allowed size is well below).
+pub const MAX_TEXT_BYTES: u64 = 4 << 20;
+/// Largest observed-values file read by `backtest`.
+pub const MAX_CSV_BYTES: u64 = crate::calibration::MAX_FILE_BYTES;
+/// Most levers and rules a scenario may have.
+pub const MAX_LEVERS: usize = 5_000;
+pub const MAX_RULES: usize = 1_000;
+/// Most summary cells (dates and years × series) of one scenario: each worker thread keeps a
+/// partial summary of this many sketches (a few hundred bytes each).
+pub const MAX_CELLS: usize = 4_000_000;
+/// Most runs per scenario or variant (the scenario file's limit, for `--runs` too).
+pub const MAX_RUNS: u32 = 100_000_000;
+/// `--threads` above this many per core is capped (more threads add memory, not speed).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// Read a text input (scenario, batch or data file) of at most `limit` bytes; an error says
+/// which file and why (missing, a directory, too large, not UTF-8).
+pub(super) fn read_input(path: &Path, what: &str, limit: u64) -> Result<String> {
+    crate::calibration::read_text(path, limit).map_err(|e| BadInput(format!("{}: cannot read {what}: {e}", path.display())).into())
+}
+
 /// The `data` key of a scenario's text: the calibration directory it runs on, relative to
 /// the scenario file (None without the key, or if the text does not parse: validation says why).
 pub fn data_key(text: &str) -> Option<String> {
-    toml::from_str::<toml::Value>(text).ok()?.get("data")?.as_str().map(str::to_owned)
+    string_key(text, "data")
+}
+
+/// A top-level string key of a scenario's text (None without it or if the text does not
+/// parse: validation says why).
+pub fn string_key(text: &str, key: &str) -> Option<String> {
+    toml::from_str::<toml::Value>(text).ok()?.get(key)?.as_str().map(str::to_owned)
 }
 
 /// The calibration a scenario file runs on: `--data DIR` if given, else the directory its
@@ -42,27 +69,79 @@ pub fn scenario_calibration(data: &DataArg, path: &Path, text: &str) -> Result<C
     }
 }
 
-/// Read a scenario file and validate it against the calibration it runs on.
+/// Read a scenario file and validate it against the calibration it runs on, within the
+/// limits on its size (`check_size`).
 pub fn load_scenario_file(path: &Path, data: &DataArg) -> Result<(Calibration, Scenario, String)> {
-    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read scenario file: {e}", path.display())))?;
+    let text = read_input(path, "scenario file", MAX_TEXT_BYTES)?;
     let cal = scenario_calibration(data, path, &text)?;
-    let sc = parse_scenario(&text, &path.display().to_string(), &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    let file = path.display().to_string();
+    let sc = parse_scenario(&text, &file, &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    check_size(&sc, &cal, &file)?;
     Ok((cal, sc, text))
 }
 
-/// Read and validate a scenario file.
+/// Read and validate a scenario file, within the limits on its size (`check_size`).
 pub fn load_scenario(path: &Path, cal: &Calibration) -> Result<(Scenario, String)> {
-    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read scenario file: {e}", path.display())))?;
-    let sc = parse_scenario(&text, &path.display().to_string(), &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    let text = read_input(path, "scenario file", MAX_TEXT_BYTES)?;
+    let file = path.display().to_string();
+    let sc = parse_scenario(&text, &file, &cal.universe()).map_err(|e| BadInput(e.to_string()))?;
+    check_size(&sc, cal, &file)?;
     Ok((sc, text))
 }
 
-/// `--threads`: at least 1; by default all cores.
+/// The bounds on what one scenario may ask for: levers, rules, and summary cells (horizon ×
+/// step × series, what each worker thread's memory grows with). Exceeded: bad input naming the
+/// file, the number, the limit and what to change.
+pub(super) fn check_size(sc: &Scenario, cal: &Calibration, file: &str) -> Result<()> {
+    let mut problems = Vec::new();
+    if sc.levers.len() > MAX_LEVERS {
+        problems.push(format!("{file}: {} levers; allowed: at most {MAX_LEVERS}", sc.levers.len()));
+    }
+    if sc.rules.len() > MAX_RULES {
+        problems.push(format!("{file}: {} rules; allowed: at most {MAX_RULES}", sc.rules.len()));
+    }
+    if problems.is_empty() && cal.bases.contains_key(&sc.base) {
+        let init = cal.init(sc.base);
+        let layout = Layout::new(init.economies.len(), init.sectors.len(), sc.rules.len());
+        let series = crate::summary::series(sc, &init, &layout).len();
+        let rows = sc.steps() + crate::summary::full_years(sc).len();
+        let cells = rows.saturating_mul(series);
+        if cells > MAX_CELLS {
+            problems.push(format!(
+                "{file}: the summary would hold {cells} cells ({} dates and years × {series} series); allowed: at most {MAX_CELLS} (each worker thread keeps one, a few hundred bytes a cell): shorten the horizon (start to end), use step = \"quarter\", or fewer rules",
+                rows
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(BadInput(problems.join("\n")).into())
+    }
+}
+
+/// `--runs`: 1 to `MAX_RUNS`, as in scenario and batch files.
+pub(super) fn runs_arg(r: Option<u32>) -> Result<Option<u32>> {
+    match r {
+        Some(r) if !(1..=MAX_RUNS).contains(&r) => Err(BadInput(format!("--runs {r} is out of range; allowed: 1 to {MAX_RUNS}")).into()),
+        r => Ok(r),
+    }
+}
+
+/// `--threads`: at least 1; by default all cores; at most `THREADS_PER_CORE` × the cores
+/// (capped, with a message: each thread keeps a partial summary, so more threads only add
+/// memory).
 pub(super) fn threads_arg(t: Option<usize>) -> Result<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     match t {
         Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > THREADS_PER_CORE * cores => {
+            let cap = THREADS_PER_CORE * cores;
+            eprintln!("--threads {t}: using {cap} ({THREADS_PER_CORE} × the {cores} cores); more threads add memory (a partial summary each), not speed");
+            Ok(cap)
+        }
         Some(t) => Ok(t),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        None => Ok(cores),
     }
 }
 
@@ -96,6 +175,42 @@ pub(super) fn progress_bar(len: u64, quiet: bool, prefix: &str) -> Option<indica
         });
     bar.set_style(style);
     Some(bar)
+}
+
+/// A result directory for `dest` (see `OutputDir::create`), saying on stderr what was
+/// cleaned up beside it (leftovers of killed runs), if anything.
+pub(super) fn open_out(dest: &Path, force: bool) -> Result<crate::output::OutputDir> {
+    let out = crate::output::OutputDir::create(dest, force)?;
+    if let Some(note) = out.note() {
+        eprintln!("{note}");
+    }
+    Ok(out)
+}
+
+/// A run stopped by the model's state check, told with the scenario (its name and file),
+/// the run, the step and its date, and the economy and sector (exit code 1).
+pub(super) fn run_failed(sc: &Scenario, file: &str, f: &crate::ensemble::RunFailure) -> anyhow::Error {
+    anyhow::anyhow!(
+        "scenario `{}` ({file}): run {} stopped at step {} ({}): {}. The model state is no longer meaningful, so nothing was written; look for a lever or parameter of extreme size",
+        sc.name,
+        f.run,
+        f.anomaly.step + 1,
+        sc.step_date(f.anomaly.step),
+        f.anomaly
+    )
+}
+
+/// Sketches whose sums passed the exact range: a warning (printed, and kept for the
+/// manifest), or None.
+pub(super) fn saturation_warning(saturated: usize) -> Option<String> {
+    (saturated > 0).then(|| {
+        let w = format!(
+            "{saturated} summary cells add up beyond the exact range of the sums (about 4e28): their means are estimated from the quantile buckets (relative error at most {:.2}%), not exact",
+            crate::summary::ALPHA * 100.0
+        );
+        eprintln!("warning: {w}");
+        w
+    })
 }
 
 /// Lower-case hexadecimal of a digest.

@@ -15,6 +15,15 @@ pub fn default_name(stems: &[String], a: &str, b: &str, sector: &str, fmt: Forma
 
 /// `tradesim compare`: several scenarios' trade for one pair and sector in one chart.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
+    // the output's name first: a bad one fails before any reading
+    if let Some(out) = &args.out {
+        let ext = out.extension().map(|e| e.to_string_lossy().to_lowercase());
+        match ext.as_deref() {
+            Some("png") if args.svg => return Err(BadInput(format!("--out {}: --svg draws SVG; name the file .svg, or leave out --svg for PNG", out.display())).into()),
+            Some("png") | Some("svg") => {}
+            _ => return Err(BadInput(format!("--out {}: the chart's file name must end in .png or .svg (the format drawn); for example --out {}.png", out.display(), out.with_extension("").display())).into()),
+        }
+    }
     let runs = args.dirs.iter().map(|d| load_result(d, &args.data)).collect::<Result<Vec<_>>>()?;
     let mut pair = None;
     for r in &runs {

@@ -6,11 +6,35 @@ use crate::cli::DataArg;
 use crate::scenario::{LEVER_KINDS, RULE_KINDS};
 use anyhow::Result;
 
-pub(super) fn list(data: &DataArg) -> Result<()> {
+pub(super) fn list(base: Option<i32>, data: &DataArg) -> Result<()> {
     let cal = load_calibration(data)?;
-    println!("Economies (base years: {}):", cal.bases.keys().map(|b| b.to_string()).collect::<Vec<_>>().join(", "));
-    for (c, n) in cal.economies.iter().zip(&cal.economy_names) {
-        println!("  {c:<6} {n}");
+    let years: Vec<i32> = cal.bases.keys().copied().collect();
+    let shown = match base {
+        Some(y) if !cal.bases.contains_key(&y) => {
+            let all: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+            return Err(super::BadInput(format!("--base {y}: not a base year of the calibration; allowed: {}", all.join(", "))).into());
+        }
+        Some(y) => y,
+        None => *years.last().unwrap_or(&0),
+    };
+    println!("Economies (base years: {}; names as in {shown}):", years.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "));
+    for (i, c) in cal.economies.iter().enumerate() {
+        let name_in = |y: &i32| cal.bases.get(y).map(|b| b.names[i].clone()).unwrap_or_default();
+        let name = name_in(&shown);
+        let mut other: Vec<String> = Vec::new();
+        if base.is_none() {
+            for y in &years {
+                let n = name_in(y);
+                if !n.is_empty() && n != name && !other.iter().any(|o| o.ends_with(&n)) {
+                    other.push(format!("{y}: {n}"));
+                }
+            }
+        }
+        if other.is_empty() {
+            println!("  {c:<6} {name}");
+        } else {
+            println!("  {c:<6} {name} ({})", other.join("; "));
+        }
     }
     for (year, missing) in &cal.incomplete {
         println!("  (base {year} is not usable: economies.csv has no row for {})", missing.join(", "));

@@ -32,15 +32,20 @@ pub struct BadInput(pub String);
 pub struct Interrupted(pub String);
 
 pub fn main(cmd: Command) -> Result<()> {
-    match cmd {
+    let done = match cmd {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Check { scenarios, data } => check::check(&scenarios, &data),
-        Command::List { data } => list::list(&data),
+        Command::List { base, data } => list::list(base, &data),
         Command::Backtest(args) => backtest::backtest(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Batch(args) => batch::batch(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Solve(args) => solve::run(&args),
-    }
+    };
+    // an output path that holds the user's own files is bad input
+    done.map_err(|e| match e.downcast::<crate::output::Refused>() {
+        Ok(r) => BadInput(r.0).into(),
+        Err(e) => e,
+    })
 }

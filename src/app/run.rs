@@ -3,18 +3,19 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_scenario_file, merge_partials, progress_bar, threads_arg};
+use super::common::{base_trade, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, string_key, threads_arg};
 use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
 use crate::model::Prepared;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
-use crate::output::csv_out::{write_annual, write_run_params, write_summary, RunsWriter};
+use crate::output::csv_out::{write_annual, write_paired, write_run_params, write_summary, RunsWriter};
 use crate::output::reader::RunData;
 use crate::output::report;
-use crate::output::{describe_levers, describe_priors, write_manifest, Manifest, OutputDir};
-use crate::summary::{run_annual_totals, BufferedSummary, Summary, ALPHA};
+use crate::output::{describe_levers, describe_priors, write_manifest, Manifest, ManifestBaseline};
+use crate::scenario::Scenario;
+use crate::summary::{run_annual_totals, BufferedSummary, PairedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -41,54 +42,94 @@ fn price_data_end(sc: &crate::scenario::Scenario, init: &crate::model::Init) -> 
     Some(sc.step_date(first_random).to_string())
 }
 
+/// The baseline a run is compared with: `--baseline FILE`, else the scenario's `baseline` key
+/// (relative to the scenario file), else none. It runs on the scenario's calibration, seed
+/// and runs, and must have the same base year and dates (so the runs pair step by step).
+fn load_baseline(args: &RunArgs, text: &str, sc: &Scenario, cal_sha256: &str) -> Result<Option<(PathBuf, Scenario, String)>> {
+    let path = match (&args.baseline, string_key(text, "baseline")) {
+        (Some(p), _) => p.clone(),
+        (None, Some(rel)) => args.scenario.parent().unwrap_or(Path::new(".")).join(rel),
+        (None, None) => return Ok(None),
+    };
+    let (cal, mut base, base_text) = load_scenario_file(&path, &args.data)?;
+    let what = format!("{}: baseline {}", args.scenario.display(), path.display());
+    if cal.sha256 != cal_sha256 {
+        return Err(BadInput(format!("{what} runs on other calibration data than the scenario (its `data` key); a paired comparison needs the same")).into());
+    }
+    let dates = |s: &Scenario| format!("base {}, {} to {}, step {:?}", s.base, s.start, s.end, s.step).to_lowercase();
+    if dates(&base) != dates(sc) {
+        return Err(BadInput(format!("{what} has {} but the scenario {}; a paired comparison needs the same base year, start, end and step", dates(&base), dates(sc))).into());
+    }
+    base.runs = sc.runs;
+    base.seed = sc.seed;
+    Ok(Some((path, base, base_text)))
+}
+
 /// Run a scenario and write its results. Returns the result directory.
 pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
     let (cal, mut sc, text) = load_scenario_file(&args.scenario, &args.data)?;
-    if let Some(r) = args.runs {
-        if r == 0 {
-            return Err(BadInput("--runs must be at least 1".into()).into());
-        }
+    if let Some(r) = runs_arg(args.runs)? {
         sc.runs = r;
     }
     if let Some(s) = args.seed {
         sc.seed = s;
     }
     let threads = threads_arg(args.threads)?;
+    let baseline = load_baseline(args, &text, &sc, &cal.sha256)?;
     let dest = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
-    let out = OutputDir::create(&dest)?;
+    let out = open_out(&dest, args.force)?;
 
     let init = cal.init(sc.base);
     let pre = Prepared::new(&sc, &init);
     let workers = Workers::new(threads).context("cannot start worker threads")?;
     let empty = Summary::new(&sc, &init, &pre.layout);
-    let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv"))?) } else { None };
+    let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv")).map_err(|e| out.user_error(e))?) } else { None };
     let keep = runs_writer.is_some();
+    // With a baseline, each thread also runs the baseline's run of the same index (the same
+    // seed: common random numbers) and adds the pair to its paired summary.
+    let base_pre = baseline.as_ref().map(|(_, b, _)| Prepared::new(b, &init));
+    let paired_empty = baseline.as_ref().zip(base_pre.as_ref()).map(|((_, b, _), bp)| PairedSummary::new(&sc, &init, &pre.layout, b, &bp.layout));
+    let base_width = base_pre.as_ref().map_or(0, |bp| bp.layout.len() * bp.steps);
+    let base_failed: std::sync::Mutex<Option<crate::ensemble::RunFailure>> = std::sync::Mutex::new(None);
 
     // One partial summary per thread, filled inside the parallel section and merged
     // exactly at the end; only the --keep-runs rows need run order, and they are sorted
     // and written after each round.
     type Rows = Vec<(i32, usize, usize, f64)>;
-    let mut states: Vec<(BufferedSummary, Vec<(u64, Rows)>)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), Vec::new())).collect();
+    type Extra = (Vec<(u64, Rows)>, Option<(PairedSummary, Vec<f64>)>);
+    let extra = || -> Extra { (Vec::new(), paired_empty.clone().map(|p| (p, vec![0.0; base_width]))) };
+    let mut states: Vec<(BufferedSummary, Extra)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), extra())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
     let sim_started = Instant::now();
-    workers.accumulate(
+    let done = workers.accumulate(
         &sc,
         &init,
         &pre,
         sc.seed,
         0..sc.runs as u64,
         &mut states,
-        |(summary, rows), run, obs| {
+        |(summary, (rows, paired)), run, obs| {
             summary.add_run(obs);
             if keep {
                 rows.push((run, run_annual_totals(&sc, &pre.layout, obs)));
             }
+            if let (Some((p, buf)), Some((_, b, _)), Some(bp)) = (paired.as_mut(), baseline.as_ref(), base_pre.as_ref()) {
+                match crate::model::run_to_end(b, &init, bp, sc.seed, run, buf) {
+                    Ok(()) => p.add_run(obs, buf),
+                    Err(anomaly) => {
+                        let mut f = base_failed.lock().unwrap_or_else(|e| e.into_inner());
+                        if f.as_ref().is_none_or(|f| run < f.run) {
+                            *f = Some(crate::ensemble::RunFailure { run, anomaly });
+                        }
+                    }
+                }
+            }
         },
         |states, done| {
             if let Some(w) = runs_writer.as_mut() {
-                let mut rows: Vec<(u64, Rows)> = states.iter_mut().flat_map(|(_, r)| r.drain(..)).collect();
+                let mut rows: Vec<(u64, Rows)> = states.iter_mut().flat_map(|(_, (r, _))| r.drain(..)).collect();
                 rows.sort_by_key(|(run, _)| *run);
                 for (run, r) in &rows {
                     if let Err(e) = w.write(*run, r, &init.economies) {
@@ -102,18 +143,38 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         },
         || false,
     );
-    let (summary, _) = merge_partials(&workers, states, (empty, Vec::new()), |_, _| {});
+    if let Err(f) = done {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return Err(run_failed(&sc, &args.scenario.display().to_string(), &f));
+    }
+    if let (Some(f), Some((path, b, _))) = (base_failed.into_inner().unwrap_or_else(|e| e.into_inner()), baseline.as_ref()) {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return Err(run_failed(b, &path.display().to_string(), &f));
+    }
+    let (summary, (_, paired)) = merge_partials(&workers, states, (empty, extra()), |(_, a), (_, b)| {
+        if let (Some((a, _)), Some((b, _))) = (a.as_mut(), b.as_ref()) {
+            a.merge(b);
+        }
+    });
+    let paired = paired.map(|(p, _)| p);
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     if let Some(e) = write_err {
-        return Err(e);
+        return Err(out.user_error(e));
     }
     let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned(), "scenario.toml".to_owned()];
+    if paired.is_some() {
+        files.extend(["vs_baseline.csv".to_owned(), "vs_baseline_annual.csv".to_owned()]);
+    }
     if let Some(w) = runs_writer {
-        w.finish()?;
+        w.finish().map_err(|e| out.user_error(e))?;
         files.push("runs.csv".into());
         if !sc.priors.is_empty() {
             // the draws depend only on (seed, parameter, run): recomputed here in run order
@@ -128,10 +189,6 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         files.extend(charts::run::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
         files.push("index.html".into());
     }
-    write_summary(&out.path("summary.csv"), &summary)?;
-    // The scenario file as run, next to its results (the page shows and links it).
-    std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", dest.join("scenario.toml").display()))?;
-    write_annual(&out.path("annual.csv"), &summary)?;
     let (levers, rules) = describe_levers(&sc, &init.economies, &init.sectors);
     let manifest = Manifest {
         scenario: sc.name.clone(),
@@ -157,17 +214,30 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         priors: describe_priors(&sc),
         files,
         world_price_data_end: price_data_end(&sc, &init),
-        baseline: None,
+        warnings: saturation_warning(summary.saturated()).into_iter().collect(),
+        baseline: baseline.as_ref().map(|(path, b, t)| ManifestBaseline { scenario: b.name.clone(), file: path.display().to_string(), sha256: hex(&Sha256::digest(t.as_bytes())) }),
     };
-    write_manifest(&out.path("manifest.json"), &manifest)?;
-    if !args.no_charts {
-        // Drawn from the files just written (as `plot` does), before the commit, so a failed
-        // chart leaves no partial result.
-        let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-        data.base_trade = base_trade(&init);
-        let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
-        report::write_index(&out.path(""), &data, &drawn)?;
-    }
+    (|| -> Result<()> {
+        write_summary(&out.path("summary.csv"), &summary)?;
+        write_annual(&out.path("annual.csv"), &summary)?;
+        // The scenario file as run, next to its results (the page shows and links it).
+        std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", out.path("scenario.toml").display()))?;
+        write_manifest(&out.path("manifest.json"), &manifest)?;
+        if let Some(p) = &paired {
+            write_paired(&out.path("vs_baseline.csv"), p, false)?;
+            write_paired(&out.path("vs_baseline_annual.csv"), p, true)?;
+        }
+        if !args.no_charts {
+            // Drawn from the files just written (as `plot` does), before the commit, so a
+            // failed chart leaves no partial result.
+            let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
+            data.base_trade = base_trade(&init);
+            let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
+            report::write_index(&out.path(""), &data, &drawn)?;
+        }
+        Ok(())
+    })()
+    .map_err(|e| out.user_error(e))?;
     let dir = out.commit()?;
     if !args.quiet {
         println!(

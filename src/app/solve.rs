@@ -1,14 +1,13 @@
 //! `tradesim solve`: the static general equilibrium of a scenario's levers at a date, or of a
 //! one-sector structural-gravity dataset with trade-cost changes, against the base year.
 
-use super::common::load_scenario_file;
+use super::common::{load_scenario_file, open_out};
 use super::BadInput;
 use crate::calibration::gravity::Gravity;
 use crate::cli::SolveArgs;
 use crate::model::equilibrium::{solve, Solution, SolveOptions};
 use crate::model::{Closure, Init, Prepared, TradeCosts};
 use crate::output::solve_out::{pct, write_economies, write_trade, EconomyRow, TradeRow};
-use crate::output::OutputDir;
 use crate::scenario::{parse_scenario, Scenario, YearMonth};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -27,9 +26,9 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     }
     let economies = economy_rows(&sc, &init, &pre, &sol);
     let trade = trade_rows(&init, &pre, &sol);
-    let out = OutputDir::create(&dest)?;
-    write_economies(&out.path("economies.csv"), &economies)?;
-    write_trade(&out.path("trade.csv"), &trade)?;
+    let out = open_out(&dest, args.force)?;
+    write_economies(&out.path("economies.csv"), &economies).map_err(|e| out.user_error(e))?;
+    write_trade(&out.path("trade.csv"), &trade).map_err(|e| out.user_error(e))?;
     let dir = out.commit()?;
     if !args.quiet {
         println!("{title}: equilibrium in {} iterations (largest log excess demand {:.1e}) -> {}", sol.iterations, sol.residual, dir.display());

@@ -6,45 +6,232 @@
 pub mod design;
 pub mod overrides;
 
-use serde::Deserialize;
 
 /// Runs per unit of work (variant, block of runs) unless the batch file sets `block`.
 pub const DEFAULT_BLOCK: u32 = 1000;
+/// Most units of work a batch may have (`Batch::unit_count`): the list of units, and a
+/// shard's share of it, is held in memory.
+pub const MAX_UNITS: u64 = 10_000_000;
+/// Most variants a batch may have (design points × scenarios).
+pub const MAX_VARIANTS: u64 = 1_000_000;
 
-/// The batch file as written.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RawBatch {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub seed: Option<i64>,
-    pub runs: Option<i64>,
-    pub block: Option<i64>,
-    pub design: Option<String>,
-    pub samples: Option<i64>,
-    #[serde(default)]
-    pub scenario: Vec<RawEntry>,
-    #[serde(default)]
-    pub vary: Vec<RawVary>,
+/// The top-level keys of a batch file, `[[scenario]]` keys and `[[vary]]` keys.
+const TOP_KEYS: [&str; 9] = ["name", "description", "seed", "runs", "block", "design", "samples", "scenario", "vary"];
+const SCENARIO_KEYS: [&str; 2] = ["path", "counterfactual"];
+const VARY_KEYS: [&str; 4] = ["path", "values", "min", "max"];
+
+/// The batch file as written, read key by key from the TOML document (with each key's place
+/// in the file), so that every problem of the file is found in one pass, each with its line,
+/// column and dotted key.
+#[derive(Debug, Default)]
+struct RawBatch {
+    name: Option<String>,
+    description: Option<String>,
+    seed: Option<i64>,
+    runs: Option<i64>,
+    block: Option<i64>,
+    design: Option<String>,
+    samples: Option<i64>,
+    scenario: Vec<RawEntry>,
+    vary: Vec<RawVary>,
 }
 
 /// One `[[scenario]]` table.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RawEntry {
-    pub path: Option<String>,
-    #[serde(default)]
-    pub counterfactual: bool,
+#[derive(Debug, Default)]
+struct RawEntry {
+    path: Option<String>,
+    counterfactual: bool,
+    /// `path` is there but not text (reported already).
+    bad_path: bool,
 }
 
 /// One `[[vary]]` table.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RawVary {
-    pub path: Option<String>,
-    pub values: Option<Vec<toml::Value>>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+#[derive(Debug, Default)]
+struct RawVary {
+    path: Option<String>,
+    /// `path` is there but not text (reported already).
+    bad_path: bool,
+    values: Option<Vec<toml::Value>>,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+/// Problems found while reading a batch file, each "LINE:COL: `key`: what is wrong".
+struct Reader<'a> {
+    text: &'a str,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn at(&self, span: Option<std::ops::Range<usize>>) -> String {
+        let Some(span) = span else { return String::new() };
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{line}:{col}: ")
+    }
+
+    fn push(&mut self, item: &toml_edit::Item, key: &str, what: String) {
+        let at = self.at(item.span());
+        self.problems.push(format!("{at}`{key}`: {what}"));
+    }
+
+    fn kind(item: &toml_edit::Item) -> &'static str {
+        match item {
+            toml_edit::Item::Value(toml_edit::Value::String(_)) => "text",
+            toml_edit::Item::Value(toml_edit::Value::Integer(_)) => "a whole number",
+            toml_edit::Item::Value(toml_edit::Value::Float(_)) => "a decimal number",
+            toml_edit::Item::Value(toml_edit::Value::Boolean(_)) => "true or false",
+            toml_edit::Item::Value(toml_edit::Value::Datetime(_)) => "a date",
+            toml_edit::Item::Value(toml_edit::Value::Array(_)) | toml_edit::Item::ArrayOfTables(_) => "a list",
+            _ => "a table",
+        }
+    }
+
+    fn string(&mut self, item: &toml_edit::Item, key: &str) -> Option<String> {
+        match item.as_str() {
+            Some(s) => Some(s.to_owned()),
+            None => {
+                let what = format!("must be text in quotes, not {}", Self::kind(item));
+                self.push(item, key, what);
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, item: &toml_edit::Item, key: &str) -> Option<i64> {
+        match item.as_integer() {
+            Some(i) => Some(i),
+            None => {
+                let shown = item.as_value().map(|v| v.to_string().trim().to_owned()).unwrap_or_default();
+                let what = format!("must be a whole number, not {} {shown}", Self::kind(item));
+                self.push(item, key, what.trim_end().to_owned());
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, item: &toml_edit::Item, key: &str) -> Option<f64> {
+        match (item.as_float(), item.as_integer()) {
+            (Some(f), _) => Some(f),
+            (_, Some(i)) => Some(i as f64),
+            _ => {
+                let what = format!("must be a number, not {}", Self::kind(item));
+                self.push(item, key, what);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, item: &toml_edit::Item, key: &str) -> bool {
+        item.as_bool().unwrap_or_else(|| {
+            let what = format!("must be true or false, not {}", Self::kind(item));
+            self.push(item, key, what);
+            false
+        })
+    }
+
+    /// Unknown keys of a table, with the nearest known one.
+    fn keys(&mut self, table: &dyn toml_edit::TableLike, prefix: &str, known: &[&str]) {
+        for (k, item) in table.iter() {
+            if !known.contains(&k) {
+                let near = known.iter().min_by_key(|c| strsim::levenshtein(c, k)).filter(|c| strsim::levenshtein(c, k) <= 2);
+                let hint = near.map_or(String::new(), |c| format!(" (did you mean `{prefix}{c}`?)"));
+                let what = format!("unknown key{hint}; allowed: {}", known.join(", "));
+                self.push(item, &format!("{prefix}{k}"), what);
+            }
+        }
+    }
+
+    /// The tables of `[[name]]` (or `name = [{...}, ...]`).
+    fn tables<'d>(&mut self, item: &'d toml_edit::Item, key: &str) -> Vec<&'d dyn toml_edit::TableLike> {
+        if let Some(a) = item.as_array_of_tables() {
+            return a.iter().map(|t| t as &dyn toml_edit::TableLike).collect();
+        }
+        if let Some(a) = item.as_array() {
+            if a.iter().all(|v| v.as_inline_table().is_some()) {
+                return a.iter().filter_map(|v| v.as_inline_table()).map(|t| t as &dyn toml_edit::TableLike).collect();
+            }
+        }
+        let what = format!("must be a list of tables ([[{key}]]), not {}", Self::kind(item));
+        self.push(item, key, what);
+        Vec::new()
+    }
+}
+
+/// Read the document into a `RawBatch`; every problem of the file goes to `r.problems`.
+fn read_raw(doc: &toml_edit::ImDocument<&str>, r: &mut Reader) -> RawBatch {
+    let root = doc.as_table();
+    r.keys(root, "", &TOP_KEYS);
+    let mut raw = RawBatch::default();
+    for (k, item) in root.iter() {
+        match k {
+            "name" => raw.name = r.string(item, k),
+            "description" => raw.description = r.string(item, k),
+            "design" => raw.design = r.string(item, k),
+            "seed" => raw.seed = r.int(item, k),
+            "runs" => raw.runs = r.int(item, k),
+            "block" => raw.block = r.int(item, k),
+            "samples" => raw.samples = r.int(item, k),
+            "scenario" => {
+                for (i, t) in r.tables(item, k).into_iter().enumerate() {
+                    let prefix = format!("scenario[{i}].");
+                    r.keys(t, &prefix, &SCENARIO_KEYS);
+                    let mut e = RawEntry::default();
+                    if let Some(p) = t.get("path") {
+                        e.path = r.string(p, &format!("{prefix}path"));
+                        e.bad_path = e.path.is_none();
+                    }
+                    if let Some(c) = t.get("counterfactual") {
+                        e.counterfactual = r.boolean(c, &format!("{prefix}counterfactual"));
+                    }
+                    raw.scenario.push(e);
+                }
+            }
+            "vary" => {
+                for (i, t) in r.tables(item, k).into_iter().enumerate() {
+                    let prefix = format!("vary[{i}].");
+                    r.keys(t, &prefix, &VARY_KEYS);
+                    let mut v = RawVary::default();
+                    if let Some(p) = t.get("path") {
+                        v.path = r.string(p, &format!("{prefix}path"));
+                        v.bad_path = v.path.is_none();
+                    }
+                    for (key, slot) in [("min", &mut v.min), ("max", &mut v.max)] {
+                        if let Some(x) = t.get(key) {
+                            *slot = r.number(x, &format!("{prefix}{key}"));
+                        }
+                    }
+                    if let Some(vals) = t.get("values") {
+                        match vals.as_array() {
+                            Some(a) => {
+                                let mut out = Vec::new();
+                                for (j, x) in a.iter().enumerate() {
+                                    match x {
+                                        toml_edit::Value::Integer(n) => out.push(toml::Value::Integer(*n.value())),
+                                        toml_edit::Value::Float(f) => out.push(toml::Value::Float(*f.value())),
+                                        toml_edit::Value::String(s) => out.push(toml::Value::String(s.value().clone())),
+                                        other => {
+                                            let at = r.at(other.span());
+                                            r.problems.push(format!("{at}`{prefix}values[{j}]`: value `{}` is not a number or a string", other.to_string().trim()));
+                                        }
+                                    }
+                                }
+                                v.values = Some(out);
+                            }
+                            None => {
+                                let what = format!("must be a list of values, not {}", Reader::kind(vals));
+                                r.push(vals, &format!("{prefix}values"), what);
+                            }
+                        }
+                    }
+                    raw.vary.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    raw
 }
 
 /// How the parameter values are combined into design points.
@@ -99,10 +286,16 @@ pub struct Variant {
     pub values: Vec<toml::Value>,
 }
 
-/// Parse and check a batch file's text (`file` names it in messages).
+/// Parse and check a batch file's text (`file` names it in messages). Every problem of the
+/// file is reported at once, each as `FILE:LINE:COL: `key`: what is wrong; what is allowed`.
 pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
-    let raw: RawBatch = toml::from_str(text).map_err(|e| format!("{file}: {}", e.message().trim()))?;
-    let mut problems = Vec::new();
+    let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
+        let at = Reader { text, problems: Vec::new() }.at(e.span());
+        format!("{file}:{at}{}", e.message().trim())
+    })?;
+    let mut reader = Reader { text, problems: Vec::new() };
+    let raw = read_raw(&doc, &mut reader);
+    let mut problems = reader.problems;
     let seed = match raw.seed {
         None => 1,
         Some(s) if s >= 0 => s as u64,
@@ -134,6 +327,7 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
     for (i, e) in raw.scenario.iter().enumerate() {
         match &e.path {
             Some(p) => entries.push(Entry { path: p.clone(), counterfactual: e.counterfactual }),
+            None if e.bad_path => {}
             None => problems.push(format!("`scenario[{i}].path`: missing; the scenario file, relative to the batch file")),
         }
     }
@@ -162,6 +356,9 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
     let mut vary: Vec<Vary> = Vec::new();
     for (i, v) in raw.vary.iter().enumerate() {
         let Some(path) = v.path.clone() else {
+            if v.bad_path {
+                continue;
+            }
             problems.push(format!("`vary[{i}].path`: missing; a dotted scenario key, e.g. \"params.gamma\""));
             continue;
         };
@@ -199,8 +396,18 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
             }
         }
     }
+    let points: u64 = match design {
+        Design::Grid => vary.iter().try_fold(1u64, |a, v| a.checked_mul(v.values.len() as u64)).unwrap_or(u64::MAX),
+        Design::Points => vary.first().map_or(1, |v| v.values.len() as u64),
+        Design::Lhs { samples } => samples as u64,
+    };
+    let variants = points.saturating_mul(entries.len().max(1) as u64);
+    if variants > MAX_VARIANTS {
+        problems.push(format!("the design makes {variants} variants ({points} points × {} scenarios); allowed: at most {MAX_VARIANTS}", entries.len()));
+    }
     if !problems.is_empty() {
-        return Err(problems.iter().map(|p| format!("{file}: {p}")).collect::<Vec<_>>().join("\n"));
+        let prefixed = |p: &String| if p.starts_with(|c: char| c.is_ascii_digit()) { format!("{file}:{p}") } else { format!("{file}: {p}") };
+        return Err(problems.iter().map(prefixed).collect::<Vec<_>>().join("\n"));
     }
     let name = raw.name.unwrap_or_else(|| {
         let stem = std::path::Path::new(file).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -210,6 +417,11 @@ pub fn parse_batch(text: &str, file: &str) -> Result<Batch, String> {
 }
 
 impl Batch {
+    /// How many units of work `units` makes (without making them).
+    pub fn unit_count(&self, runs_per_variant: &[u32]) -> u64 {
+        runs_per_variant.iter().map(|&r| r.div_ceil(self.block) as u64).sum()
+    }
+
     /// Units of work: (variant, block) in order, block b covering runs
     /// [b·block, min((b+1)·block, runs)).
     pub fn units(&self, runs_per_variant: &[u32]) -> Vec<(usize, u32)> {

@@ -21,7 +21,10 @@ impl Model<'_> {
             &self.pre.rule_first_step,
             &view,
             self.pre.n,
-            &mut self.rng,
+            match &mut self.rng_policy {
+                Some(r) => r,
+                None => &mut self.rng,
+            },
         );
         if self.pending.iter().any(|p| p.at_step <= k) {
             // in pending order, as they were decided

@@ -4,6 +4,7 @@
 //! and writes observations into slices it is given. Each agent's part of the step lives in a
 //! file of its own; `step_inner` below is the outline, in the order of the step.
 
+pub mod check;
 pub mod currency;
 pub mod domestic;
 pub mod equilibrium;
@@ -23,6 +24,7 @@ pub mod world;
 
 use levers::{ActiveLever, Frictions};
 use math::{exp, ln};
+pub use check::Anomaly;
 pub use obs::Layout;
 use policy::{Pending, RuleState};
 pub use prepared::{Closure, Prepared, TradeCosts};
@@ -74,7 +76,12 @@ pub struct Model<'a> {
     sc: &'a Scenario,
     init: &'a Init,
     pre: &'a Prepared,
+    /// The run's generator: the shocks (and, unless `shocks.common_random_numbers`, every draw).
     rng: ChaCha8Rng,
+    /// With `shocks.common_random_numbers`: the policy rules' generator and the trade noise's
+    /// (`rng::run_part` 1 and 2), so that neither shifts the other draws.
+    rng_policy: Option<ChaCha8Rng>,
+    rng_trade: Option<ChaCha8Rng>,
     /// Index of the next step to run.
     pub k: usize,
     log_trend: Vec<f64>,
@@ -202,11 +209,15 @@ impl<'a> Model<'a> {
         let ln_world_rel: Vec<f64> = log_world.iter().zip(&pre.ln_world_base).map(|(l, b)| l - b).collect();
         let yhat: Vec<f64> = (0..n).map(|i| gdp[i] / init.gdp[i]).collect();
         let trend_gdp = gdp.clone();
+        let common = sc.shocks.common_random_numbers;
+        let (rng_policy, rng_trade) = (common.then(|| crate::rng::run_part(&rng, 1)), common.then(|| crate::rng::run_part(&rng, 2)));
         let mut model = Model {
             sc,
             init,
             pre,
             rng,
+            rng_policy,
+            rng_trade,
             k: 0,
             log_trend,
             gdp_factor: vec![1.0; n],
@@ -414,25 +425,30 @@ impl<'a> Model<'a> {
 }
 
 /// Run `run` of a scenario prepared once (`pre`) and write every step's observation into
-/// `out`. With priors, the run first draws its own parameters (and prepares the scenario
-/// with them).
-pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, seed: u64, run: u64, out: &mut [f64]) {
+/// `out` (steps × `Layout::len`). With priors, the run first draws its own parameters (and
+/// prepares the scenario with them). Stops at the first step whose state fails `Model::check`
+/// (a non-finite or absurd value), returning what is wrong.
+pub fn run_to_end(sc: &Scenario, init: &Init, pre: &Prepared, seed: u64, run: u64, out: &mut [f64]) -> Result<(), Anomaly> {
     if sc.priors.is_empty() {
-        run_with(sc, init, pre, crate::rng::run_rng(seed, run), out);
+        run_with(sc, init, pre, crate::rng::run_rng(seed, run), out)
     } else {
         let drawn = priors::with_draws(sc, seed, run);
         let prepared = Prepared::new(&drawn, init);
-        run_with(&drawn, init, &prepared, crate::rng::run_rng(seed, run), out);
+        run_with(&drawn, init, &prepared, crate::rng::run_rng(seed, run), out)
     }
 }
 
-fn run_with(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) {
+fn run_with(sc: &Scenario, init: &Init, pre: &Prepared, rng: ChaCha8Rng, out: &mut [f64]) -> Result<(), Anomaly> {
     let width = pre.layout.len();
     let mut model = Model::new(sc, init, pre, rng);
     for k in 0..pre.steps {
         model.step();
+        if let Some(a) = model.check() {
+            return Err(a);
+        }
         model.observe(&mut out[k * width..(k + 1) * width]);
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,8 +17,12 @@ pub struct Pending {
 /// What one rule remembers within a run.
 #[derive(Debug, Clone, Default)]
 pub struct RuleState {
-    /// Lever instances already considered as triggers (by index into the run's levers).
-    pub considered: Vec<bool>,
+    /// Levers scanned so far (the run's levers only grow, at the end, and keep their index).
+    pub scanned: usize,
+    /// Levers that could trigger the rule (by, target and kind match) and have not been
+    /// considered yet, in increasing index order: each lever is scanned once and considered
+    /// (a draw) at most once, so a step costs the new levers and the waiting ones, not all.
+    pub watch: Vec<usize>,
     /// Economies the rule has already answered or acted on.
     pub done_for: Vec<bool>,
     /// Consecutive steps below the threshold, per economy (normalize).
@@ -47,27 +51,38 @@ pub fn act<R: Rng>(
     rng: &mut R,
 ) {
     let k = view.k;
+    // sanctions in force by (government, target), for `normalize`; recomputed after a lift
+    let mut sanctioning: Option<Vec<bool>> = None;
+    let in_force = |levers: &[ActiveLever]| {
+        let mut v = vec![false; n * n];
+        for l in levers.iter().filter(|l| l.kind.is_sanction() && l.own_intensity(k) > 0.0) {
+            v[l.by * n + l.target] = true;
+        }
+        v
+    };
     for (r, (rule, st)) in rules.iter().zip(states.iter_mut()).enumerate() {
         if k < first_step[r] {
             continue;
         }
-        st.considered.resize(levers.len(), false);
         st.done_for.resize(n, false);
         st.calm_steps.resize(n, 0);
         let lag = steps_for(rule.lag_months, view.step_months);
         match &rule.kind {
             RuleKind::Retaliate { against, trigger, response } => {
-                for li in 0..levers.len() {
-                    let l = &levers[li];
-                    let hit = !st.considered[li]
-                        && l.target == rule.by
-                        && against.contains(&l.by)
-                        && trigger.iter().any(|t| t == l.kind.name())
-                        && l.own_intensity(k) > 0.0;
-                    if !hit || st.done_for[l.by] {
+                for l in &levers[st.scanned..] {
+                    if l.target == rule.by && against.contains(&l.by) && trigger.iter().any(|t| t == l.kind.name()) {
+                        st.watch.push(st.scanned);
+                    }
+                    st.scanned += 1;
+                }
+                let mut w = 0;
+                while w < st.watch.len() {
+                    let l = &levers[st.watch[w]];
+                    if l.own_intensity(k) <= 0.0 || st.done_for[l.by] {
+                        w += 1;
                         continue;
                     }
-                    st.considered[li] = true;
+                    st.watch.remove(w);
                     if rng.random::<f64>() < rule.probability {
                         let imposer = l.by;
                         st.done_for[imposer] = true;
@@ -78,17 +93,21 @@ pub fn act<R: Rng>(
                 }
             }
             RuleKind::Align { leader, kinds } => {
-                for li in 0..levers.len() {
+                for l in &levers[st.scanned..] {
+                    if l.by == *leader && l.target != rule.by && kinds.iter().any(|t| t == l.kind.name()) {
+                        st.watch.push(st.scanned);
+                    }
+                    st.scanned += 1;
+                }
+                let mut w = 0;
+                while w < st.watch.len() {
+                    let li = st.watch[w];
                     let l = &levers[li];
-                    let hit = !st.considered[li]
-                        && l.by == *leader
-                        && l.target != rule.by
-                        && kinds.iter().any(|t| t == l.kind.name())
-                        && l.own_intensity(k) > 0.0;
-                    if !hit {
+                    if l.own_intensity(k) <= 0.0 {
+                        w += 1;
                         continue;
                     }
-                    st.considered[li] = true;
+                    st.watch.remove(w);
                     if rng.random::<f64>() < rule.probability {
                         st.fired = true;
                         let mut copy = l.clone();
@@ -119,8 +138,8 @@ pub fn act<R: Rng>(
                         continue;
                     }
                     // Only a government with sanctions in force on `o` has something to lift.
-                    let sanctioning = levers.iter().any(|l| l.by == rule.by && l.target == o && l.kind.is_sanction() && l.own_intensity(k) > 0.0);
-                    if !sanctioning {
+                    let table = sanctioning.get_or_insert_with(|| in_force(levers));
+                    if !table[rule.by * n + o] {
                         st.calm_steps[o] = 0;
                         continue;
                     }
@@ -142,6 +161,7 @@ pub fn act<R: Rng>(
                                 l.end_month = Some(l.end_month.map_or(lift_at, |e| e.min(lift_at)));
                             }
                         }
+                        sanctioning = None;
                         pending.retain(|p| !(p.lever.by == rule.by && p.lever.target == o && p.lever.kind.is_sanction()));
                     }
                 }

@@ -22,7 +22,14 @@ impl Model<'_> {
                 *w = self.world.power(s, 1.0 - self.sc.params.eta[s]);
             }
         }
-        let Model { rng, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, noise_direct, noise_rerouted, .. } = self;
+        let Model { rng, rng_trade, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, noise_direct, noise_rerouted, .. } = self;
+        // With common random numbers, a generator of its own and a draw for every rerouted
+        // flow, there or not, so that the count of draws does not depend on the levers.
+        let fixed = rng_trade.is_some();
+        let rng = match rng_trade {
+            Some(r) => r,
+            None => rng,
+        };
         // First the deterministic part and the draws (in route order), then the noise factors
         // in a loop of their own, where the `exp`s do not wait on the generator.
         for s in 0..m {
@@ -62,6 +69,9 @@ impl Model<'_> {
                         noise_v[j] = nu * z + drift;
                         rerouted[j] = v;
                     } else {
+                        if nu > 0.0 && fixed {
+                            let _: f64 = StandardNormal.sample(rng);
+                        }
                         noise_v[j] = f64::NAN;
                         rerouted[j] = if v > 1e-9 { v } else { 0.0 };
                     }

@@ -15,7 +15,7 @@ fn ape(r: &Row) -> String {
 /// `backtest.csv`: money as whole US dollars, APE in percent with four decimals.
 pub fn write_backtest(path: &Path, rows: &[Row]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))?;
-    w.write_record(HEADER)?;
+    w.write_record(HEADER).with_context(|| format!("cannot write {}", path.display()))?;
     for r in rows {
         w.write_record([
             r.year.to_string(),
@@ -28,7 +28,7 @@ pub fn write_backtest(path: &Path, rows: &[Row]) -> Result<()> {
             format!("{:.0}", r.p95),
             r.inside.to_string(),
             ape(r),
-        ])?;
+        ]).with_context(|| format!("cannot write {}", path.display()))?;
     }
     w.flush().with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
@@ -49,9 +49,9 @@ pub fn metric_lines(m: &Metrics) -> Vec<(String, String)> {
 /// `backtest_metrics.csv`.
 pub fn write_metrics(path: &Path, m: &Metrics) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))?;
-    w.write_record(["metric", "value"])?;
+    w.write_record(["metric", "value"]).with_context(|| format!("cannot write {}", path.display()))?;
     for (k, v) in metric_lines(m) {
-        w.write_record([k, v])?;
+        w.write_record([k, v]).with_context(|| format!("cannot write {}", path.display()))?;
     }
     w.flush().with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

@@ -22,19 +22,19 @@ pub struct CsvFile {
 impl CsvFile {
     pub fn create(dest: &Path, header: &[&str]) -> Result<Self> {
         let tmp = dest.with_extension("csv.partial");
-        let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let file = File::create(&tmp).with_context(|| format!("cannot create {}", dest.display()))?;
         let mut w = csv::Writer::from_writer(BufWriter::new(file));
-        w.write_record(header)?;
+        w.write_record(header).with_context(|| format!("cannot write {}", dest.display()))?;
         Ok(CsvFile { w, tmp, dest: dest.to_path_buf() })
     }
 
     pub fn row<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(&mut self, rec: I) -> Result<()> {
-        self.w.write_record(rec).with_context(|| format!("cannot write {}", self.tmp.display()))
+        self.w.write_record(rec).with_context(|| format!("cannot write {}", self.dest.display()))
     }
 
     pub fn finish(self) -> Result<()> {
-        let mut inner = self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.tmp.display()))?;
-        std::io::Write::flush(&mut inner)?;
+        let mut inner = self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.dest.display()))?;
+        std::io::Write::flush(&mut inner).with_context(|| format!("cannot write {}", self.dest.display()))?;
         drop(inner);
         std::fs::rename(&self.tmp, &self.dest).with_context(|| format!("cannot move {} into place", self.dest.display()))
     }
@@ -115,4 +115,7 @@ pub struct BatchManifest {
     pub indicators: String,
     pub tradesim_version: String,
     pub files: Vec<String>,
+    /// What the reader should know about the numbers (e.g. means estimated, not exact).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }

@@ -18,30 +18,170 @@ pub mod state;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// A result directory under construction. Files go into a hidden temporary sibling; `commit`
-/// replaces the final directory with it in one rename. Dropped without `commit`, it removes
-/// the temporary directory, so a failed or interrupted run leaves no partial result.
+/// An output path that holds something tradesim did not write (bad input: exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+/// True if `dir` holds a tradesim result: a run's or batch's `manifest.json`, a batch's or
+/// shard's work area (`state/plan.json`), a backtest (`run/manifest.json`), or only the files
+/// `solve` writes.
+pub fn is_result(dir: &Path) -> bool {
+    if ["manifest.json", "state/plan.json", "run/manifest.json"].iter().any(|m| dir.join(m).is_file()) {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    !names.is_empty() && names.iter().all(|n| n == "economies.csv" || n == "trade.csv")
+}
+
+/// Whether tradesim may write its results to `dest`, replacing what is there: yes if it is
+/// absent, an empty directory or a tradesim result (`is_result`), or with `force`; otherwise
+/// a `Refused` error that says why and how (`--force`).
+pub fn check_target(dest: &Path, force: bool) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(dest) {
+        Ok(m) => m,
+        // absent, or unreachable (creating it will say why)
+        Err(_) => return Ok(()),
+    };
+    if force {
+        return Ok(());
+    }
+    let what = if meta.file_type().is_symlink() {
+        "is a symbolic link, not a tradesim result directory".to_owned()
+    } else if !meta.is_dir() {
+        "is a file, not a tradesim result directory".to_owned()
+    } else {
+        let Ok(mut entries) = std::fs::read_dir(dest) else {
+            return Err(anyhow::anyhow!("cannot write the results to {}: cannot read what it holds", dest.display()));
+        };
+        if entries.next().is_none() || is_result(dest) {
+            return Ok(());
+        }
+        "exists and is not a tradesim result (it has no manifest.json)".to_owned()
+    };
+    Err(Refused(format!(
+        "{} {what}; replacing it would delete what it holds. Choose another output path (--out), or add --force to replace it",
+        dest.display()
+    ))
+    .into())
+}
+
+/// The process ids of live processes, as far as this system shows them (`/proc`); where it
+/// does not, every process counts as alive, so nothing is cleaned.
+fn alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// Remove a file or a directory tree.
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Leftovers of killed processes beside `dest`: `.NAME.tmp-PID` (a result being written, or
+/// the old result being removed) and `.NAME.old-PID` (an old result moved aside) whose
+/// process is gone. A leftover old result comes back to `dest` if `dest` is missing (the
+/// process died between moving the old result away and the new one in); the rest are
+/// removed. Returns a one-line note of what was done, if anything.
+fn clean_stale(parent: &Path, name: &str, dest: &Path) -> Option<String> {
+    let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
+    let mut found: Vec<(PathBuf, bool)> = Vec::new();
+    for e in std::fs::read_dir(parent).ok()?.filter_map(|e| e.ok()) {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let (is_old, pid) = match (file.strip_prefix(&tmp), file.strip_prefix(&old)) {
+            (Some(p), _) => (false, p),
+            (_, Some(p)) => (true, p),
+            _ => continue,
+        };
+        match pid.parse::<u32>() {
+            Ok(pid) if pid != std::process::id() && !alive(pid) => found.push((e.path(), is_old)),
+            _ => {}
+        }
+    }
+    found.sort();
+    let (mut removed, mut restored) = (Vec::new(), None);
+    for (p, is_old) in found {
+        let file = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        if is_old && restored.is_none() && std::fs::symlink_metadata(dest).is_err() && std::fs::rename(&p, dest).is_ok() {
+            restored = Some(file);
+        } else if remove_any(&p).is_ok() {
+            removed.push(file);
+        }
+    }
+    let mut note = Vec::new();
+    if let Some(f) = restored {
+        note.push(format!("restored {} from {f}, left by an interrupted tradesim", dest.display()));
+    }
+    if !removed.is_empty() {
+        note.push(format!("removed {} left beside it by interrupted tradesim runs: {}", if removed.len() == 1 { "a folder" } else { "folders" }, removed.join(", ")));
+    }
+    (!note.is_empty()).then(|| format!("{}: {}", dest.display(), note.join("; ")))
+}
+
+/// Swap two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`); `Ok(false)` where the
+/// system or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let (ca, cb) = (std::ffi::CString::new(a.as_os_str().as_bytes())?, std::ffi::CString::new(b.as_os_str().as_bytes())?);
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call; the system
+    // call only reads them.
+    let r = unsafe { libc::syscall(libc::SYS_renameat2, libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOSYS) | Some(libc::EINVAL) | Some(libc::ENOTSUP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// A result directory under construction. Files go into a hidden temporary sibling
+/// (`.NAME.tmp-PID`); `commit` puts it in place of the final directory in one step (or, where
+/// the system cannot swap two paths, moves the old result aside, the new one in, and only
+/// then removes the old). Dropped without `commit`, it removes the temporary directory, so a
+/// failed or interrupted run leaves no partial result, and the old one stays.
 pub struct OutputDir {
     tmp: PathBuf,
     dest: PathBuf,
     committed: bool,
+    note: Option<String>,
 }
 
 impl OutputDir {
-    /// Create the temporary directory now, so a bad output path fails before any work.
-    pub fn create(dest: &Path) -> Result<Self> {
+    /// Check `dest` (`check_target`), clean leftovers of killed runs beside it, and create the
+    /// temporary directory now, so a bad output path fails before any work.
+    pub fn create(dest: &Path, force: bool) -> Result<Self> {
+        check_target(dest, force)?;
         let parent = match dest.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create output directory {}", parent.display()))?;
+        let cannot = |e: &dyn std::fmt::Display| format!("cannot write the results to {}: {e}", dest.display());
+        std::fs::create_dir_all(&parent).map_err(|e| anyhow::anyhow!(cannot(&format!("cannot create the folder {}: {e}", parent.display()))))?;
         let name = dest.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+        let note = clean_stale(&parent, &name, dest);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).ok();
-        }
-        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        Ok(OutputDir { tmp, dest: dest.to_path_buf(), committed: false })
+        remove_any(&tmp).ok();
+        std::fs::create_dir(&tmp).map_err(|e| anyhow::anyhow!(cannot(&format!("cannot create a folder in {}: {e}", parent.display()))))?;
+        Ok(OutputDir { tmp, dest: dest.to_path_buf(), committed: false, note })
+    }
+
+    /// What `create` cleaned up beside the destination (one line), if anything.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 
     /// Path of a file inside the directory being written.
@@ -53,23 +193,49 @@ impl OutputDir {
         &self.dest
     }
 
-    /// Move the finished directory into place, replacing what was there.
-    pub fn commit(mut self) -> Result<PathBuf> {
-        if self.dest.exists() {
-            let old = self.tmp.with_extension("old");
-            std::fs::rename(&self.dest, &old).with_context(|| format!("cannot replace {}", self.dest.display()))?;
-            std::fs::remove_dir_all(&old).ok();
+    /// An error met while writing, told with the path the user gave instead of the
+    /// temporary one.
+    pub fn user_error(&self, e: anyhow::Error) -> anyhow::Error {
+        let (tmp, dest) = (self.tmp.display().to_string(), self.dest.display().to_string());
+        let text = format!("{e:#}");
+        if text.contains(&tmp) {
+            anyhow::anyhow!("{}", text.replace(&tmp, &dest))
+        } else {
+            e
         }
-        std::fs::rename(&self.tmp, &self.dest).with_context(|| format!("cannot move results to {}", self.dest.display()))?;
+    }
+
+    /// Put the finished directory in place of the destination, replacing what was there.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let dest = self.dest.clone();
+        let cannot = |e: std::io::Error| anyhow::anyhow!("cannot move the results to {}: {e}", dest.display());
+        match std::fs::symlink_metadata(&dest) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::rename(&self.tmp, &dest).map_err(cannot)?,
+            _ => {
+                if exchange(&self.tmp, &dest).map_err(cannot)? {
+                    // the temporary name now holds the old result
+                    remove_any(&self.tmp).ok();
+                } else {
+                    let old = self.tmp.with_file_name(format!(".{}.old-{}", dest.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), std::process::id()));
+                    remove_any(&old).ok();
+                    std::fs::rename(&dest, &old).map_err(cannot)?;
+                    if let Err(e) = std::fs::rename(&self.tmp, &dest) {
+                        std::fs::rename(&old, &dest).ok();
+                        return Err(cannot(e));
+                    }
+                    remove_any(&old).ok();
+                }
+            }
+        }
         self.committed = true;
-        Ok(self.dest.clone())
+        Ok(dest)
     }
 }
 
 impl Drop for OutputDir {
     fn drop(&mut self) {
         if !self.committed {
-            std::fs::remove_dir_all(&self.tmp).ok();
+            remove_any(&self.tmp).ok();
         }
     }
 }
@@ -100,12 +266,6 @@ pub struct ManifestRule {
     pub effect: String,
 }
 
-/// The baseline a run is compared with (`vs_baseline.csv`, `vs_baseline_annual.csv`).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
-pub struct ManifestBaseline {
-    pub scenario: String,
-    pub file: String,
-}
 
 /// An uncertain parameter as the manifest records it: each run draws its own value.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
@@ -163,9 +323,21 @@ pub struct Manifest {
     /// (data/world_prices.csv) have ended, if that is inside the run (`world_prices = "data"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub world_price_data_end: Option<String>,
-    /// The baseline scenario of a run that names one.
+    /// What the reader should know about the numbers (e.g. means estimated, not exact).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The baseline the run was compared with (vs_baseline.csv, vs_baseline_annual.csv).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<ManifestBaseline>,
+}
+
+/// A run's baseline: its scenario name, file and the file's SHA-256.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ManifestBaseline {
+    pub scenario: String,
+    pub file: String,
+    #[serde(default)]
+    pub sha256: String,
 }
 
 impl Manifest {

@@ -45,7 +45,6 @@ impl Table {
     }
 
     fn read_with(path: &Path, step_months: u32, signed: bool) -> Result<Self, String> {
-        let _ = signed;
         let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         let header = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
         if header.iter().collect::<Vec<_>>() != crate::output::csv_out::HEADER {
@@ -53,6 +52,8 @@ impl Table {
         }
         let mut t = Table::default();
         let mut date_index: BTreeMap<String, usize> = BTreeMap::new();
+        // (date, series) → line, for duplicate rows
+        let mut lines: BTreeMap<(usize, String, String, String, String), usize> = BTreeMap::new();
         for (line, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
             let bad = |what: &str| format!("{}: line {}: {what}", path.display(), line + 2);
@@ -72,18 +73,42 @@ impl Table {
                     t.dates.len() - 1
                 }
             };
+            if rec.len() != crate::output::csv_out::HEADER.len() {
+                return Err(bad(&format!("{} columns; a summary row has {}", rec.len(), crate::output::csv_out::HEADER.len())));
+            }
+            // every value a finite number, at least 0 (no metric tradesim writes is negative),
+            // the quantiles in order
             let mut v = [f64::NAN; 6];
             for (k, slot) in v.iter_mut().enumerate() {
                 let s = &rec[5 + k];
-                if !s.is_empty() {
-                    *slot = s.parse().map_err(|_| bad(&format!("{} is not a number: {s:?}", crate::output::csv_out::HEADER[5 + k])))?;
+                let col = crate::output::csv_out::HEADER[5 + k];
+                if signed {
+                    // Paired differences may be negative; an empty cell (a percentage against a
+                    // zero baseline) is not a number.
+                    if !s.is_empty() {
+                        *slot = s.parse().map_err(|_| bad(&format!("column `{col}`: {s:?} is not a number; allowed: a finite number")))?;
+                        if !slot.is_finite() {
+                            return Err(bad(&format!("column `{col}`: {s:?} is not allowed; allowed: a finite number")));
+                        }
+                    }
+                    continue;
                 }
+                *slot = s.parse().map_err(|_| bad(&format!("column `{col}`: {s:?} is not a number; allowed: a finite number, at least 0")))?;
+                if !(slot.is_finite() && *slot >= 0.0) {
+                    return Err(bad(&format!("column `{col}`: {s:?} is not allowed; allowed: a finite number, at least 0")));
+                }
+            }
+            if v[1..].windows(2).any(|w| w[0] > w[1]) {
+                return Err(bad(&format!("the quantiles p05, p25, p50, p75, p95 ({}) are not in increasing order", rec.iter().skip(6).collect::<Vec<_>>().join(", "))));
             }
             let key = (rec[4].to_owned(), rec[1].to_owned(), rec[2].to_owned(), rec[3].to_owned());
             let e = t.series.entry(key.clone()).or_insert_with(|| {
                 t.order.push(key);
                 BTreeMap::new()
             });
+            if let Some(first) = lines.insert((di, rec[4].to_owned(), rec[1].to_owned(), rec[2].to_owned(), rec[3].to_owned()), line + 2) {
+                return Err(bad(&format!("the row {date},{},{},{},{} is given twice (also on line {first})", &rec[1], &rec[2], &rec[3], &rec[4])));
+            }
             e.insert(di, v);
         }
         Ok(t)

@@ -61,7 +61,7 @@ pub fn write_economies(path: &Path, rows: &[EconomyRow]) -> Result<()> {
     w.write_record([
         "economy", "output_base", "output", "output_change_pct", "expenditure_base", "expenditure", "expenditure_change_pct", "gdp_base", "gdp",
         "gdp_change_pct", "price_change_pct", "cpi_change_pct", "welfare_change_pct", "real_output_change_pct",
-    ])?;
+    ]).with_context(|| format!("cannot write {}", path.display()))?;
     for r in rows {
         w.write_record([
             r.economy.clone(),
@@ -78,16 +78,16 @@ pub fn write_economies(path: &Path, rows: &[EconomyRow]) -> Result<()> {
             pct(r.cpi),
             pct(r.welfare()),
             pct(r.real_output()),
-        ])?;
+        ]).with_context(|| format!("cannot write {}", path.display()))?;
     }
     w.flush().with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn write_trade(path: &Path, rows: &[TradeRow]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))?;
-    w.write_record(["flow", "exporter", "importer", "sector", "base", "counterfactual", "change_pct"])?;
+    w.write_record(["flow", "exporter", "importer", "sector", "base", "counterfactual", "change_pct"]).with_context(|| format!("cannot write {}", path.display()))?;
     for r in rows {
-        w.write_record([r.flow.to_owned(), r.exporter.clone(), r.importer.clone(), r.sector.clone(), num(r.value.0), num(r.value.1), pct(r.value.1 / r.value.0)])?;
+        w.write_record([r.flow.to_owned(), r.exporter.clone(), r.importer.clone(), r.sector.clone(), num(r.value.0), num(r.value.1), pct(r.value.1 / r.value.0)]).with_context(|| format!("cannot write {}", path.display()))?;
     }
     w.flush().with_context(|| format!("cannot write {}", path.display()))
 }

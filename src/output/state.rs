@@ -2,19 +2,28 @@
 //! so `merge` needs nothing else) and one mergeable state file per finished variant and shard.
 //! Files are written to a temporary name and renamed, so a stop never leaves a partial one.
 //!
-//! State file format (version 2): the bytes `TRADESIM-STATE 2\n`, a little-endian u32 length,
+//! State file format (version 3): the bytes `TRADESIM-STATE 3\n`, a little-endian u32 length,
 //! that many bytes of JSON (`StateHeader`), then `StateHeader::sketches` sketches, each as
 //! `Sketch::encode` writes it (LEB128 varints: zeros, n, fixed-point sum (zigzag-coded), the
-//! bits of the minimum and maximum, bucket offset, bucket count, then each bucket's count).
-//! The sketches are the variant's summary (by date, then by year, series in output order)
-//! followed by its indicators (see `Indicators::sketches`). A file of another format version
+//! bits of the minimum and maximum, bucket offset, bucket count, then each bucket's count),
+//! then the SHA-256 of everything before it (32 bytes). The sketches are the variant's summary
+//! (by date, then by year, series in output order) followed by its indicators (see
+//! `Indicators::sketches`). A file whose checksum does not match is `Damaged` (never trusted:
+//! `batch --resume` runs the variant again, `merge` refuses); a file of another format version
 //! is refused with a message that names both versions.
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"TRADESIM-STATE 2\n";
+const MAGIC: &[u8] = b"TRADESIM-STATE 3\n";
+/// Length of the trailing checksum.
+const SUM: usize = 32;
+
+/// A state file whose contents do not match its checksum (or are cut short).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Damaged(pub String);
 /// What every version of the format starts with.
 const MAGIC_ANY: &[u8] = b"TRADESIM-STATE ";
 
@@ -36,6 +45,9 @@ pub struct Plan {
     pub data: Option<String>,
     /// (K, N): this directory holds shard K (0-based) of N.
     pub shard: (usize, usize),
+    /// SHA-256 of the calibration the states were computed from (`Calibration::sha256`).
+    #[serde(default)]
+    pub calibration: String,
 }
 
 /// The header of one state file.
@@ -54,11 +66,53 @@ pub fn state_dir(out: &Path) -> PathBuf {
     out.join("state")
 }
 
-/// Write `bytes` to `path` through a temporary file and a rename.
+/// Write `bytes` to `path` through a temporary file (`.NAME.partial-PID`, unique to the
+/// process) and a rename; on failure the temporary file is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+    let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        std::fs::remove_file(&tmp).ok();
+        return Err(anyhow::anyhow!("cannot write {}: {e}", path.display()));
+    }
+    Ok(())
+}
+
+/// Remove the temporary files (`.NAME.partial-PID`) that killed processes left in a work
+/// area; returns how many.
+pub fn clean_partials(out: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(state_dir(out)) else { return 0 };
+    let me = format!("-{}", std::process::id());
+    let mut n = 0;
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some((_, pid)) = name.rsplit_once(".partial-") else { continue };
+        let gone = pid.parse::<u32>().is_ok_and(|p| !Path::new("/proc").join(p.to_string()).exists() && Path::new("/proc/self").exists());
+        if name.starts_with('.') && !name.ends_with(&me) && gone && std::fs::remove_file(e.path()).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Give the work area of `from` (its plan and state files) to the result being written in
+/// `to`: hard links where the file system has them, else copies.
+pub fn carry_state(from: &Path, to: &Path) -> Result<()> {
+    let (src, dst) = (state_dir(from), state_dir(to));
+    std::fs::create_dir_all(&dst).with_context(|| format!("cannot create {}", dst.display()))?;
+    for e in std::fs::read_dir(&src).with_context(|| format!("cannot read {}", src.display()))? {
+        let p = e?.path();
+        let name = p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') || !(name == "plan.json" || name.ends_with(".state")) {
+            continue;
+        }
+        let target = dst.join(&name);
+        if std::fs::hard_link(&p, &target).is_err() {
+            std::fs::copy(&p, &target).with_context(|| format!("cannot copy {} to {}", p.display(), target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn write_plan(out: &Path, plan: &Plan) -> Result<()> {
@@ -79,12 +133,15 @@ pub fn state_path(out: &Path, variant: usize, shard: (usize, usize)) -> PathBuf 
 }
 
 pub fn write_state(path: &Path, header: &StateHeader, body: &[u8]) -> Result<()> {
+    use sha2::{Digest, Sha256};
     let json = serde_json::to_vec(header)?;
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + json.len() + body.len());
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + json.len() + body.len() + SUM);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
     bytes.extend_from_slice(&json);
     bytes.extend_from_slice(body);
+    let sum = Sha256::digest(&bytes);
+    bytes.extend_from_slice(&sum);
     write_atomic(path, &bytes)
 }
 
@@ -96,16 +153,25 @@ pub fn read_state(path: &Path) -> Result<(StateHeader, Vec<u8>)> {
         let ours = String::from_utf8_lossy(&MAGIC[MAGIC_ANY.len()..MAGIC.len() - 1]);
         bail!("{} has state format `{version}`, written by another version of tradesim (this one reads format {ours}): run that batch or shard again with this version", path.display());
     }
-    if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 4 {
+    if !bytes.starts_with(MAGIC) {
         bail!("{} is not a tradesim state file", path.display());
     }
-    let rest = &bytes[MAGIC.len()..];
+    use sha2::{Digest, Sha256};
+    let damaged = || Damaged(format!("{} is damaged (its checksum does not match its contents)", path.display()));
+    if bytes.len() < MAGIC.len() + 4 + SUM {
+        return Err(damaged().into());
+    }
+    let (data, sum) = bytes.split_at(bytes.len() - SUM);
+    if Sha256::digest(data).as_slice() != sum {
+        return Err(damaged().into());
+    }
+    let rest = &data[MAGIC.len()..];
     let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
     let rest = &rest[4..];
     if rest.len() < len {
-        bail!("{} is truncated", path.display());
+        return Err(damaged().into());
     }
-    let header: StateHeader = serde_json::from_slice(&rest[..len]).with_context(|| format!("{}: bad header", path.display()))?;
+    let header: StateHeader = serde_json::from_slice(&rest[..len]).map_err(|_| damaged())?;
     Ok((header, rest[len..].to_vec()))
 }
 
@@ -132,7 +198,25 @@ mod tests {
         let old = dir.join("old.state");
         std::fs::write(&old, b"TRADESIM-STATE 1\n\x02\0\0\0{}").unwrap();
         let err = read_state(&old).unwrap_err().to_string();
-        assert!(err.contains("old.state has state format `1`") && err.contains("reads format 2"), "{err}");
+        assert!(err.contains("old.state has state format `1`") && err.contains("reads format 3"), "{err}");
+        let v2 = dir.join("v2.state");
+        std::fs::write(&v2, b"TRADESIM-STATE 2\n\x02\0\0\0{}").unwrap();
+        assert!(read_state(&v2).unwrap_err().to_string().contains("reads format 3"));
+        // one flipped bit anywhere is found
+        let good = dir.join("good.state");
+        let h = StateHeader { fingerprint: "f".into(), variant: 3, blocks: vec![0, 1], runs: 10, counterfactual_runs: 0, sketches: 0 };
+        write_state(&good, &h, b"some sketch bytes").unwrap();
+        assert_eq!(read_state(&good).unwrap(), (h, b"some sketch bytes".to_vec()));
+        let bytes = std::fs::read(&good).unwrap();
+        for at in [MAGIC.len() + 1, MAGIC.len() + 12, bytes.len() - 40, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 4;
+            std::fs::write(&good, &bad).unwrap();
+            let e = read_state(&good).unwrap_err();
+            assert!(e.downcast_ref::<Damaged>().is_some(), "byte {at}: {e}");
+        }
+        std::fs::write(&good, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(read_state(&good).unwrap_err().downcast_ref::<Damaged>().is_some());
         let bare = dir.join("bare.state");
         std::fs::write(&bare, b"TRADESIM-STATE ").unwrap();
         assert!(read_state(&bare).unwrap_err().to_string().contains("state format ``"));

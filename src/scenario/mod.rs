@@ -217,6 +217,12 @@ pub struct Shocks {
     pub pair_events: Vec<PairEvents>,
     /// Annual standard deviation of the multiplicative noise on each flow.
     pub trade_noise: f64,
+    /// The policy rules and the trade noise draw from generators of their own
+    /// (`rng::run_part`), the trade noise at a fixed count per route and step: two scenarios
+    /// that differ only in levers and rules then see the same shocks run by run (common random
+    /// numbers: a run against its baseline, an attribution's subsets, a batch's variants). On
+    /// by default; off: one generator, as version 1.
+    pub common_random_numbers: bool,
 }
 
 impl Default for Shocks {
@@ -231,6 +237,7 @@ impl Default for Shocks {
             event_size: 0.03,
             pair_events: Vec::new(),
             trade_noise: 0.04,
+            common_random_numbers: true,
         }
     }
 }

@@ -69,6 +69,8 @@ pub struct RawScenario {
     pub name: Option<String>,
     /// Calibration directory, relative to the scenario file (read by the commands).
     pub data: Option<String>,
+    /// Baseline scenario file, relative to this one (read by `run`: paired differences).
+    pub baseline: Option<String>,
     pub description: Option<String>,
     /// `"2021"` or `2021`.
     pub base: Option<toml::Value>,
@@ -96,6 +98,7 @@ pub struct RawShocks {
     pub event_rate: Option<f64>,
     pub event_size: Option<f64>,
     pub trade_noise: Option<f64>,
+    pub common_random_numbers: Option<bool>,
     #[serde(default)]
     pub pair: Vec<RawPairEvents>,
 }
@@ -201,10 +204,10 @@ pub struct RawRule {
 }
 
 pub const TOP_KEYS: &[&str] =
-    &["name", "description", "data", "base", "start", "end", "step", "runs", "seed", "shocks", "params", "lever", "rule"];
+    &["name", "description", "data", "baseline", "base", "start", "end", "step", "runs", "seed", "shocks", "params", "lever", "rule"];
 pub const SHOCK_KEYS: &[&str] = &[
     "gdp_volatility_scale", "world_prices", "world_price_volatility", "world_price_reversion", "world_price_mean",
-    "event_rate", "event_size", "trade_noise", "pair",
+    "event_rate", "event_size", "trade_noise", "common_random_numbers", "pair",
 ];
 pub const PAIR_KEYS: &[&str] = &["pair", "event_rate", "event_size"];
 pub const PARAM_KEYS: &[&str] =

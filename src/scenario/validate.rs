@@ -769,6 +769,7 @@ pub fn parse_scenario(text: &str, file: &str, uni: &Universe) -> Result<Scenario
         event_size: c.range(&key(&sp, "event_size"), rs.event_size, d.event_size, 0.0, 1.0),
         pair_events,
         trade_noise: c.range(&key(&sp, "trade_noise"), rs.trade_noise, d.trade_noise, 0.0, 5.0),
+        common_random_numbers: rs.common_random_numbers.unwrap_or(d.common_random_numbers),
     };
 
     // params

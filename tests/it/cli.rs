@@ -29,6 +29,49 @@ fn list_names_economies_sectors_levers_and_rules() {
 }
 
 #[test]
+fn list_names_each_economy_as_in_the_base_year_asked_for() {
+    let text = |args: &[&str]| String::from_utf8(tradesim().args(args).assert().success().get_output().stdout.clone()).unwrap();
+    let latest = text(&["list"]);
+    let ru = latest.lines().find(|l| l.trim_start().starts_with("RU ")).unwrap();
+    assert!(ru.contains("Russian Federation") && ru.contains("1979: Soviet Union"), "{ru}");
+    let cold = text(&["list", "--base", "1979"]);
+    let ru = cold.lines().find(|l| l.trim_start().starts_with("RU ")).unwrap();
+    assert!(ru.contains("Soviet Union") && !ru.contains("Russian Federation"), "{ru}");
+    let out = tradesim().args(["list", "--base", "1800"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("allowed: 1979, 1992, 2013, 2021"));
+}
+
+#[test]
+fn check_validates_batch_files_as_batches() {
+    // the README's `tradesim check scenarios/*.toml` takes the batch file too
+    let mut args = vec!["check".to_owned()];
+    args.extend(std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".toml")));
+    let out = tradesim().args(&args).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("interdependence.batch.toml: ok (batch `interdependence`, 1 scenario, 18 variants"), "{text}");
+    // a batch whose variant is invalid is bad input, named by variant
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy("scenarios/baseline_2021.toml", tmp.path().join("b.toml")).unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"bad\"\n[[scenario]]\npath = \"b.toml\"\n[[vary]]\npath = \"params.gamma\"\nvalues = [0.5, -3.0]\n").unwrap();
+    let out = tradesim().arg("check").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("variant") && err.contains("gamma") && err.contains("-3"), "{err}");
+}
+
+#[test]
+fn runs_out_of_range_get_one_message_with_the_range() {
+    for bad in ["-5", "0", "2.5", "4294967296"] {
+        let out = tradesim().args(["run", "scenarios/baseline_2021.toml", "--runs", bad]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "--runs {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("'{bad}'")) && err.contains("allowed: 1 to 100000000"), "--runs {bad}: {err}");
+    }
+}
+
+#[test]
 fn help_documents_every_run_option() {
     let out = tradesim().args(["run", "--help"]).assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();

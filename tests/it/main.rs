@@ -1,17 +1,20 @@
 //! The one integration-test crate (see STYLE.md; matklad, "Delete Cargo integration tests"):
 //! modules by topic.
 
+mod baseline;
 mod batch;
 mod batch_charts;
 mod charts;
 mod cli;
 mod common;
 mod firms;
+mod fuzz;
 mod hand;
 mod legal;
 mod library;
 mod priors;
 mod rules;
+mod safety;
 mod solve;
 mod stability;
 mod stylised;

@@ -1,17 +1,25 @@
 //! Switching the Version 2 channels off gives version 1 exactly: the reference files in
 //! tests/it/fixtures/v1 were written by version 1 (see the README there); the same runs
-//! today, with `domestic`, `budget`, `currency` and `firms` off, must write the same bytes.
+//! today, with `domestic`, `budget`, `currency`, `firms` and `priors` off and the run's one
+//! generator for every draw (`shocks.common_random_numbers = false`), must write the same bytes.
 
 use crate::common::{tradesim, V1};
 
-/// The scenario text with the version-2 channels switched off in its `[params]` table.
+/// The scenario text with the version-2 channels switched off in its `[params]` table and
+/// version 1's single generator in its `[shocks]` table.
 fn switched_off(text: &str) -> String {
-    match text.find("\n[params]\n") {
+    in_table(&in_table(text, "params", V1), "shocks", "common_random_numbers = false\n")
+}
+
+/// `text` with `lines` at the top of its table `[name]` (the table added if it has none).
+fn in_table(text: &str, name: &str, lines: &str) -> String {
+    let head = format!("\n[{name}]\n");
+    match text.find(&head) {
         Some(at) => {
-            let cut = at + "\n[params]\n".len();
-            format!("{}{V1}{}", &text[..cut], &text[cut..])
+            let cut = at + head.len();
+            format!("{}{lines}{}", &text[..cut], &text[cut..])
         }
-        None => format!("{text}\n[params]\n{V1}"),
+        None => format!("{text}{head}{lines}"),
     }
 }
 
