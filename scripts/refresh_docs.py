@@ -117,8 +117,9 @@ def headline(results):
 `{line}`
 (the time is the whole command; runs/s counts simulating and summarising only),
 and writes `summary.csv` (per quarter), `annual.csv` (calendar years), `manifest.json`,
-`charts/*.png` and `index.html`, one page with the scenario, its lever timeline, the key
-numbers and every chart (open it from disk in any browser).
+a copy of the scenario file (`scenario.toml`), `charts/*.png` and `index.html`, one page with
+the scenario, links to its files, its lever timeline, the key numbers and every chart (open it
+from disk in any browser).
 From the two `annual.csv` files ({RUNS:,} runs each, USD; median and 90% band, which includes
 the parameters' uncertainty as well as the shocks):
 

@@ -8,6 +8,11 @@ use crate::output::charts;
 use anyhow::Result;
 use std::path::PathBuf;
 
+/// The default file name of a comparison: `compare_<dir1>_vs_<dir2>_<A>-<B>_<sector>.<ext>`.
+pub fn default_name(stems: &[String], a: &str, b: &str, sector: &str, fmt: Format) -> String {
+    format!("compare_{}_{a}-{b}_{sector}.{}", stems.join("_vs_"), fmt.ext())
+}
+
 /// `tradesim compare`: several scenarios' trade for one pair and sector in one chart.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     // the output's name first: a bad one fails before any reading
@@ -34,7 +39,9 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let fmt = if args.svg || svg_out { Format::Svg } else { Format::Png };
     let out = args.out.clone().unwrap_or_else(|| {
         let stems: Vec<String> = args.dirs.iter().map(stem).collect();
-        PathBuf::from("output").join(format!("compare_{}.{}", stems.join("_vs_"), fmt.ext()))
+        // The pair and sector are part of the name: two compares of the same directories
+        // (README: the default and `--pair RU-CN --sector oil`) must not overwrite each other.
+        PathBuf::from("output").join(default_name(&stems, &a, &b, &args.sector, fmt))
     });
     let path = charts::compare::draw_compare(&runs, &a, &b, &args.sector, &out, fmt)?;
     println!("{}", path.display());

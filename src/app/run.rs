@@ -27,6 +27,21 @@ pub fn default_out(scenario: &Path) -> PathBuf {
     PathBuf::from("output").join(stem)
 }
 
+/// The first month in which a world price series runs out of data (data/world_prices.csv) and
+/// follows its random path, if inside the run: the model takes a step's price from the data
+/// while the step's middle is at most the end of the series' last data year.
+fn price_data_end(sc: &crate::scenario::Scenario, init: &crate::model::Init) -> Option<String> {
+    if sc.shocks.world_prices != crate::scenario::PricePath::Data {
+        return None;
+    }
+    let last = init.world.iter().filter(|w| w.annual.iter().any(|(y, _)| *y == init.base)).filter_map(|w| w.annual.last().map(|(y, _)| *y)).min()?;
+    let first_random = (0..sc.steps()).find(|&k| {
+        let mid = sc.step_date(k).as_years() + sc.step.dt() / 2.0;
+        mid > last as f64 + 1.0
+    })?;
+    Some(sc.step_date(first_random).to_string())
+}
+
 /// The baseline a run is compared with: `--baseline FILE`, else the scenario's `baseline` key
 /// (relative to the scenario file) unless `--no-baseline`, else none. It runs on the scenario's calibration, seed
 /// and runs, and must have the same base year and dates (so the runs pair step by step).
@@ -155,7 +170,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if let Some(e) = write_err {
         return Err(out.user_error(e));
     }
-    let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned()];
+    let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned(), "scenario.toml".to_owned()];
     if paired.is_some() {
         files.extend(["vs_baseline.csv".to_owned(), "vs_baseline_annual.csv".to_owned()]);
     }
@@ -199,12 +214,15 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         rules,
         priors: describe_priors(&sc),
         files,
+        world_price_data_end: price_data_end(&sc, &init),
         warnings: saturation_warning(summary.saturated()).into_iter().collect(),
         baseline: baseline.as_ref().map(|(path, b, t)| ManifestBaseline { scenario: b.name.clone(), file: path.display().to_string(), sha256: hex(&Sha256::digest(t.as_bytes())) }),
     };
     (|| -> Result<()> {
         write_summary(&out.path("summary.csv"), &summary)?;
         write_annual(&out.path("annual.csv"), &summary)?;
+        // The scenario file as run, next to its results (the page shows and links it).
+        std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", out.path("scenario.toml").display()))?;
         write_manifest(&out.path("manifest.json"), &manifest)?;
         if let Some(p) = &paired {
             write_paired(&out.path("vs_baseline.csv"), p, false)?;

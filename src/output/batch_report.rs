@@ -1,7 +1,7 @@
 //! A batch's one-page report, index.html: the variants, the headline indicators per variant
 //! and every batch chart, from the batch directory read back (`reader::BatchData`).
 
-use crate::output::chart_kit::{ChartFile, BN};
+use crate::output::chart_kit::{fmt_bn, fmt_pct, param_label, ChartFile};
 use crate::output::reader::{BatchData, IndicatorRow, VariantRow};
 use crate::output::report::esc;
 use crate::output::state::write_atomic;
@@ -13,34 +13,36 @@ use std::path::Path;
 pub fn heading(indicator: &str, subject: &str) -> String {
     match indicator {
         "us_ru_trade_usd" => "US–RU trade, USD bn".to_owned(),
-        "rule_fired_share" => format!("{subject} fired"),
-        "ru_gdp_ratio_of_medians_to_counterfactual" => "RU GDP / counterfactual".to_owned(),
+        "rule_fired_share" => format!("{} fired", subject.replace('_', " ")),
+        "ru_gdp_ratio_of_medians_to_counterfactual" => "RU GDP / no-lever GDP".to_owned(),
         _ => format!("{indicator} {subject}"),
     }
 }
 
-fn num(v: f64, scale: f64) -> String {
-    let v = v * scale;
-    if !v.is_finite() {
-        "–".into()
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
+/// A number of an indicator: USD in bn with one decimal (`fmt_bn`, as on the run page), a
+/// ratio with three decimals (GDP ratios differ in the second or third).
+fn num(v: f64, usd: bool) -> String {
+    if usd {
+        fmt_bn(v)
+    } else if v.is_finite() {
+        format!("{v:.3}")
     } else {
-        format!("{v:.2}")
+        "–".into()
     }
 }
 
-/// One table cell: a share as a percentage; else the median and its 90% band (if it has one).
+/// One table cell: a share as a whole percentage (`fmt_pct`); else the median and, on a line
+/// of its own, its 90% band (if it has one), so the columns stay narrow.
 fn cell(r: Option<&IndicatorRow>) -> String {
     let Some(r) = r else { return "–".into() };
     if r.indicator == "rule_fired_share" {
-        return format!("{:.1}%", r.mean() * 100.0);
+        return fmt_pct(r.mean(), false);
     }
-    let scale = if r.indicator.ends_with("_usd") { BN } else { 1.0 };
+    let usd = r.indicator.ends_with("_usd");
     if r.p05().is_finite() && r.p95().is_finite() {
-        format!("{} <span class=band>[{} – {}]</span>", num(r.p50(), scale), num(r.p05(), scale), num(r.p95(), scale))
+        format!("{}<br><span class=band>{} – {}</span>", num(r.p50(), usd), num(r.p05(), usd), num(r.p95(), usd))
     } else {
-        num(r.p50(), scale)
+        num(r.p50(), usd)
     }
 }
 
@@ -64,8 +66,10 @@ body {{ font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-w
 h1 {{ margin-bottom: 0.2em; }} .meta {{ color: #666; font-size: 0.9em; }}
 table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }}
-td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.band {{ color: #777; font-size: 0.9em; }} .wide {{ overflow-x: auto; }}
+th {{ font-weight: 600; font-size: 0.92em; vertical-align: bottom; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.band {{ color: #777; font-size: 0.85em; white-space: nowrap; }} .wide {{ overflow-x: auto; }}
+code {{ font-size: 0.85em; color: #555; }}
 figure {{ margin: 1.5em 0; }} figure img {{ max-width: 100%; border: 1px solid #eee; }}
 figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
 </style></head><body>
@@ -82,7 +86,19 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
     // values again, so each table reads on its own); wide tables scroll, the page does not.
     let headline = data.headline();
     let year = data.year().unwrap_or("the end year");
-    let params_th: String = data.params.iter().map(|p| format!("<th>{}</th>", esc(p))).collect();
+    // Human labels for the varied paths, the dotted path below in small type.
+    let params_th: String = data
+        .params
+        .iter()
+        .map(|p| {
+            let l = param_label(p);
+            if l == *p {
+                format!("<th><code>{}</code></th>", esc(p))
+            } else {
+                format!("<th>{}<br><code>{}</code></th>", esc(&l), esc(p))
+            }
+        })
+        .collect();
     let params_td = |v: &VariantRow| -> String { v.values.iter().map(|x| format!("<td class=num>{}</td>", esc(x))).collect() };
     // an analysis design's section first: with many variants (an attribution's 2^k subsets, a
     // Sobol' design's hundreds of points) the tables of variants are long and come folded
@@ -103,14 +119,22 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
     for v in &data.variants {
         let _ = write!(h, "<tr><td class=num>{}</td>{}", v.id, params_td(v));
         for (i, s) in &headline {
-            let _ = write!(h, "<td class=num>{}</td>", cell(data.row(v.id, i, s)));
+            let mut r = data.row(v.id, i, s).cloned();
+            if let Some(r) = r.as_mut().filter(|r| r.indicator == "ru_gdp_ratio_of_medians_to_counterfactual") {
+                // The variant's GDP p05 and p95 over the counterfactual's median (as the chart).
+                if let (Some(g), Some(c)) = (data.row(v.id, "ru_gdp_usd", s), data.row(v.id, "ru_gdp_counterfactual_usd", s)) {
+                    r.q[1] = g.p05() / c.p50();
+                    r.q[5] = g.p95() / c.p50();
+                }
+            }
+            let _ = write!(h, "<td class=num>{}</td>", cell(r.as_ref()));
         }
         h.push_str("</tr>\n");
     }
     h.push_str(
-        "</table></div>\n<p class=note>Trade: US→RU plus RU→US recorded trade in the year, median and [90% band p05 – p95] over the variant's runs, USD bn. \
+        "</table></div>\n<p class=note>Trade: US→RU plus RU→US recorded trade in the year, median and, below it, the 90% band (p05 – p95) over the variant's runs, USD bn. \
          <i>fired</i>: share of runs in which the policy rule fired by the end. RU GDP / counterfactual: median of Russia's GDP over the median of the same \
-         variant with all levers and rules removed (a ratio of medians). Every indicator, with all quantiles: indicators.csv; the variants: variants.csv.</p>\n",
+         variant with all levers and rules removed (a ratio of medians; below it the variant's p05 – p95 over the counterfactual's median, where indicators.csv has them). Every indicator, with all quantiles: indicators.csv; the variants: variants.csv.</p>\n",
     );
     h.push_str(close);
     h.push_str("<h2>Charts</h2>\n");
@@ -127,7 +151,7 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
 /// A value of an analysis file as a page shows it: money in USD bn, shares of runs and
 /// fractions as they are.
 fn value(indicator: &str, v: f64) -> String {
-    num(v, if indicator.ends_with("_usd") { BN } else { 1.0 })
+    num(v, indicator.ends_with("_usd"))
 }
 
 /// The page's section about a batch's analysis files in `dir` (attribution.csv, sobol.csv,
@@ -256,9 +280,9 @@ mod tests {
         assert_eq!(d.params, vec!["params.gamma"]);
         assert_eq!(d.variants[1].values, vec!["1"]);
         assert_eq!(d.headline().len(), 3);
-        assert_eq!(cell(d.row(0, "rule_fired_share", "r1")), "25.0%");
-        assert_eq!(cell(d.row(0, "us_ru_trade_usd", "US+RU")), "2.00 <span class=band>[1.00 – 3.00]</span>");
-        assert_eq!(cell(d.row(0, "ru_gdp_ratio_of_medians_to_counterfactual", "RU")), "0.98");
+        assert_eq!(cell(d.row(0, "rule_fired_share", "r1")), "25%");
+        assert_eq!(cell(d.row(0, "us_ru_trade_usd", "US+RU")), "2.0<br><span class=band>1.0 – 3.0</span>");
+        assert_eq!(cell(d.row(0, "ru_gdp_ratio_of_medians_to_counterfactual", "RU")), "0.980");
         assert_eq!(cell(d.row(1, "rule_fired_share", "r1")), "–");
     }
 }

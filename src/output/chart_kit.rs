@@ -109,8 +109,86 @@ pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
         .collect()
 }
 
+/// Money on the pages: USD to "12.3" (USD bn, always one decimal; "–" when not a number).
+pub fn fmt_bn(usd: f64) -> String {
+    let v = usd * BN;
+    if !v.is_finite() {
+        "–".into()
+    } else {
+        // `+ 0.0` turns -0.0 into 0.0 (no "-0.0").
+        format!("{:.1}", (v * 10.0).round() / 10.0 + 0.0)
+    }
+}
+
+/// A share or a change on the pages: 0.253 to "25%" (always whole percent; "–" when not a
+/// number). `signed` writes "+" before positive values (changes).
+pub fn fmt_pct(fraction: f64, signed: bool) -> String {
+    let v = fraction * 100.0;
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let r = v.round() + 0.0;
+    if signed {
+        format!("{r:+.0}%")
+    } else {
+        format!("{r:.0}%")
+    }
+}
+
+/// A human label for a batch's dotted parameter path (charts and pages); the path itself
+/// when it is not one of the known ones.
+pub fn param_label(path: &str) -> String {
+    let known = match path {
+        "params.gamma" => Some("tension feedback γ (trade ties calming tension)"),
+        "params.gamma_ref" => Some("reference trade ties γ_ref"),
+        "params.phi" => Some("partial-adjustment speed φ"),
+        "params.tension_reversion" => Some("tension reversion per year"),
+        "params.gdp_pass_through" => Some("GDP pass-through"),
+        "params.rerouting_cost" => Some("rerouting cost"),
+        "params.currency_speed" => Some("currency adjustment speed"),
+        "shocks.event_rate" => Some("political events per pair-year"),
+        "shocks.event_size" => Some("mean tension jump per political event"),
+        "shocks.trade_noise" => Some("trade noise (annual sd)"),
+        "shocks.gdp_volatility_scale" => Some("GDP volatility scale"),
+        "shocks.world_price_volatility" => Some("world price volatility (annual sd)"),
+        "shocks.world_price_reversion" => Some("world price reversion per year"),
+        "start" => Some("start date"),
+        "end" => Some("end date"),
+        _ => None,
+    };
+    if let Some(k) = known {
+        return k.to_owned();
+    }
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["rule", id, "probability"] => format!("probability that rule {id} fires"),
+        ["rule", id, "lag"] => format!("lag of rule {id} (months)"),
+        ["rule", id, "threshold"] => format!("tension threshold of rule {id}"),
+        ["rule", id, "steps"] => format!("calm steps before rule {id}"),
+        ["rule", id, "from"] => format!("date rule {id} starts"),
+        ["lever", id, "start"] => format!("start of lever {id}"),
+        ["lever", id, "end"] => format!("end of lever {id}"),
+        ["lever", id, field] => format!("{} of lever {id}", field.replace('_', " ")),
+        _ => path.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_numbers_have_one_format() {
+        assert_eq!(fmt_bn(12.34e9), "12.3");
+        assert_eq!(fmt_bn(0.04e9), "0.0");
+        assert_eq!(fmt_bn(-0.01e9), "0.0");
+        assert_eq!(fmt_bn(f64::NAN), "–");
+        assert_eq!(fmt_pct(0.253, false), "25%");
+        assert_eq!(fmt_pct(-0.871, true), "-87%");
+        assert_eq!(fmt_pct(0.05, true), "+5%");
+        assert_eq!(param_label("params.gamma"), "tension feedback γ (trade ties calming tension)");
+        assert_eq!(param_label("rule.eu_aligns.probability"), "probability that rule eu_aligns fires");
+        assert_eq!(param_label("params.sigma.oil"), "params.sigma.oil");
+    }
+
     use super::*;
 
     #[test]

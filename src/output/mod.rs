@@ -261,7 +261,13 @@ pub struct ManifestRule {
     pub kind: String,
     pub by: String,
     pub probability: f64,
+    /// What the rule does when it fires, in words: the levers it creates (retaliate,
+    /// escalate, align) or lifts (normalize), on whom, after which lag. Empty in manifests
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
 }
+
 
 /// An uncertain parameter as the manifest records it: each run draws its own value.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
@@ -315,6 +321,10 @@ pub struct Manifest {
     #[serde(default)]
     pub priors: Vec<ManifestPrior>,
     pub files: Vec<String>,
+    /// The first month in which a world price follows its random path because its data
+    /// (data/world_prices.csv) have ended, if that is inside the run (`world_prices = "data"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub world_price_data_end: Option<String>,
     /// What the reader should know about the numbers (e.g. means estimated, not exact).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -328,6 +338,7 @@ pub struct Manifest {
 pub struct ManifestBaseline {
     pub scenario: String,
     pub file: String,
+    #[serde(default)]
     pub sha256: String,
 }
 
@@ -357,9 +368,30 @@ pub fn describe_levers(sc: &crate::scenario::Scenario, economies: &[String], sec
     let rules = sc
         .rules
         .iter()
-        .map(|r| ManifestRule { id: r.id.clone(), kind: r.kind.name().to_owned(), by: economies[r.by].clone(), probability: r.probability })
+        .map(|r| ManifestRule { id: r.id.clone(), kind: r.kind.name().to_owned(), by: economies[r.by].clone(), probability: r.probability, effect: rule_effect(r, economies, sectors) })
         .collect();
     (levers, rules)
+}
+
+/// A rule's effect in words, for the manifest and the run page's lever table.
+fn rule_effect(r: &crate::scenario::Rule, economies: &[String], sectors: &[String]) -> String {
+    use crate::scenario::RuleKind;
+    let names = |v: &[usize]| v.iter().map(|&i| economies[i].clone()).collect::<Vec<_>>().join(", ");
+    let secs = |v: &[usize]| if v.len() == sectors.len() { "all sectors".to_owned() } else { v.iter().map(|&s| sectors[s].clone()).collect::<Vec<_>>().join(", ") };
+    let lag = if r.lag_months > 0 { format!(", {} month(s) later", r.lag_months) } else { String::new() };
+    let dur = |t: &crate::scenario::LeverTemplate| t.duration_months.map_or(String::new(), |d| format!(" for {d} months"));
+    match &r.kind {
+        RuleKind::Retaliate { against, trigger, response } => format!(
+            "{by} answers with {} ({}){}{lag} on whichever of {} imposes {} on {by}",
+            response.kind.name(), secs(&response.sectors), dur(response), names(against), trigger.join(" or "), by = economies[r.by]
+        ),
+        RuleKind::Align { leader, kinds } => format!("{} copies each {} lever {} imposes on a third economy{lag}", economies[r.by], kinds.join(" or "), economies[*leader]),
+        RuleKind::Escalate { on, threshold, response } => format!(
+            "{} {} on {} ({}){} while tension is above {threshold}",
+            economies[r.by], response.kind.name(), economies[*on], secs(&response.sectors), dur(response)
+        ),
+        RuleKind::Normalize { on, threshold, steps } => format!("{} lifts its sanctions on {} after tension stays below {threshold} for {steps} steps", economies[r.by], names(on)),
+    }
 }
 
 pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {

@@ -14,7 +14,9 @@ type Key = (String, String, String, String);
 pub struct Table {
     /// Date labels as in the file ("2022-04" or "2022").
     pub dates: Vec<String>,
-    /// The dates as fractional years (the middle of the step or year).
+    /// The dates as fractional years: the end of the step (a step's values are the state
+    /// after the step, so they are drawn where the step ends; see `charts::figure::stairs`),
+    /// or the middle of a calendar year ("YYYY").
     pub xs: Vec<f64>,
     /// (metric, exporter, importer, sector) → per date index: [mean, p05, p25, p50, p75, p95].
     series: BTreeMap<Key, BTreeMap<usize, [f64; 6]>>,
@@ -30,9 +32,19 @@ impl Table {
         (1..=12).contains(&m).then(|| y as f64 + (m - 1) as f64 / 12.0)
     }
 
-    /// Parse a summary CSV; `step_months` places a "YYYY-MM" date at the middle of its step,
+    /// Parse a summary CSV; `step_months` places a "YYYY-MM" date at the end of its step,
     /// a "YYYY" date is placed mid-year.
     pub fn read(path: &Path, step_months: u32) -> Result<Self, String> {
+        Table::read_with(path, step_months, false)
+    }
+
+    /// Parse a file of paired differences against a baseline (vs_baseline.csv,
+    /// vs_baseline_annual.csv): summary.csv's columns, but values may be negative.
+    pub fn read_signed(path: &Path, step_months: u32) -> Result<Self, String> {
+        Table::read_with(path, step_months, true)
+    }
+
+    fn read_with(path: &Path, step_months: u32, signed: bool) -> Result<Self, String> {
         let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         let header = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
         if header.iter().collect::<Vec<_>>() != crate::output::csv_out::HEADER {
@@ -50,7 +62,7 @@ impl Table {
                 Some(&i) => i,
                 None => {
                     let x = if date.contains('-') {
-                        Table::month_x(date).map(|x| x + step_months as f64 / 24.0)
+                        Table::month_x(date).map(|x| x + step_months as f64 / 12.0)
                     } else {
                         date.parse::<i32>().ok().map(|y| y as f64 + 0.5)
                     }
@@ -70,6 +82,17 @@ impl Table {
             for (k, slot) in v.iter_mut().enumerate() {
                 let s = &rec[5 + k];
                 let col = crate::output::csv_out::HEADER[5 + k];
+                if signed {
+                    // Paired differences may be negative; an empty cell (a percentage against a
+                    // zero baseline) is not a number.
+                    if !s.is_empty() {
+                        *slot = s.parse().map_err(|_| bad(&format!("column `{col}`: {s:?} is not a number; allowed: a finite number")))?;
+                        if !slot.is_finite() {
+                            return Err(bad(&format!("column `{col}`: {s:?} is not allowed; allowed: a finite number")));
+                        }
+                    }
+                    continue;
+                }
                 *slot = s.parse().map_err(|_| bad(&format!("column `{col}`: {s:?} is not a number; allowed: a finite number, at least 0")))?;
                 if !(slot.is_finite() && *slot >= 0.0) {
                     return Err(bad(&format!("column `{col}`: {s:?} is not allowed; allowed: a finite number, at least 0")));
@@ -167,6 +190,20 @@ pub struct RunData {
     /// Base-year data flows (exporter, importer, sector or "all") → USD per year, from the
     /// calibration the caller supplies; empty when it is not known.
     pub base_trade: BTreeMap<(String, String, String), f64>,
+    /// Paired differences against the baseline the run names (vs_baseline.csv per step,
+    /// vs_baseline_annual.csv per calendar year), when the directory has them.
+    pub vs_baseline: Option<VsBaseline>,
+}
+
+/// A run's paired differences against its baseline: metrics `<metric>_diff` (scenario minus
+/// baseline, run by run with the same seeds, in the metric's unit) and `<metric>_pct`
+/// (100·(scenario − baseline)/baseline per run), with their quantiles over the runs.
+#[derive(Debug, Clone)]
+pub struct VsBaseline {
+    /// The baseline scenario's name (manifest.json `baseline.scenario`, else "baseline").
+    pub scenario: String,
+    pub step: Table,
+    pub annual: Table,
 }
 
 impl RunData {
@@ -184,7 +221,15 @@ impl RunData {
         let months = if manifest.step == "month" { 1 } else { 3 };
         let summary = Table::read(&dir.join("summary.csv"), months)?;
         let annual = Table::read(&dir.join("annual.csv"), months)?;
-        Ok(RunData { dir: dir.to_path_buf(), manifest, summary, annual, base_trade: BTreeMap::new() })
+        let (step_file, annual_file) = (dir.join("vs_baseline.csv"), dir.join("vs_baseline_annual.csv"));
+        let vs_baseline = if step_file.is_file() || annual_file.is_file() {
+            let read = |p: &Path| if p.is_file() { Table::read_signed(p, months) } else { Ok(Table::default()) };
+            let scenario = manifest.baseline.as_ref().map_or_else(|| "baseline".to_owned(), |b| b.scenario.clone());
+            Some(VsBaseline { scenario, step: read(&step_file)?, annual: read(&annual_file)? })
+        } else {
+            None
+        };
+        Ok(RunData { dir: dir.to_path_buf(), manifest, summary, annual, base_trade: BTreeMap::new(), vs_baseline })
     }
 
     /// Step length in years.
@@ -199,7 +244,8 @@ impl RunData {
     /// The simulated time span in fractional years: start of the first step to end of the last.
     pub fn x_range(&self) -> (f64, f64) {
         let x0 = Table::month_x(&self.manifest.start).unwrap_or_else(|| self.summary.xs.first().copied().unwrap_or(0.0));
-        let x1 = Table::month_x(&self.manifest.end).map(|x| x + self.step_years()).unwrap_or(x0 + 1.0);
+        // The end of the last step (`end` is a month inside it).
+        let x1 = if self.manifest.steps > 0 { x0 + self.manifest.steps as f64 * self.step_years() } else { Table::month_x(&self.manifest.end).map(|x| x + self.step_years()).unwrap_or(x0 + 1.0) };
         (x0, x1.max(x0 + 1.0 / 12.0))
     }
 
@@ -360,7 +406,7 @@ mod tests {
         )
         .unwrap();
         let t = Table::read(&p, 3).unwrap();
-        assert_eq!(t.xs, vec![2021.125, 2021.375]);
+        assert_eq!(t.xs, vec![2021.25, 2021.5], "a step's value sits at the step's end");
         let s = t.series("trade", "US", "RU", "all");
         assert_eq!(s[1].p50, 4.0);
         let tr = t.series("transit", "RU", "US", "all");

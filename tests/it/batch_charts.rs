@@ -71,8 +71,27 @@ fn batch_draws_a_chart_per_headline_indicator_and_a_page() {
         assert!(n > 150, "line {k} ({:?}): {n} pixels", scenario_colour(k));
     }
     let html = check_page(&out);
-    for needle in ["<h1>tiny</h1>", "two gammas by two alignment probabilities", "<th>params.gamma</th>", "<th>rule.eu_aligns.probability</th>", "us_normalizes fired", "%</td>"] {
+    for needle in ["<h1>tiny</h1>", "two gammas by two alignment probabilities", "tension feedback γ", "probability that rule eu_aligns fires", "us normalizes fired", "%</td>"] {
         assert!(html.contains(needle), "{needle} missing from index.html");
+    }
+    // Known dotted paths are labelled in words: the path itself only in small type (<code>)
+    // under its label, never as a heading or a chart label.
+    for path in ["params.gamma", "rule.eu_aligns.probability"] {
+        assert_eq!(html.matches(path).count(), html.matches(&format!("<code>{path}</code>")).count(), "{path} on the page outside <code>");
+    }
+    let data = tradesim::output::reader::BatchData::load(&out).unwrap();
+    for (ind, subject) in data.headline() {
+        let fig = tradesim::output::charts::batch::sweep_figure(&data, &ind, &subject).unwrap();
+        let p = &fig.panels[0];
+        let tradesim::output::charts::figure::Body::Lines(lines) = &p.body else { panic!() };
+        let labels: Vec<String> = lines.iter().map(|l| l.label.clone()).chain([fig.title.clone(), p.title.clone(), format!("{:?}", p.x_axis)]).collect();
+        for l in &labels {
+            assert!(!l.contains("params.gamma") && !l.contains("rule.eu_aligns.probability"), "{ind}: a dotted path in the chart label {l:?}");
+        }
+        if ind.contains("ratio") {
+            assert_eq!(p.h_lines, vec![1.0], "the GDP ratio chart has a line at 1");
+            assert!(lines.iter().all(|l| l.bands != tradesim::output::charts::figure::Bands::None), "the GDP ratio chart has its band");
+        }
     }
     for c in CHARTS {
         assert!(html.contains(&format!("charts/{c}")), "{c} not on the page");

@@ -100,9 +100,10 @@ fn backtest_of_its_own_medians_has_zero_error_and_flags_an_outlier() {
     // The chart has real pixels: the fan, the median line and the observed points.
     let img = image::open(bt.join("backtest.png")).unwrap().to_rgb8();
     let count = |c: [u8; 3]| img.pixels().filter(|p| p.0 == c).count();
-    assert!(count([158, 202, 225]) > 1000, "no 90% fan drawn");
-    assert!(count([33, 113, 181]) > 100, "no median line drawn");
-    assert!(count([215, 48, 31]) > 50, "no observed points drawn");
+    use tradesim::output::charts::backtest::{FAN, MEDIAN, OBSERVED};
+    assert!(count([FAN.0, FAN.1, FAN.2]) > 1000, "no 90% fan drawn");
+    assert!(count([MEDIAN.0, MEDIAN.1, MEDIAN.2]) > 100, "no median line drawn");
+    assert!(count([OBSERVED.0, OBSERVED.1, OBSERVED.2]) > 50, "no observed points drawn");
 
     let mut outlier = picked.clone();
     let v: f64 = outlier[5].3.parse().unwrap();

@@ -99,6 +99,8 @@ pub fn attribution_figure(rows: &[Row], indicator: &str, subject: &str) -> Optio
                 markers: Vec::new(),
                 points: Vec::new(),
                 empty_note: None,
+                h_lines: Vec::new(),
+                data_end: None,
             },
             Panel {
                 title: "Per run: median and 90% band of each group's value and of the total change".into(),
@@ -111,6 +113,8 @@ pub fn attribution_figure(rows: &[Row], indicator: &str, subject: &str) -> Optio
                 markers: Vec::new(),
                 points: Vec::new(),
                 empty_note: None,
+                h_lines: Vec::new(),
+                data_end: None,
             },
         ],
         footnote: Some(format!(
@@ -149,6 +153,8 @@ pub fn sobol_figure(rows: &[Row], indicator: &str, subject: &str) -> Option<Figu
             markers: Vec::new(),
             points: Vec::new(),
             empty_note: None,
+            h_lines: Vec::new(),
+            data_end: None,
         }],
         footnote: Some(format!("Parameters: {}. sobol.csv.", names.join("; "))),
     })
@@ -185,6 +191,8 @@ pub fn morris_figure(rows: &[Row], indicator: &str, subject: &str) -> Option<Fig
             markers: Vec::new(),
             points: Vec::new(),
             empty_note: None,
+            h_lines: Vec::new(),
+            data_end: None,
         }],
         footnote: Some("An elementary effect: the change of the indicator's mean over runs when the parameter moves across its whole range. morris.csv.".into()),
     })

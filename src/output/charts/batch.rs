@@ -2,7 +2,7 @@
 //! parameters, one line per value of the second (a scatter when the variants form no grid),
 //! drawn from the batch directory read back (`reader::BatchData`).
 
-use crate::output::chart_kit::{scenario_colour, ChartFile, Format, Quantiles, BN};
+use crate::output::chart_kit::{param_label, scenario_colour, ChartFile, Format, Quantiles, BN};
 use crate::output::charts::figure::{save, Bands, Body, Dash, Figure, Line, Marks, Panel, XAxis, YFormat};
 use crate::output::reader::{BatchData, IndicatorRow, Table};
 use anyhow::{Context, Result};
@@ -80,7 +80,8 @@ pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<
         let all: Vec<(f64, &IndicatorRow)> = groups.drain(..).flat_map(|(_, p)| p).collect();
         groups.push(((String::new(), String::new()), all));
     }
-    let banded = !share && groups.iter().flat_map(|(_, p)| p).all(|(_, r)| r.p05().is_finite() && r.p95().is_finite()) && groups.iter().flat_map(|(_, p)| p).any(|(_, r)| r.p05() != r.p50() || r.p95() != r.p50());
+    let ratio_banded = ratio && groups.iter().flat_map(|(_, p)| p).all(|(_, r)| data.row(r.variant, "ru_gdp_usd", subject).is_some_and(|g| g.p05().is_finite()) && data.row(r.variant, "ru_gdp_counterfactual_usd", subject).is_some());
+    let banded = ratio_banded || !share && groups.iter().flat_map(|(_, p)| p).all(|(_, r)| r.p05().is_finite() && r.p95().is_finite()) && groups.iter().flat_map(|(_, p)| p).any(|(_, r)| r.p05() != r.p50() || r.p95() != r.p50());
     let single = groups.len() == 1;
     let lines: Vec<Line> = groups
         .into_iter()
@@ -93,13 +94,22 @@ pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<
                     if share {
                         let m = r.mean();
                         Quantiles { x: *x, p05: m, p25: m, p50: m, p75: m, p95: m }
+                    } else if ratio {
+                        // A ratio of medians has no quantiles of its own: the band is the
+                        // variant's GDP p05 and p95 over the counterfactual's median (the
+                        // variant's spread; the counterfactual's is left out).
+                        let cf = data.row(r.variant, "ru_gdp_counterfactual_usd", subject).map_or(f64::NAN, |c| c.p50());
+                        let g = data.row(r.variant, "ru_gdp_usd", subject);
+                        let (lo, hi) = g.map_or((f64::NAN, f64::NAN), |g| (g.p05() / cf, g.p95() / cf));
+                        let m = r.p50();
+                        Quantiles { x: *x, p05: lo, p25: m, p50: m, p75: m, p95: hi }
                     } else {
                         Quantiles { x: *x, p05: r.q[1], p25: r.q[2], p50: r.q[3], p75: r.q[4], p95: r.q[5] }.scale(scale)
                     }
                 })
                 .collect();
             let mut label = match (p2, several) {
-                (Some(p), _) if !second.is_empty() => format!("{p} = {second}"),
+                (Some(p), _) if !second.is_empty() => format!("{} = {second}", param_label(p)),
                 _ if single => if share { "share of runs".to_owned() } else { "median".to_owned() },
                 _ => "variants".to_owned(),
             };
@@ -118,7 +128,7 @@ pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<
         .collect();
     let year = data.year().unwrap_or("the end year");
     let (title, y_label) = match indicator {
-        "us_ru_trade_usd" => (format!("US–Russia trade in {year} (both directions) against {p1}"), format!("USD bn in {year}")),
+        "us_ru_trade_usd" => (format!("US–Russia trade in {year} (both directions) against {}", param_label(p1)), format!("USD bn in {year}")),
         "rule_fired_share" => (format!("Share of runs in which rule {subject} fired by the end of {year}"), "share of runs".to_owned()),
         "ru_gdp_ratio_of_medians_to_counterfactual" => (format!("Russia's {year} GDP over its no-lever counterfactual (ratio of medians)"), "ratio".to_owned()),
         _ if scale == BN => (format!("{indicator} ({subject}) in {year}"), format!("USD bn in {year}")),
@@ -126,13 +136,15 @@ pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<
     };
     let what = if share {
         "mean over runs (the share)".to_owned()
+    } else if ratio && banded {
+        "ratio of medians; bars: the variant's p05–p95 over the counterfactual's median".to_owned()
     } else if banded {
         "median and 90% band (p05–p95)".to_owned()
     } else {
         "median".to_owned()
     };
     let per = match (p2, grid) {
-        (Some(p), true) => format!("; one line per {p}"),
+        (Some(p), true) => format!("; one line per {}", param_label(p)),
         (_, false) => "; no grid: one dot per variant".to_owned(),
         _ => String::new(),
     };
@@ -162,13 +174,16 @@ pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<
             title: format!("{what} per variant{per}"),
             y_label,
             y_format: if share { YFormat::Percent } else { YFormat::Number },
-            x_axis: XAxis::Number(p1.clone()),
+            x_axis: XAxis::Number(param_label(p1)),
             x_range: (lo - pad, hi + pad),
             y_range,
             body: Body::Lines(lines),
             markers: Vec::new(),
             points: Vec::new(),
             empty_note: None,
+            // 1: GDP as without levers.
+            h_lines: if ratio { vec![1.0] } else { Vec::new() },
+            data_end: None,
         }],
         footnote: Some(format!("Each dot is one variant ({} runs each); indicators.csv rows {indicator} / {subject}, x from variants.csv.", runs.join(", "))),
     })

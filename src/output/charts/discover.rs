@@ -51,6 +51,8 @@ pub fn draw(path: &Path, d: &Data, r: &Prim, outcome: &str) -> Result<()> {
                 markers: Vec::new(),
                 points: Vec::new(),
                 empty_note: None,
+                h_lines: Vec::new(),
+                data_end: None,
             },
             Panel {
                 title: "The chosen box in each dimension it restricts (bar: its range, 0 to 1 = the data's range)".into(),
@@ -63,6 +65,8 @@ pub fn draw(path: &Path, d: &Data, r: &Prim, outcome: &str) -> Result<()> {
                 markers: Vec::new(),
                 points: Vec::new(),
                 empty_note: if restricted.is_empty() { Some("the box restricts no dimension".into()) } else { None },
+                h_lines: Vec::new(),
+                data_end: None,
             },
         ],
         footnote: Some(format!(

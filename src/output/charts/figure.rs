@@ -37,6 +37,9 @@ pub enum Bands {
     Outer,
     /// The 90% and the 50% (p25-p75) bands.
     Both,
+    /// The 50% band only: for several series in one panel, where overlapping 90% bands turn
+    /// into one muddy area.
+    Inner,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +71,15 @@ pub struct Line {
     pub points: Vec<Quantiles>,
 }
 
-/// A labelled vertical marker (a lever's start or end).
+/// A vertical marker at a date (levers starting or ending then): `label` is the date as
+/// written ("2022-03"), `names` what happens then. Markers are tagged A, B, ... in the plot and
+/// keyed in the legend; when the legend has no room for one row per date, neighbouring dates
+/// share a tag (see `group_markers`).
 #[derive(Debug, Clone)]
 pub struct Marker {
     pub x: f64,
     pub label: String,
+    pub names: Vec<String>,
 }
 
 /// A single observed value (the base-year data), drawn as a ringed dot.
@@ -130,6 +137,46 @@ pub struct Panel {
     pub points: Vec<DataPoint>,
     /// Shown in the plot when there is nothing to draw.
     pub empty_note: Option<String>,
+    /// Horizontal reference lines (0 in a difference panel, 1 for a ratio).
+    pub h_lines: Vec<f64>,
+    /// Where the world price data end and the random price path begins (x, and the legend
+    /// text), if inside the plot.
+    pub data_end: Option<(f64, String)>,
+}
+
+impl Panel {
+    /// A time panel (x in years) of median lines, with nothing else.
+    pub fn new(title: impl Into<String>, y_label: impl Into<String>, x_range: (f64, f64), body: Body) -> Panel {
+        Panel {
+            title: title.into(),
+            y_label: y_label.into(),
+            y_format: YFormat::Number,
+            x_axis: XAxis::Year,
+            x_range,
+            y_range: None,
+            body,
+            markers: Vec::new(),
+            points: Vec::new(),
+            empty_note: None,
+            h_lines: Vec::new(),
+            data_end: None,
+        }
+    }
+}
+
+/// A time series of step values as the charts draw it: each value is placed at the end of its
+/// step (`reader::Table`) and held until the next step ends, so the path changes only at step
+/// ends and nothing moves before the step in which its cause happened ends. Points already
+/// sorted by x; the path runs from the first point to the last.
+pub fn stairs(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (k, &(x, v)) in points.iter().enumerate() {
+        if k > 0 {
+            out.push((x, points[k - 1].1));
+        }
+        out.push((x, v));
+    }
+    out
 }
 
 /// A titled image of one or more panels stacked vertically.
@@ -153,7 +200,7 @@ fn ctx<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> Result<T> {
 /// Write a figure to `path` (format by argument, not by extension).
 pub fn save(fig: &Figure, path: &Path, fmt: Format) -> Result<()> {
     init_font();
-    let height = TITLE_HEIGHT + PANEL_HEIGHT * fig.panels.len().max(1) as u32 + if fig.footnote.is_some() { FOOT_HEIGHT } else { 0 };
+    let height = TITLE_HEIGHT + PANEL_HEIGHT * fig.panels.len().max(1) as u32 + foot_height(fig);
     match fmt {
         Format::Png => {
             let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
@@ -168,21 +215,32 @@ pub fn save(fig: &Figure, path: &Path, fmt: Format) -> Result<()> {
     }
 }
 
+/// Characters per footnote line (14 px DejaVu Sans across the 1200 px image).
+const FOOT_CHARS: usize = 150;
+
+/// The footnote's height: one 18 px line per wrapped line, and a margin.
+fn foot_height(fig: &Figure) -> u32 {
+    fig.footnote.as_ref().map_or(0, |f| FOOT_HEIGHT - 18 + 18 * wrap(f, FOOT_CHARS).len() as u32)
+}
+
 fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Result<()> {
     ctx(root.fill(&WHITE))?;
     let (title, rest) = root.split_vertically(TITLE_HEIGHT);
     ctx(title.draw(&Text::new(fig.title.clone(), (16, 10), (SANS, 24).into_font().color(&BLACK))))?;
     let rest = if let Some(f) = &fig.footnote {
         let h = rest.dim_in_pixel().1;
-        let (body, foot) = rest.split_vertically(h - FOOT_HEIGHT);
-        ctx(foot.draw(&Text::new(f.clone(), (16, 4), (SANS, 14).into_font().color(&RGBColor(90, 90, 90)))))?;
+        let (body, foot) = rest.split_vertically(h - foot_height(fig));
+        for (k, line) in wrap(f, FOOT_CHARS).into_iter().enumerate() {
+            ctx(foot.draw(&Text::new(line, (16, 4 + 18 * k as i32), (SANS, 14).into_font().color(&RGBColor(90, 90, 90)))))?;
+        }
         body
     } else {
         rest
     };
     let areas = rest.split_evenly((fig.panels.len().max(1), 1));
+    let rows = areas.iter().zip(&fig.panels).filter(|(_, p)| !p.markers.is_empty()).map(|(a, p)| marker_rows(p, a.dim_in_pixel().1)).min();
     for (area, panel) in areas.iter().zip(&fig.panels) {
-        draw_panel(area, panel)?;
+        draw_panel_rows(area, panel, rows)?;
     }
     Ok(())
 }
@@ -254,6 +312,7 @@ impl ValueFormatter<f64> for YearAxis {
     }
 }
 
+/// Tick labels of the y axis, with the decimals the axis' span `y1` needs.
 fn y_labeller(fmt: YFormat, y1: f64) -> Box<dyn Fn(&f64) -> String> {
     match fmt {
         YFormat::Percent => Box::new(|y: &f64| format!("{:.0}%", y * 100.0)),
@@ -263,13 +322,37 @@ fn y_labeller(fmt: YFormat, y1: f64) -> Box<dyn Fn(&f64) -> String> {
     }
 }
 
+/// The lowest value drawn (0 or below).
+fn min_value(panel: &Panel) -> f64 {
+    let mut m: f64 = 0.0;
+    if let Body::Lines(lines) = &panel.body {
+        for l in lines {
+            for q in &l.points {
+                let low = match l.bands {
+                    Bands::None => q.p50,
+                    Bands::Inner => q.p25.min(q.p50),
+                    _ => q.p05.min(q.p50),
+                };
+                if low.is_finite() {
+                    m = m.min(low);
+                }
+            }
+        }
+    }
+    m
+}
+
 fn max_value(panel: &Panel) -> f64 {
     let mut m: f64 = 0.0;
     match &panel.body {
         Body::Lines(lines) => {
             for l in lines {
                 for q in &l.points {
-                    let top = if l.bands == Bands::None { q.p50 } else { q.p95.max(q.p50) };
+                    let top = match l.bands {
+                        Bands::None => q.p50,
+                        Bands::Inner => q.p75.max(q.p50),
+                        _ => q.p95.max(q.p50),
+                    };
                     if top.is_finite() {
                         m = m.max(top);
                     }
@@ -298,13 +381,24 @@ fn stroke(c: RGBColor, w: u32) -> ShapeStyle {
 /// This is the building block of every chart (and of the batch-indicator charts): median lines
 /// with their 50% and 90% bands, labelled vertical markers and data points.
 pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<()> {
+    draw_panel_rows(area, panel, None)
+}
+
+/// `draw_panel`, with the lever key limited to `rows` legend rows (a figure gives all its
+/// panels the same, so a tag means the same dates in every panel).
+fn draw_panel_rows<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, rows: Option<usize>) -> Result<()> {
     let (w, _) = area.dim_in_pixel();
     let (plot_area, legend_area) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
     let (x0, x1) = panel.x_range;
     let (y0, y1) = panel.y_range.unwrap_or_else(|| {
-        let m = max_value(panel);
-        (0.0, if m > 0.0 { m * 1.08 } else { 1.0 })
+        let (lo, hi) = (min_value(panel), max_value(panel));
+        let pad = (hi - lo).max(0.0) * 0.08;
+        let y0 = if lo < 0.0 { lo - pad } else { 0.0 };
+        (y0, if hi > 0.0 { hi + pad } else if lo < 0.0 { pad } else { 1.0 })
     });
+    let time = panel.x_axis == XAxis::Year;
+    // Time series are drawn as stairs (see `stairs`); a sweep's points are joined directly.
+    let path = |pts: Vec<(f64, f64)>, marks: Marks| if time && marks == Marks::None { stairs(&pts) } else { pts };
     let (ticks, x_decimals) = match &panel.x_axis {
         XAxis::Year => (year_ticks(x0, x1), 0),
         XAxis::Number(_) => number_ticks(x0, x1),
@@ -318,15 +412,20 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         XAxis::Number(_) => format!("{x:.x_decimals$}"),
     };
     let mut chart = ctx(ChartBuilder::on(&plot_area)
-        .caption(panel.title.clone(), (SANS, 20))
         .margin_left(12)
         .margin_right(18)
-        .margin_top(6)
+        // The title (drawn below), and under it a strip for the lever tags, so they never
+        // sit on the data.
+        .margin_top(TITLE_STRIP + if panel.markers.is_empty() { 0 } else { TAG_ROWS * 17 + 4 })
         .margin_bottom(6)
         .x_label_area_size(44)
         .y_label_area_size(76)
         .build_cartesian_2d(YearAxis { lo: x0, hi: x1, ticks }, y0..y1))?;
     let ylab = y_labeller(panel.y_format, y1.abs().max(y0.abs()));
+    let (pw, _) = plot_area.dim_in_pixel();
+    // The title at 20 px, smaller if it would not fit the plot's width.
+    let size = [20, 18, 16, 14].into_iter().find(|&s| plot_area.estimate_text_size(&panel.title, &TextStyle::from((SANS, s).into_font())).map_or(true, |(w, _)| w + 16 <= pw)).unwrap_or(14);
+    ctx(plot_area.draw(&Text::new(panel.title.clone(), (pw as i32 / 2, 8), (SANS, size).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)))))?;
     ctx(chart
         .configure_mesh()
         .x_desc(x_desc)
@@ -340,26 +439,26 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         .light_line_style(TRANSPARENT)
         .draw())?;
 
-    // Lever markers: a dashed line and a letter tag at the top (the legend spells them out);
-    // tags closer than 22 px to the previous one drop a row so they never overlap.
     let grey = RGBColor(110, 110, 110);
     // backend_coord is in image pixels; drawing on plot_area is relative to its corner.
     let base = plot_area.get_base_pixel();
     let to_area = |c: (i32, i32)| (c.0 - base.0, c.1 - base.1);
-    let mut last_tag: Option<(i32, i32)> = None;
-    for (k, m) in panel.markers.iter().enumerate() {
-        ctx(chart.draw_series(DashedLineSeries::new(vec![(m.x, y0), (m.x, y1)], 6, 4, stroke(grey, 1))))?;
-        let (px, top) = to_area(chart.backend_coord(&(m.x, y1)));
-        let row = match last_tag {
-            Some((x, r)) if px - x < 22 => r + 1,
-            _ => 0,
-        };
-        last_tag = Some((px, row));
-        // Centred on its line, so a neighbouring line never crosses the tag.
-        let (tx, ty) = (px - 7, top + 3 + row * 17);
-        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], WHITE.filled())))?;
-        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + 14, ty + 15)], stroke(grey, 1))))?;
-        ctx(plot_area.draw(&Text::new(marker_tag(k), (tx + 7, ty + 8), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+    for &h in &panel.h_lines {
+        if h > y0 && h < y1 {
+            ctx(chart.draw_series(LineSeries::new(vec![(x0, h), (x1, h)], stroke(RGBColor(90, 90, 90), 1))))?;
+        }
+    }
+    let groups = group_markers(&panel.markers, rows.unwrap_or_else(|| marker_rows(panel, legend_area.dim_in_pixel().1)));
+    // The lines of the lever markers under the data; their tags after the data (below).
+    for g in &groups {
+        for &x in &g.xs {
+            ctx(chart.draw_series(DashedLineSeries::new(vec![(x, y0), (x, y1)], 6, 4, stroke(grey, 1))))?;
+        }
+    }
+    if let Some((x, _)) = &panel.data_end {
+        if *x > x0 && *x < x1 {
+            ctx(chart.draw_series(DashedLineSeries::new(vec![(*x, y0), (*x, y1)], 2, 3, stroke(DATA_END, 2))))?;
+        }
     }
 
     match &panel.body {
@@ -367,12 +466,12 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             let barred = barred(lines);
             for (l, _) in lines.iter().zip(&barred).filter(|(l, b)| l.bands != Bands::None && !**b && !l.points.is_empty()) {
                 for (alpha, inner) in [(ALPHA_90, false), (ALPHA_50, true)] {
-                    if inner && l.bands != Bands::Both {
+                    let bounds = |q: &Quantiles| if inner { (q.p25, q.p75) } else { (q.p05, q.p95) };
+                    if inner && l.bands == Bands::Outer || !inner && l.bands == Bands::Inner {
                         continue;
                     }
-                    let bounds = |q: &Quantiles| if inner { (q.p25, q.p75) } else { (q.p05, q.p95) };
-                    let mut poly: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, bounds(q).1)).collect();
-                    poly.extend(l.points.iter().rev().map(|q| (q.x, bounds(q).0)));
+                    let mut poly = path(l.points.iter().map(|q| (q.x, bounds(q).1)).collect(), l.marks);
+                    poly.extend(path(l.points.iter().map(|q| (q.x, bounds(q).0)).collect(), l.marks).into_iter().rev());
                     ctx(chart.draw_series(std::iter::once(Polygon::new(poly, l.colour.mix(alpha).filled()))))?;
                 }
             }
@@ -404,15 +503,22 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                     2 + 3 * (plain - k)
                 };
                 let pts: Vec<(f64, f64)> = l.points.iter().map(|q| (q.x, q.p50)).collect();
+                let drawn = path(pts.clone(), l.marks);
                 if l.marks == Marks::DotsOnly {
                     ctx(chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, l.colour.filled()))))?;
                     continue;
                 }
                 match l.dash {
-                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(pts.clone(), stroke(l.colour, w))))?,
-                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(pts.clone(), 10, 6, stroke(l.colour, w))))?,
-                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(pts.clone(), 3, 4, stroke(l.colour, w))))?,
+                    Dash::Solid => ctx(chart.draw_series(LineSeries::new(drawn, stroke(l.colour, w))))?,
+                    Dash::Dashed => ctx(chart.draw_series(DashedLineSeries::new(drawn, 10, 6, stroke(l.colour, w))))?,
+                    Dash::Dotted => ctx(chart.draw_series(DashedLineSeries::new(drawn, 3, 4, stroke(l.colour, w))))?,
                 };
+                if time && l.marks == Marks::None {
+                    // The last step's value is the stair's last point: a dot shows its level.
+                    if let Some(&p) = pts.last() {
+                        ctx(chart.draw_series(std::iter::once(Circle::new(p, (w / 2 + 2) as i32, l.colour.filled()))))?;
+                    }
+                }
                 if l.marks == Marks::Dots {
                     let r = (w / 2 + 3) as i32;
                     ctx(chart.draw_series(pts.iter().map(|&p| Circle::new(p, r, l.colour.filled()))))?;
@@ -424,10 +530,16 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             // contributions of either sign), so layers never overlap.
             let n = layers.first().map_or(0, |l| l.values.len());
             let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+            // A composition (no negative value): a layer with trade is at least
+            // `STACK_MIN_SHARE` of the axis high, so a small sector stays visible (the footnote
+            // says so). Signed layers (an attribution's contributions) keep their sizes, the
+            // negative ones stacked downwards.
+            let composition = layers.iter().all(|l| l.values.iter().all(|v| !(v.1 < 0.0)));
+            let min_h = if composition { (y1 - y0) * STACK_MIN_SHARE } else { 0.0 };
             for layer in layers {
                 let (mut hi, mut lo) = (Vec::with_capacity(n), Vec::with_capacity(n));
                 for (k, v) in layer.values.iter().enumerate() {
-                    let x = if v.1.is_finite() { v.1 } else { 0.0 };
+                    let x = if !v.1.is_finite() || v.1 == 0.0 { 0.0 } else if v.1 > 0.0 { v.1.max(min_h) } else { v.1 };
                     if x >= 0.0 {
                         lo.push(up[k]);
                         up[k] += x;
@@ -438,15 +550,31 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                         lo.push(down[k]);
                     }
                 }
-                let mut poly: Vec<(f64, f64)> = layer.values.iter().zip(&hi).map(|(v, a)| (v.0, *a)).collect();
-                poly.extend(layer.values.iter().zip(&lo).rev().map(|(v, b)| (v.0, *b)));
+                let top = path(layer.values.iter().zip(&hi).map(|(v, a)| (v.0, *a)).collect(), Marks::None);
+                let mut poly = top.clone();
+                poly.extend(path(layer.values.iter().zip(&lo).map(|(v, b)| (v.0, *b)).collect(), Marks::None).into_iter().rev());
                 ctx(chart.draw_series(std::iter::once(Polygon::new(poly, layer.colour.mix(0.85).filled()))))?;
-                let top: Vec<(f64, f64)> = layer.values.iter().zip(&hi).map(|(v, a)| (v.0, *a)).collect();
                 ctx(chart.draw_series(LineSeries::new(top, stroke(WHITE, 1))))?;
             }
         }
     }
 
+    // Tags of the lever markers in the strip above the plot, so no line hides them: the lowest
+    // of `TAG_ROWS` rows where the tag clears the previous tag of that row (else the row whose
+    // last tag is farthest), with a thin line down to the plot.
+    let mut row_end: Vec<i32> = vec![i32::MIN / 2; TAG_ROWS as usize];
+    for (k, g) in groups.iter().enumerate() {
+        let (px, top) = to_area(chart.backend_coord(&(g.xs[0], y1)));
+        let tag = marker_tag(k);
+        let tw = 8 + 7 * tag.len() as i32;
+        let row = (0..row_end.len()).find(|&r| px - tw / 2 >= row_end[r] + 2).unwrap_or_else(|| (0..row_end.len()).min_by_key(|&r| row_end[r]).unwrap_or(0));
+        row_end[row] = px + tw - tw / 2;
+        let (tx, ty) = (px - tw / 2, top - 17 * (row as i32 + 1));
+        ctx(plot_area.draw(&PathElement::new(vec![(px, ty + 15), (px, top)], stroke(grey, 1))))?;
+        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + tw, ty + 15)], WHITE.filled())))?;
+        ctx(plot_area.draw(&Rectangle::new([(tx, ty), (tx + tw, ty + 15)], stroke(grey, 1))))?;
+        ctx(plot_area.draw(&Text::new(tag, (px, ty + 8), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+    }
     for p in &panel.points {
         ctx(chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 6, BLACK.filled()))))?;
         ctx(chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 4, p.colour.filled()))))?;
@@ -464,7 +592,118 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         let (px, py) = to_area(chart.backend_coord(&(x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.5)));
         ctx(plot_area.draw(&Text::new(note.clone(), (px, py), (SANS, 16).into_font().color(&grey))))?;
     }
-    draw_legend(&legend_area, panel)
+    draw_legend(&legend_area, panel, &groups)
+}
+
+/// Height of a panel's title line above its plot.
+const TITLE_STRIP: u32 = 36;
+/// Rows of lever tags above a plot.
+const TAG_ROWS: u32 = 3;
+
+/// Colour of the line where the world price data end.
+const DATA_END: RGBColor = RGBColor(70, 90, 150);
+/// The least height of a stacked layer with trade, as a share of the y axis (about 2 px).
+pub const STACK_MIN_SHARE: f64 = 0.004;
+
+/// Markers sharing one tag: the dates (x), the first and last date label, what happens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkerGroup {
+    pub xs: Vec<f64>,
+    pub first: String,
+    pub last: String,
+    pub names: Vec<String>,
+}
+
+/// Rows of the legend strip left for the lever key of a panel `height` px high (after its
+/// lines, bands, data point and the key's header).
+fn marker_rows(panel: &Panel, height: u32) -> usize {
+    let entries = match &panel.body {
+        Body::Lines(lines) => lines.iter().map(|l| 22 + 17 * (l.label.chars().count() / 29) as i32).sum::<i32>() + 3 * 22,
+        Body::Stacked(layers) => 22 * layers.len() as i32,
+    };
+    let used = 40 + entries + 6 + 22 * (panel.points.len().min(1) as i32 + 1) + 39 * panel.data_end.is_some() as i32 + 20;
+    ((height as i32 - used) / 17).max(2) as usize
+}
+
+/// The markers in groups that fit `rows` legend rows: one group per date when each can have a
+/// row of its own for the date and one for its names; else one row per group, with the
+/// closest neighbouring dates merged until the groups fit.
+pub fn group_markers(markers: &[Marker], rows: usize) -> Vec<MarkerGroup> {
+    let mut groups: Vec<MarkerGroup> = markers.iter().map(|m| MarkerGroup { xs: vec![m.x], first: m.label.clone(), last: m.label.clone(), names: m.names.clone() }).collect();
+    while groups.len() > rows.max(1) {
+        // Merge the pair of neighbours whose dates are closest (the earlier on ties).
+        let k = (0..groups.len() - 1)
+            .min_by(|&a, &b| {
+                let ga = groups[a + 1].xs[0] - groups[a].xs.last().copied().unwrap_or(0.0);
+                let gb = groups[b + 1].xs[0] - groups[b].xs.last().copied().unwrap_or(0.0);
+                ga.total_cmp(&gb)
+            })
+            .unwrap_or(0);
+        let next = groups.remove(k + 1);
+        let g = &mut groups[k];
+        g.xs.extend(next.xs);
+        g.last = next.last;
+        g.names.extend(next.names);
+    }
+    groups
+}
+
+/// The legend lines of a marker group, at most `lines` of them, each at most `width` chars:
+/// the dates and the count, then as many names as fit and "+N more".
+pub fn group_text(g: &MarkerGroup, lines: usize, width: usize) -> Vec<String> {
+    let dates = if g.first == g.last { g.first.clone() } else { format!("{} – {}", g.first, g.last) };
+    let n = g.names.len();
+    if n == 1 {
+        let one = format!("{dates}: {}", g.names[0]);
+        if one.chars().count() <= width || lines == 1 {
+            return vec![truncate(&one, width)];
+        }
+        return vec![format!("{dates}:"), truncate(&g.names[0], width)];
+    }
+    let head = format!("{dates}: {n} levers");
+    let mut names = String::new();
+    let mut shown = 0;
+    let room = if lines >= 2 { width } else { width.saturating_sub(dates.chars().count() + format!(" ({n}): ").len()) };
+    for name in &g.names {
+        let more = n - shown - 1;
+        let tail = if more > 0 { format!(" +{more} more") } else { String::new() };
+        let candidate = if names.is_empty() { name.clone() } else { format!("{names}, {name}") };
+        if candidate.chars().count() + tail.chars().count() > room {
+            break;
+        }
+        names = candidate;
+        shown += 1;
+    }
+    let rest = n - shown;
+    let names = match (shown, rest) {
+        (0, _) => format!("{n} levers"),
+        (_, 0) => names,
+        _ => format!("{names} +{rest} more"),
+    };
+    if lines >= 2 {
+        vec![head, names]
+    } else if shown > 0 {
+        vec![truncate(&format!("{dates} ({n}): {names}"), width)]
+    } else {
+        // Not even one whole name fits: the first, shortened.
+        let tail = format!(" +{} more", n - 1);
+        let avail = room.saturating_sub(tail.len());
+        if avail >= 5 {
+            vec![format!("{dates} ({n}): {}{tail}", truncate(&g.names[0], avail))]
+        } else {
+            vec![truncate(&head, width)]
+        }
+    }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// Which lines draw their bands as vertical bars, not as a shaded area: a scatter's, and those
@@ -474,7 +713,7 @@ fn barred(lines: &[Line]) -> Vec<bool> {
     lines.iter().map(|l| l.bands != Bands::None && (l.marks == Marks::DotsOnly || (l.marks == Marks::Dots && dotted > 1))).collect()
 }
 
-fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<()> {
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, groups: &[MarkerGroup]) -> Result<()> {
     let font = (SANS, 14).into_font().color(&BLACK);
     let mut y = 40;
     let step = 22;
@@ -510,8 +749,8 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
                     ctx(area.draw(&Text::new(text, (x + 36, y - 8), font.clone())))?;
                 }
                 y += step;
-                outer |= l.bands != Bands::None && !barred;
-                inner |= l.bands == Bands::Both && !barred;
+                outer |= matches!(l.bands, Bands::Outer | Bands::Both) && !barred;
+                inner |= matches!(l.bands, Bands::Inner | Bands::Both) && !barred;
                 bars |= barred;
             }
         }
@@ -547,20 +786,43 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel)
         ctx(area.draw(&Text::new(p.label.clone(), (x + 36, y - 8), note.clone())))?;
         y += step;
     }
-    if !panel.markers.is_empty() {
+    if let Some((_, text)) = &panel.data_end {
+        ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y + 9)], stroke(DATA_END, 2))))?;
+        for line in wrap(text, 34) {
+            ctx(area.draw(&Text::new(line, (x + 36, y - 8), note.clone())))?;
+            y += 17;
+        }
+        y += 5;
+    }
+    if !groups.is_empty() {
         let grey = RGBColor(110, 110, 110);
         ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y - 3)], stroke(grey, 1))))?;
         ctx(area.draw(&PathElement::new(vec![(x + 14, y + 2), (x + 14, y + 8)], stroke(grey, 1))))?;
-        ctx(area.draw(&Text::new("levers start / end:", (x + 36, y - 8), note.clone())))?;
-        y += step;
-        for (k, m) in panel.markers.iter().enumerate() {
-            ctx(area.draw(&Rectangle::new([(x + 7, y - 8), (x + 21, y + 7)], stroke(grey, 1))))?;
-            ctx(area.draw(&Text::new(marker_tag(k), (x + 14, y), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
-            for line in wrap(&m.label, 30) {
+        let merged = groups.len() < panel.markers.len();
+        let header = if merged { "levers start / end (dates nearby share a tag):" } else { "levers start / end:" };
+        for line in wrap(header, 30) {
+            ctx(area.draw(&Text::new(line, (x + 36, y - 8), note.clone())))?;
+            y += 17;
+        }
+        y += 4;
+        let (_, height) = area.dim_in_pixel();
+        let rows_left = ((height as i32 - y - 20) / 17).max(1) as usize;
+        let two = groups.len() * 2 <= rows_left;
+        for (k, g) in groups.iter().enumerate() {
+            let tag = marker_tag(k);
+            let tw = 8 + 7 * tag.len() as i32;
+            ctx(area.draw(&Rectangle::new([(x + 14 - tw / 2, y - 8), (x + 14 + tw / 2, y + 7)], stroke(grey, 1))))?;
+            ctx(area.draw(&Text::new(tag, (x + 14, y), (SANS, 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+            for line in group_text(g, if two { 2 } else { 1 }, 36) {
                 ctx(area.draw(&Text::new(line, (x + 36, y - 8), note.clone())))?;
                 y += 17;
             }
-            y += 4;
+            if two {
+                y += 3;
+            }
+        }
+        if merged || groups.iter().any(|g| g.names.len() > 1) {
+            ctx(area.draw(&Text::new("every lever: the lever table of index.html", (x, y - 4), (SANS, 12).into_font().color(&grey))))?;
         }
     }
     Ok(())
@@ -610,6 +872,8 @@ pub fn line_with_bands(path: &Path, fmt: Format, title: &str, y_label: &str, x_r
             markers,
             points,
             empty_note: None,
+            h_lines: Vec::new(),
+            data_end: None,
         }],
         footnote: None,
     };
@@ -634,6 +898,28 @@ mod tests {
         assert_eq!(t.first(), Some(&2021.0));
         assert!(t.iter().all(|x| x.fract() == 0.0));
         assert!(year_ticks(1990.0, 2050.0).len() <= 12);
+    }
+
+    #[test]
+    fn many_markers_are_grouped_to_fit_and_keep_every_name() {
+        let markers: Vec<Marker> = (0..76)
+            .map(|k| Marker { x: 2022.0 + (k / 3) as f64 / 12.0, label: format!("2022-{:02}", k / 3 % 12 + 1), names: vec![format!("a_rather_long_lever_name_{k}")] })
+            .collect();
+        let groups = group_markers(&markers, 15);
+        assert!(groups.len() <= 15);
+        assert_eq!(groups.iter().map(|g| g.names.len()).sum::<usize>(), 76, "no lever lost");
+        assert!(groups.windows(2).all(|w| w[0].xs.last().unwrap() < &w[1].xs[0]), "groups in date order");
+        for g in &groups {
+            for lines in [1, 2] {
+                let t = group_text(g, lines, 36);
+                assert!(t.len() <= lines && t.iter().all(|l| l.chars().count() <= 36), "{t:?}");
+                if g.names.len() > 1 {
+                    assert!(t.join(" ").contains("more") || t.join(" ").contains(&g.names[g.names.len() - 1]), "{t:?}");
+                }
+            }
+        }
+        // The path of step values moves only at step ends.
+        assert_eq!(stairs(&[(1.0, 5.0), (2.0, 3.0), (3.0, 4.0)]), vec![(1.0, 5.0), (2.0, 5.0), (2.0, 3.0), (3.0, 3.0), (3.0, 4.0)]);
     }
 
     #[test]
@@ -693,7 +979,7 @@ mod tests {
         let path = dir.path().join("t.svg");
         let pts = vec![Quantiles { x: 2021.5, p05: 1.0, p25: 2.0, p50: 3.0, p75: 4.0, p95: 5.0 }, Quantiles { x: 2022.5, p05: 1.0, p25: 2.0, p50: 3.0, p75: 4.0, p95: 5.0 }];
         let lines = vec![line("alpha line", economy_colour("US"), pts.clone()), line("beta line", economy_colour("CN"), pts)];
-        line_with_bands(&path, Format::Svg, "t", "USD bn", (2021.0, 2023.0), lines, vec![Marker { x: 2022.0, label: "lever x".into() }], vec![]).unwrap();
+        line_with_bands(&path, Format::Svg, "t", "USD bn", (2021.0, 2023.0), lines, vec![Marker { x: 2022.0, label: "2022-01".into(), names: vec!["lever x".into()] }], vec![]).unwrap();
         let svg = std::fs::read_to_string(&path).unwrap();
         for s in ["alpha line", "beta line", "lever x", "90% band", "2022"] {
             assert!(svg.contains(s), "{s} missing from SVG");
