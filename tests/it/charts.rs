@@ -170,7 +170,8 @@ fn many_levers_keep_the_legend_inside_the_chart() {
 fn compare_default_names_differ_by_pair_and_sector() {
     let tmp = tempfile::tempdir().unwrap();
     let a = run(tmp.path(), "scenarios/baseline_2021.toml", "baseline_2021", &["--no-charts"]);
-    let b = run(tmp.path(), "scenarios/sanctions_2022.toml", "sanctions_2022", &["--no-charts"]);
+    // run alone (its file names baseline_2021 as its baseline): no paired runs
+    let b = run(tmp.path(), "scenarios/sanctions_2022.toml", "sanctions_2022", &["--no-charts", "--no-baseline"]);
     for extra in [&[][..], &["--pair", "RU-CN", "--sector", "oil"][..]] {
         let mut c = Command::cargo_bin("tradesim").unwrap();
         c.current_dir(tmp.path()).args(["compare", "baseline_2021", "sanctions_2022"]).args(extra).assert().success();
@@ -183,6 +184,11 @@ fn compare_default_names_differ_by_pair_and_sector() {
     for s in ["Difference from Baseline 2021", "Sanctions 2022 − Baseline", "(medians)", "levers start / end", "no band"] {
         assert!(text.contains(s), "{s:?} missing from the compare chart");
     }
+    // run with its baseline: the difference is the paired runs'
+    let paired = run(tmp.path(), "scenarios/sanctions_2022.toml", "paired", &["--no-charts"]);
+    tradesim().arg("compare").arg(&a).arg(&paired).arg("--out").arg(&svg).assert().success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("(paired runs)") && !text.contains("(medians)"), "the paired difference");
 }
 
 #[test]
