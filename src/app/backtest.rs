@@ -1,8 +1,8 @@
 //! `tradesim backtest`: check the observed values, run the scenario in-process (as `run`
 //! does, without charts) into run/, compare its calendar-year trade with the observed values,
-//! and write backtest.csv, backtest_metrics.csv and backtest.png beside it.
+//! and write backtest.csv, backtest_metrics.csv, backtest.png and manifest.json beside it.
 
-use super::common::{load_scenario_file, open_out, read_input, MAX_CSV_BYTES};
+use super::common::{command_line, hex, load_scenario_file, open_out, read_input, MAX_CSV_BYTES};
 use super::run::{default_out, run};
 use super::BadInput;
 use crate::cli::{DataArg, RunArgs};
@@ -29,7 +29,13 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     if let [scenario] = args.scenarios.as_slice() {
         let dest = args.out.clone().unwrap_or_else(|| default_backtest_out(scenario));
         let out = open_out(&dest, args.force)?;
-        let r = one(args, scenario, observed, &file, &out.path(""), false)?;
+        let (r, cal_sha) = one(args, scenario, observed, &file, &out.path(""), false)?;
+        let mut files: Vec<String> = ["backtest.csv", "backtest_metrics.csv"].map(String::from).to_vec();
+        if out.path("backtest.png").exists() {
+            files.push("backtest.png".into());
+        }
+        files.extend(["run/".into(), "manifest.json".into()]);
+        write_backtest_manifest(&out.path("manifest.json"), &file, &text, vec![(scenario.display().to_string(), cal_sha)], files)?;
         let dir = out.commit()?;
         print!("{}", crate::output::backtest_out::format_table(&r.rows, &r.metrics));
         if r.skipped > 0 {
@@ -40,22 +46,44 @@ pub(super) fn backtest(args: &crate::cli::BacktestArgs) -> Result<()> {
     }
     let dest = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join("backtest_suite"));
     let out = open_out(&dest, args.force)?;
-    let mut results = Vec::new();
+    let (mut results, mut shas) = (Vec::new(), Vec::new());
     for scenario in &args.scenarios {
         let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
         let sub = out.path(&stem);
         std::fs::create_dir_all(&sub).with_context(|| format!("cannot create {}", sub.display()))?;
-        results.push((scenario.display().to_string(), one(args, scenario, observed.clone(), &file, &sub, true)?));
+        let (r, cal_sha) = one(args, scenario, observed.clone(), &file, &sub, true)?;
+        shas.push((scenario.display().to_string(), cal_sha));
+        results.push((scenario.display().to_string(), r));
     }
     crate::output::backtest_out::write_suite(&out.path("suite.csv"), &results)?;
+        let mut files = vec!["suite.csv".to_owned(), "manifest.json".to_owned()];
+    files.extend(args.scenarios.iter().map(|s| format!("{}/", s.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into()))));
+    write_backtest_manifest(&out.path("manifest.json"), &file, &text, shas, files)?;
     let dir = out.commit()?;
     print!("{}", crate::output::backtest_out::format_suite(&results));
     println!("backtest suite written to {} (suite.csv, and one folder per scenario)", dir.display());
     Ok(())
 }
 
-/// One scenario's backtest, written into `dir`.
-fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate::backtest::Observed>, file: &str, dir: &Path, suite: bool) -> Result<crate::backtest::Outcome> {
+/// The backtest's manifest.json: the command, the build, the observed file and the scenarios
+/// with the SHA-256 of the calibration each ran on.
+fn write_backtest_manifest(path: &Path, observed_file: &str, observed_text: &str, scenarios: Vec<(String, String)>, files: Vec<String>) -> Result<()> {
+    use crate::output::backtest_out::{write_manifest, BacktestManifest, BacktestScenario};
+    use sha2::{Digest, Sha256};
+    let m = BacktestManifest {
+        command_line: command_line(),
+        tradesim_version: crate::output::VERSION.to_owned(),
+        git_commit: crate::output::GIT_COMMIT.to_owned(),
+        observed_file: observed_file.to_owned(),
+        observed_sha256: hex(&Sha256::digest(observed_text.as_bytes())),
+        scenarios: scenarios.into_iter().map(|(scenario_file, calibration_sha256)| BacktestScenario { scenario_file, calibration_sha256 }).collect(),
+        files,
+    };
+    write_manifest(path, &m)
+}
+
+/// One scenario's backtest, written into `dir`, and the SHA-256 of the calibration it ran on.
+fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate::backtest::Observed>, file: &str, dir: &Path, suite: bool) -> Result<(crate::backtest::Outcome, String)> {
     use crate::backtest::{check_observed, compare, Basis, Outcome};
     use crate::output::backtest_out;
     let (cal, sc, _) = load_scenario_file(scenario, &args.data)?;
@@ -68,7 +96,7 @@ fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate
         skipped = before - observed.len();
         if observed.is_empty() {
             let metrics = crate::backtest::Metrics { observations: 0, mdape_pct: None, coverage: 0.0, directions: (0, 0) };
-            return Ok(Outcome { name: sc.name, base: sc.base, rows: Vec::new(), metrics, skipped });
+            return Ok((Outcome { name: sc.name, base: sc.base, rows: Vec::new(), metrics, skipped }, cal.sha256));
         }
     }
     let (observed, skipped_years) = check_observed(observed, file, &cal.economies, &years, args.skip_other_years).map_err(BadInput)?;
@@ -98,7 +126,7 @@ fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate
     if !chart_rows.is_empty() {
         charts::backtest::write_chart(&dir.join("backtest.png"), &sc.name, &chart_rows, &chart_sim)?;
     }
-    Ok(Outcome { name: sc.name, base: sc.base, rows, metrics, skipped: skipped + skipped_years })
+    Ok((Outcome { name: sc.name, base: sc.base, rows, metrics, skipped: skipped + skipped_years }, cal.sha256))
 }
 
 /// The sector-`all` trade rows of an annual.csv on both reporting bases (`trade` and

@@ -5,7 +5,7 @@
 //! unsharded one.
 
 use super::analysis::{self, Analysis};
-use super::common::{check_size, data_key, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
+use super::common::{check_size, command_line, data_key, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Design, Variant};
@@ -598,6 +598,7 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
     files.extend(drawn.into_iter().map(|c| c.file));
     files.push("index.html".into());
     let manifest = BatchManifest {
+        command_line: command_line(),
         batch: l.batch.name.clone(),
         description: l.batch.description.clone(),
         batch_file: l.plan.batch_file.clone(),
@@ -614,7 +615,9 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
             "variant seed = rng::variant_seed(batch seed, variant) (SplitMix64); run r of a variant uses rng::run_rng(variant seed, r)".into()
         },
         indicators: "end year = the last full calendar year; trade = recorded customs flows (direct plus transit legs), both directions, USD; rule_fired_share: mean = share of runs in which the rule fired by the end; ru_gdp_ratio_of_medians_to_counterfactual: median of Russia's end-year GDP over the median of the same variant with all levers and rules removed (same seed), a ratio of medians, in p50 only".into(),
-        tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
+        tradesim_version: crate::output::VERSION.to_owned(),
+        git_commit: crate::output::GIT_COMMIT.to_owned(),
+        calibration_sha256: cal.sha256.clone(),
         files,
         warnings: saturation_warning(saturated).into_iter().collect(),
     };

@@ -213,6 +213,23 @@ pub(super) fn saturation_warning(saturated: usize) -> Option<String> {
     })
 }
 
+/// The command line of this process as one string, each argument shell-quoted where needed
+/// (single quotes), for manifest.json.
+pub(super) fn command_line() -> String {
+    std::env::args_os().map(|a| shell_quote(&a.to_string_lossy())).collect::<Vec<_>>().join(" ")
+}
+
+/// `s` as a POSIX shell word: unchanged if it is made only of safe characters, else in single
+/// quotes (a quote inside written `'\''`).
+pub fn shell_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%^".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// Lower-case hexadecimal of a digest.
 pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

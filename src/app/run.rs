@@ -3,7 +3,7 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, string_key, threads_arg};
+use super::common::{base_trade, command_line, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, string_key, threads_arg};
 use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
@@ -204,7 +204,10 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         seed: sc.seed,
         runs: summary.runs,
         threads,
-        tradesim_version: env!("CARGO_PKG_VERSION").to_owned(),
+        tradesim_version: crate::output::VERSION.to_owned(),
+        git_commit: crate::output::GIT_COMMIT.to_owned(),
+        command_line: command_line(),
+        calibration_sha256: cal.sha256.clone(),
         elapsed_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         quantile_relative_error: ALPHA,
         units: "trade, transit, gdp: current US dollars at customs value; summary.csv at annual rates per step, annual.csv calendar-year totals; tension in [0,1]; export_price relative to base (world-priced sectors: relative to the world price); world_price in each series' unit (data/world_prices.csv); domestic: USD per year; currency: USD price level of the economy's output relative to base".into(),

@@ -128,3 +128,29 @@ pub fn format_suite(results: &[(String, crate::backtest::Outcome)]) -> String {
     }
     s
 }
+
+/// What a backtest's `manifest.json` records (beside `backtest.csv`, or at the top of a suite):
+/// the command, the build, the observed file and its SHA-256, the calibration's SHA-256 and
+/// the scenarios; each scenario's own run has its run manifest in `run/manifest.json`.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct BacktestManifest {
+    pub command_line: String,
+    pub tradesim_version: String,
+    pub git_commit: String,
+    pub observed_file: String,
+    pub observed_sha256: String,
+    /// Per scenario: its file and the SHA-256 of the calibration it ran on.
+    pub scenarios: Vec<BacktestScenario>,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct BacktestScenario {
+    pub scenario_file: String,
+    pub calibration_sha256: String,
+}
+
+pub fn write_manifest(path: &Path, m: &BacktestManifest) -> Result<()> {
+    let text = serde_json::to_string_pretty(m)? + "\n";
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -98,9 +98,13 @@ pub fn write_indicator_rows(file: &mut CsvFile, variant: usize, ind: &Indicators
     Ok(())
 }
 
-/// What `manifest.json` of a batch records (deterministic: no timings, no thread count).
+/// What `manifest.json` of a batch records (deterministic: no timings, no thread count; the
+/// one exception is `command_line`, the command that wrote it, which names `--threads` or
+/// `merge`: it is serialised on one line, so comparisons can leave that line out).
 #[derive(Debug, serde::Serialize)]
 pub struct BatchManifest {
+    /// The command that wrote these files (`batch ...` or `merge ...`), shell-quoted.
+    pub command_line: String,
     pub batch: String,
     pub description: String,
     pub batch_file: String,
@@ -114,6 +118,10 @@ pub struct BatchManifest {
     pub seeds: String,
     pub indicators: String,
     pub tradesim_version: String,
+    /// The commit the binary was built from ("unknown" if built without git).
+    pub git_commit: String,
+    /// SHA-256 of the calibration data (`Calibration::sha256`).
+    pub calibration_sha256: String,
     pub files: Vec<String>,
     /// What the reader should know about the numbers (e.g. means estimated, not exact).
     #[serde(skip_serializing_if = "Vec::is_empty")]

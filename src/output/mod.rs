@@ -20,6 +20,13 @@ pub mod state;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
+/// The git commit this binary was built from (`build.rs`: `git rev-parse HEAD`, or the
+/// TRADESIM_GIT_COMMIT variable at build time; "unknown" without either).
+pub const GIT_COMMIT: &str = env!("TRADESIM_GIT_COMMIT");
+
+/// The version of this build (Cargo.toml).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// An output path that holds something tradesim did not write (bad input: exit 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -310,6 +317,15 @@ pub struct Manifest {
     pub runs: u64,
     pub threads: usize,
     pub tradesim_version: String,
+    /// The commit the binary was built from ("unknown" if built without git).
+    #[serde(default)]
+    pub git_commit: String,
+    /// The command that wrote the result, its arguments shell-quoted.
+    #[serde(default)]
+    pub command_line: String,
+    /// SHA-256 of the calibration data (`Calibration::sha256`).
+    #[serde(default)]
+    pub calibration_sha256: String,
     pub elapsed_seconds: f64,
     pub quantile_relative_error: f64,
     pub units: String,

@@ -81,11 +81,25 @@ fn batch(batch: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert
     tradesim().arg("batch").arg(batch).arg("--out").arg(out).args(["--quiet"]).args(extra).assert()
 }
 
+/// The files byte for byte, except manifest.json's `command_line` line (the command that
+/// wrote the directory: it names `--threads`, `--shard` or `merge`), which is left out of
+/// the comparison; every other byte of the manifest must match.
 fn assert_same_files(a: &Path, b: &Path) {
     for f in FILES {
-        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        let (mut x, mut y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        if f == "manifest.json" {
+            (x, y) = (without_command_line(&x), without_command_line(&y));
+        }
         assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
     }
+}
+
+/// A batch manifest without its one `command_line` line.
+pub fn without_command_line(manifest: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(manifest).unwrap();
+    let kept: Vec<&str> = text.split_inclusive('\n').filter(|l| !l.trim_start().starts_with("\"command_line\": ")).collect();
+    assert_eq!(kept.len() + 1, text.split_inclusive('\n').count(), "one command_line line in\n{text}");
+    kept.concat().into_bytes()
 }
 
 #[test]
@@ -95,6 +109,14 @@ fn batch_is_byte_identical_with_one_or_two_threads() {
     batch(&b, &one, &["--threads", "1"]).success();
     batch(&b, &two, &["--threads", "2"]).success();
     assert_same_files(&one, &two);
+    // the manifests record the command that wrote them, on one line
+    for (dir, t) in [(&one, "--threads 1"), (&two, "--threads 2")] {
+        let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+        let cmd = m["command_line"].as_str().unwrap();
+        assert!(cmd.contains(" batch ") && cmd.contains(t), "{cmd}");
+        assert_eq!(m["calibration_sha256"].as_str().unwrap().len(), 64);
+        assert!(m["git_commit"].is_string());
+    }
 
     let variants = std::fs::read_to_string(one.join("variants.csv")).unwrap();
     assert!(variants.starts_with("variant,scenario,seed,runs,counterfactual,params.gamma,rule.eu_aligns.probability\n"), "{variants}");

@@ -94,6 +94,13 @@ fn backtest_of_its_own_medians_has_zero_error_and_flags_an_outlier() {
     assert_eq!(metric(&bt, "observations"), "16");
     // 2014-2015-2016 are consecutive for each of the 4 pairs: 8 directions, all right.
     assert_eq!(metric(&bt, "directions_compared"), "8/8");
+    // the backtest's manifest: the command, the observed file's hash, the calibration's
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bt.join("manifest.json")).unwrap()).unwrap();
+    assert!(m["command_line"].as_str().unwrap().contains(" backtest --runs 10 --seed 7 "), "{m}");
+    assert_eq!(m["observed_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(m["scenarios"][0]["calibration_sha256"], tradesim::calibration::Calibration::embedded().unwrap().sha256.as_str());
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bt.join("run/manifest.json")).unwrap()).unwrap();
+    assert_eq!(run["command_line"], m["command_line"]);
     let table = std::fs::read_to_string(bt.join("backtest.csv")).unwrap();
     assert_eq!(table.lines().count(), 17);
     assert!(!table.contains(",false,"), "{table}");

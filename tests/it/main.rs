@@ -12,6 +12,7 @@ mod firms;
 mod fuzz;
 mod hand;
 mod legal;
+mod manifest;
 mod library;
 mod priors;
 mod rules;
