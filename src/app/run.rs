@@ -249,7 +249,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             sc.name,
             summary.runs,
             sc.steps(),
-            baseline.as_ref().map_or(String::new(), |(_, b, _)| format!(", each with its `{}` run", b.name)),
+            baseline.as_ref().map_or(String::new(), |(_, b, _)| format!(", each paired with a run of {}", b.name)),
             threads,
             started.elapsed().as_secs_f64(),
             summary.runs as f64 / sim_seconds.max(1e-9),
