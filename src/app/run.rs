@@ -43,8 +43,9 @@ fn price_data_end(sc: &crate::scenario::Scenario, init: &crate::model::Init) -> 
 }
 
 /// The baseline a run is compared with: `--baseline FILE`, else the scenario's `baseline` key
-/// (relative to the scenario file) unless `--no-baseline`, else none. It runs on the scenario's calibration, seed
-/// and runs, and must have the same base year and dates (so the runs pair step by step).
+/// (relative to the scenario file) unless `--no-baseline`, else none. It runs on the
+/// scenario's calibration, seed and runs, and must have the same base year and dates (so the
+/// runs pair step by step).
 fn load_baseline(args: &RunArgs, text: &str, sc: &Scenario, cal_sha256: &str) -> Result<Option<(PathBuf, Scenario, String)>> {
     let path = match (&args.baseline, string_key(text, "baseline")) {
         (Some(p), _) => p.clone(),
@@ -52,7 +53,7 @@ fn load_baseline(args: &RunArgs, text: &str, sc: &Scenario, cal_sha256: &str) ->
         (None, Some(rel)) => args.scenario.parent().unwrap_or(Path::new(".")).join(rel),
         (None, None) => return Ok(None),
     };
-    let (cal, mut base, base_text) = load_scenario_file(&path, &args.data)?;
+    let (cal, mut base, base_text) = load_scenario_file(&path, &args.data).map_err(|e| BadInput(format!("{}: its baseline: {e:#}", args.scenario.display())))?;
     let what = format!("{}: baseline {}", args.scenario.display(), path.display());
     if cal.sha256 != cal_sha256 {
         return Err(BadInput(format!("{what} runs on other calibration data than the scenario (its `data` key); a paired comparison needs the same")).into());
