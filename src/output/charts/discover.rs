@@ -28,7 +28,7 @@ pub fn draw(path: &Path, d: &Data, r: &Prim, outcome: &str) -> Result<()> {
             let span = (r.data_hi[j] - r.data_lo[j]).max(1e-300);
             let (lo, hi) = ((b.lo[j] - r.data_lo[j]) / span, (b.hi[j] - r.data_lo[j]) / span);
             Line {
-                label: format!("{}: {} to {}", d.names[j], b.lo[j], b.hi[j]),
+                label: format!("{}: {:.3} to {:.3}", d.names[j], b.lo[j], b.hi[j]),
                 colour: sector_colour(k + 2),
                 dash: Dash::Solid,
                 bands: Bands::Outer,
