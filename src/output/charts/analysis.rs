@@ -89,32 +89,14 @@ pub fn attribution_figure(rows: &[Row], indicator: &str, subject: &str) -> Optio
         title: format!("{}: what each group contributes (Shapley values)", label_of(indicator, subject)),
         panels: vec![
             Panel {
-                title: "Mean over runs, stacked: the layers add up to the mean change".into(),
-                y_label: y_label.clone(),
                 y_format: fmt,
-                x_axis: XAxis::Year,
-                x_range,
                 y_range: Some(stack),
-                body: Body::Stacked(layers),
-                markers: Vec::new(),
-                points: Vec::new(),
-                empty_note: None,
-                h_lines: Vec::new(),
-                data_end: None,
+                ..Panel::new("Mean over runs, stacked: the layers add up to the mean change", y_label.clone(), x_range, Body::Stacked(layers))
             },
             Panel {
-                title: "Per run: median and 90% band of each group's value and of the total change".into(),
-                y_label,
                 y_format: fmt,
-                x_axis: XAxis::Year,
-                x_range,
                 y_range: Some(bands),
-                body: Body::Lines(lines),
-                markers: Vec::new(),
-                points: Vec::new(),
-                empty_note: None,
-                h_lines: Vec::new(),
-                data_end: None,
+                ..Panel::new("Per run: median and 90% band of each group's value and of the total change", y_label, x_range, Body::Lines(lines))
             },
         ],
         footnote: Some(format!(
@@ -143,18 +125,9 @@ pub fn sobol_figure(rows: &[Row], indicator: &str, subject: &str) -> Option<Figu
     Some(Figure {
         title: format!("Sobol' indices of {} ({})", label_of(indicator, subject), mine[0].year()),
         panels: vec![Panel {
-            title: "Index and its 95% bootstrap interval (bar) per parameter".into(),
-            y_label: "share of variance".into(),
-            y_format: YFormat::Number,
             x_axis: XAxis::Number("parameter".into()),
-            x_range: (0.5, mine.len() as f64 + 0.5),
             y_range: Some((lo.min(0.0) - 0.02, hi + 0.05)),
-            body: Body::Lines(lines),
-            markers: Vec::new(),
-            points: Vec::new(),
-            empty_note: None,
-            h_lines: Vec::new(),
-            data_end: None,
+            ..Panel::new("Index and its 95% bootstrap interval (bar) per parameter", "share of variance", (0.5, mine.len() as f64 + 0.5), Body::Lines(lines))
         }],
         footnote: Some(format!("Parameters: {}. sobol.csv.", names.join("; "))),
     })
@@ -181,18 +154,9 @@ pub fn morris_figure(rows: &[Row], indicator: &str, subject: &str) -> Option<Fig
     Some(Figure {
         title: format!("Morris screening of {} ({})", label_of(indicator, subject), mine[0].year()),
         panels: vec![Panel {
-            title: "mu*: how much the parameter moves the indicator; sigma: how unevenly".into(),
-            y_label: format!("sigma{unit}"),
-            y_format: YFormat::Number,
             x_axis: XAxis::Number(format!("mu*, mean absolute elementary effect{unit}")),
-            x_range: (0.0, if xmax > 0.0 { xmax * 1.1 } else { 1.0 }),
             y_range: Some((0.0, if ymax > 0.0 { ymax * 1.1 } else { 1.0 })),
-            body: Body::Lines(lines),
-            markers: Vec::new(),
-            points: Vec::new(),
-            empty_note: None,
-            h_lines: Vec::new(),
-            data_end: None,
+            ..Panel::new("mu*: how much the parameter moves the indicator; sigma: how unevenly", format!("sigma{unit}"), (0.0, if xmax > 0.0 { xmax * 1.1 } else { 1.0 }), Body::Lines(lines))
         }],
         footnote: Some("An elementary effect: the change of the indicator's mean over runs when the parameter moves across its whole range. morris.csv.".into()),
     })

@@ -41,32 +41,17 @@ pub fn draw(path: &Path, d: &Data, r: &Prim, outcome: &str) -> Result<()> {
         title: format!("PRIM: where {outcome}"),
         panels: vec![
             Panel {
-                title: "Coverage (share of the cases inside the box) against density (share of the box that are cases)".into(),
-                y_label: "density".into(),
                 y_format: YFormat::Percent,
                 x_axis: XAxis::Number("coverage".into()),
-                x_range: (0.0, 1.05),
                 y_range: Some((0.0, 1.05)),
-                body: Body::Lines(trade),
-                markers: Vec::new(),
-                points: Vec::new(),
-                empty_note: None,
-                h_lines: Vec::new(),
-                data_end: None,
+                ..Panel::new("Coverage (share of the cases inside the box) against density (share of the box that are cases)", "density", (0.0, 1.05), Body::Lines(trade))
             },
             Panel {
-                title: "The chosen box in each dimension it restricts (bar: its range, 0 to 1 = the data's range)".into(),
-                y_label: "position in the data's range".into(),
                 y_format: YFormat::Percent,
                 x_axis: XAxis::Number("restricted dimension".into()),
-                x_range: (0.5, restricted.len().max(1) as f64 + 0.5),
                 y_range: Some((0.0, 1.0)),
-                body: Body::Lines(limits),
-                markers: Vec::new(),
-                points: Vec::new(),
                 empty_note: if restricted.is_empty() { Some("the box restricts no dimension".into()) } else { None },
-                h_lines: Vec::new(),
-                data_end: None,
+                ..Panel::new("The chosen box in each dimension it restricts (bar: its range, 0 to 1 = the data's range)", "position in the data's range", (0.5, restricted.len().max(1) as f64 + 0.5), Body::Lines(limits))
             },
         ],
         footnote: Some(format!(
