@@ -18,7 +18,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario's Monte-Carlo ensemble and write summary.csv, annual.csv,
-    /// manifest.json, charts/ and index.html to output/<scenario-file-stem>/ (or --out).
+    /// manifest.json, scenario.toml, charts/ and index.html to output/<scenario-file-stem>/
+    /// (or --out); with a baseline (the scenario's `baseline` key or --baseline), each run is
+    /// paired with the baseline's run of the same seed and vs_baseline.csv and
+    /// vs_baseline_annual.csv hold the paired differences.
     Run(RunArgs),
     /// Redraw a result directory's charts (charts/) and index.html from its CSV files and
     /// manifest.json, without re-running the scenario. With --pair and/or --sector, also draw
