@@ -19,6 +19,17 @@ pub struct RunFailure {
     pub anomaly: Anomaly,
 }
 
+impl RunFailure {
+    /// Record run `run`'s failure in `slot` unless a run of lower index failed already, so the
+    /// failure reported does not depend on which thread got there first.
+    pub fn keep_lowest(slot: &std::sync::Mutex<Option<RunFailure>>, run: u64, anomaly: Anomaly) {
+        let mut f = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if f.as_ref().is_none_or(|f| run < f.run) {
+            *f = Some(RunFailure { run, anomaly });
+        }
+    }
+}
+
 /// A pool of worker threads that accumulate runs into per-thread partial results.
 pub struct Workers {
     pool: rayon::ThreadPool,
@@ -88,12 +99,7 @@ impl Workers {
                         }
                         match run_to_end(sc, init, pre, seed, r, &mut buf) {
                             Ok(()) => add(st, r, &buf),
-                            Err(anomaly) => {
-                                let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
-                                if f.as_ref().is_none_or(|f| r < f.run) {
-                                    *f = Some(RunFailure { run: r, anomaly });
-                                }
-                            }
+                            Err(anomaly) => RunFailure::keep_lowest(&failed, r, anomaly),
                         }
                     }
                 });

@@ -120,12 +120,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             if let (Some((p, buf)), Some((_, b, _)), Some(bp)) = (paired.as_mut(), baseline.as_ref(), base_pre.as_ref()) {
                 match crate::model::run_to_end(b, &init, bp, sc.seed, run, buf) {
                     Ok(()) => p.add_run(obs, buf),
-                    Err(anomaly) => {
-                        let mut f = base_failed.lock().unwrap_or_else(|e| e.into_inner());
-                        if f.as_ref().is_none_or(|f| run < f.run) {
-                            *f = Some(crate::ensemble::RunFailure { run, anomaly });
-                        }
-                    }
+                    Err(anomaly) => crate::ensemble::RunFailure::keep_lowest(&base_failed, run, anomaly),
                 }
             }
         },

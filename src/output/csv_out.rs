@@ -11,9 +11,14 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// Whole dollars for money, six decimals for indices and shares.
 pub fn fmt_value(metric: Metric, x: f64) -> String {
+    fmt_number(x, metric.is_money())
+}
+
+/// Whole dollars for money, six decimals otherwise; empty if not finite.
+fn fmt_number(x: f64, money: bool) -> String {
     if !x.is_finite() {
         String::new()
-    } else if metric.is_money() {
+    } else if money {
         format!("{x:.0}")
     } else {
         format!("{x:.6}")
@@ -56,7 +61,7 @@ pub fn write_paired(path: &Path, paired: &PairedSummary, by_year: bool) -> Resul
         for (k, &s) in series.iter().enumerate() {
             let sr = &paired.series[s];
             for (suffix, sk, money) in [("diff", &abs[k], sr.metric.is_money()), ("pct", &pct[k], false)] {
-                let f = |x: f64| if !x.is_finite() { String::new() } else if money { format!("{x:.0}") } else { format!("{x:.6}") };
+                let f = |x: f64| fmt_number(x, money);
                 let mut rec = vec![label.clone(), sr.exporter.clone(), sr.importer.clone(), sr.sector.clone(), format!("{}_{suffix}", sr.metric.name())];
                 rec.push(f(sk.mean()));
                 rec.extend(QUANTILES.iter().map(|&q| f(sk.quantile(q))));
