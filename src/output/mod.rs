@@ -361,6 +361,14 @@ pub struct ManifestBaseline {
 impl Manifest {
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text) {
+            if map.contains_key("batch") && !map.contains_key("scenario") {
+                anyhow::bail!(
+                    "{} is a batch result's manifest, not a run's: `tradesim batch` and `tradesim merge` draw a batch's charts and page; this command reads the directory of one `tradesim run`",
+                    path.display()
+                );
+            }
+        }
         serde_json::from_str(&text).with_context(|| format!("{} is not a tradesim manifest", path.display()))
     }
 }

@@ -237,6 +237,9 @@ fn latin_hypercube_and_points_designs_run() {
     let v = std::fs::read_to_string(out.join("variants.csv")).unwrap();
     assert_eq!(v.lines().count(), 4, "{v}");
     assert!(v.starts_with("variant,scenario,seed,runs,counterfactual,params.gamma,params.sigma.oil\n"));
+    // `plot` redraws a run's directory: on a batch's it says so, instead of a missing field.
+    let err = String::from_utf8(tradesim().arg("plot").arg(&out).assert().failure().get_output().stderr.clone()).unwrap();
+    assert!(err.contains("is a batch result's manifest") && err.contains("tradesim batch"), "{err}");
 }
 
 #[test]

@@ -125,8 +125,9 @@ pub fn sobol_figure(rows: &[Row], indicator: &str, subject: &str) -> Option<Figu
     Some(Figure {
         title: format!("Sobol' indices of {} ({})", label_of(indicator, subject), mine[0].year()),
         panels: vec![Panel {
-            x_axis: XAxis::Number("parameter".into()),
+            x_axis: XAxis::Categories("parameter".into(), mine.iter().map(|r| r.name().to_owned()).collect()),
             y_range: Some((lo.min(0.0) - 0.02, hi + 0.05)),
+            bar_note: Some("bar: 95% bootstrap interval".into()),
             ..Panel::new("Index and its 95% bootstrap interval (bar) per parameter", "share of variance", (0.5, mine.len() as f64 + 0.5), Body::Lines(lines))
         }],
         footnote: Some(format!("Parameters: {}. sobol.csv.", names.join("; "))),

@@ -171,19 +171,12 @@ pub fn sweep_figure(data: &BatchData, indicator: &str, subject: &str) -> Option<
     Some(Figure {
         title,
         panels: vec![Panel {
-            title: format!("{what} per variant{per}"),
-            y_label,
             y_format: if share { YFormat::Percent } else { YFormat::Number },
             x_axis: XAxis::Number(param_label(p1)),
-            x_range: (lo - pad, hi + pad),
             y_range,
-            body: Body::Lines(lines),
-            markers: Vec::new(),
-            points: Vec::new(),
-            empty_note: None,
             // 1: GDP as without levers.
             h_lines: if ratio { vec![1.0] } else { Vec::new() },
-            data_end: None,
+            ..Panel::new(format!("{what} per variant{per}"), y_label, (lo - pad, hi + pad), Body::Lines(lines))
         }],
         footnote: Some(format!("Each dot is one variant ({} runs each); indicators.csv rows {indicator} / {subject}, x from variants.csv.", runs.join(", "))),
     })

@@ -48,7 +48,8 @@ pub fn draw(path: &Path, d: &Data, r: &Prim, outcome: &str) -> Result<()> {
             },
             Panel {
                 y_format: YFormat::Percent,
-                x_axis: XAxis::Number("restricted dimension".into()),
+                x_axis: XAxis::Categories("restricted dimension".into(), restricted.iter().map(|&j| d.names[j].clone()).collect()),
+                bar_note: Some("bar: the box's range in the dimension".into()),
                 y_range: Some((0.0, 1.0)),
                 empty_note: if restricted.is_empty() { Some("the box restricts no dimension".into()) } else { None },
                 ..Panel::new("The chosen box in each dimension it restricts (bar: its range, 0 to 1 = the data's range)", "position in the data's range", (0.5, restricted.len().max(1) as f64 + 0.5), Body::Lines(limits))

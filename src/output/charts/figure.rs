@@ -120,6 +120,8 @@ pub enum XAxis {
     Year,
     /// Plain numbers (a swept parameter), with this axis label.
     Number(String),
+    /// Named categories at x = 1, 2, ..., with this axis label: parameters, dimensions.
+    Categories(String, Vec<String>),
 }
 
 /// One plot with its own axes and legend.
@@ -142,6 +144,9 @@ pub struct Panel {
     /// Where the world price data end and the random price path begins (x, and the legend
     /// text), if inside the plot.
     pub data_end: Option<(f64, String)>,
+    /// What a vertical bar stands for, in the legend, when it is not a 90% band (a bootstrap
+    /// interval, a box's range).
+    pub bar_note: Option<String>,
 }
 
 impl Panel {
@@ -160,6 +165,7 @@ impl Panel {
             empty_note: None,
             h_lines: Vec::new(),
             data_end: None,
+            bar_note: None,
         }
     }
 }
@@ -257,6 +263,20 @@ fn year_ticks(x0: f64, x1: f64) -> Vec<f64> {
     let n = (last - first + 1).max(1);
     let step = ((n + 11) / 12).max(1);
     (first..=last).filter(|y| (y - first) % step == 0).map(|y| y as f64).collect()
+}
+
+/// The name of the category at x (1 = the first), shortened to fit under a tick; past six
+/// categories only their numbers fit (the footnote or legend names them).
+fn category_label(names: &[String], x: f64) -> String {
+    let k = x.round() as usize;
+    let Some(name) = names.get(k.wrapping_sub(1)) else { return String::new() };
+    if names.len() > 6 {
+        k.to_string()
+    } else if name.chars().count() <= 22 {
+        name.clone()
+    } else {
+        format!("{}…", name.chars().take(21).collect::<String>())
+    }
 }
 
 /// Round ticks (1, 2, 2.5 or 5 times a power of ten) inside [x0, x1], about eight of them, and
@@ -402,14 +422,16 @@ fn draw_panel_rows<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pa
     let (ticks, x_decimals) = match &panel.x_axis {
         XAxis::Year => (year_ticks(x0, x1), 0),
         XAxis::Number(_) => number_ticks(x0, x1),
+        XAxis::Categories(_, names) => ((1..=names.len()).map(|k| k as f64).filter(|x| *x >= x0 && *x <= x1).collect(), 0),
     };
     let x_desc = match &panel.x_axis {
         XAxis::Year => "year".to_owned(),
-        XAxis::Number(label) => label.clone(),
+        XAxis::Number(label) | XAxis::Categories(label, _) => label.clone(),
     };
-    let x_label = |x: &f64| match panel.x_axis {
+    let x_label = |x: &f64| match &panel.x_axis {
         XAxis::Year => year_label(*x),
         XAxis::Number(_) => format!("{x:.x_decimals$}"),
+        XAxis::Categories(_, names) => category_label(names, *x),
     };
     let mut chart = ctx(ChartBuilder::on(&plot_area)
         .margin_left(12)
@@ -777,7 +799,8 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel,
     }
     if bars {
         ctx(area.draw(&PathElement::new(vec![(x + 14, y - 9), (x + 14, y + 9)], ShapeStyle { color: g.mix(0.55), filled: false, stroke_width: 3 })))?;
-        ctx(area.draw(&Text::new("bar: 90% band (p05–p95)", (x + 36, y - 8), note.clone())))?;
+        let text = panel.bar_note.clone().unwrap_or_else(|| "bar: 90% band (p05–p95)".to_owned());
+        ctx(area.draw(&Text::new(text, (x + 36, y - 8), note.clone())))?;
         y += step;
     }
     if let Some(p) = panel.points.first() {
@@ -861,20 +884,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn line_with_bands(path: &Path, fmt: Format, title: &str, y_label: &str, x_range: (f64, f64), lines: Vec<Line>, markers: Vec<Marker>, points: Vec<DataPoint>) -> Result<()> {
     let fig = Figure {
         title: title.to_owned(),
-        panels: vec![Panel {
-            title: String::new(),
-            y_label: y_label.to_owned(),
-            y_format: YFormat::Number,
-            x_axis: XAxis::Year,
-            x_range,
-            y_range: None,
-            body: Body::Lines(lines),
-            markers,
-            points,
-            empty_note: None,
-            h_lines: Vec::new(),
-            data_end: None,
-        }],
+        panels: vec![Panel { markers, points, ..Panel::new(String::new(), y_label, x_range, Body::Lines(lines)) }],
         footnote: None,
     };
     save(&fig, path, fmt)
@@ -920,6 +930,17 @@ mod tests {
         }
         // The path of step values moves only at step ends.
         assert_eq!(stairs(&[(1.0, 5.0), (2.0, 3.0), (3.0, 4.0)]), vec![(1.0, 5.0), (2.0, 5.0), (2.0, 3.0), (3.0, 3.0), (3.0, 4.0)]);
+    }
+
+    #[test]
+    fn categories_are_named_while_they_fit_and_numbered_beyond() {
+        let names: Vec<String> = ["params.gamma", "a_rather_long_parameter_name_indeed"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(category_label(&names, 1.0), "params.gamma");
+        assert_eq!(category_label(&names, 2.0), "a_rather_long_paramete…");
+        assert_eq!(category_label(&names, 3.0), "");
+        assert_eq!(category_label(&names, 0.0), "");
+        let many: Vec<String> = (0..8).map(|k| format!("p{k}")).collect();
+        assert_eq!(category_label(&many, 7.0), "7");
     }
 
     #[test]
