@@ -936,7 +936,8 @@ mod tests {
     fn categories_are_named_while_they_fit_and_numbered_beyond() {
         let names: Vec<String> = ["params.gamma", "a_rather_long_parameter_name_indeed"].iter().map(|s| s.to_string()).collect();
         assert_eq!(category_label(&names, 1.0), "params.gamma");
-        assert_eq!(category_label(&names, 2.0), "a_rather_long_paramete…");
+        assert_eq!(category_label(&names, 2.0), "a_rather_long_paramet…");
+        assert_eq!(category_label(&names, 2.0).chars().count(), 22);
         assert_eq!(category_label(&names, 3.0), "");
         assert_eq!(category_label(&names, 0.0), "");
         let many: Vec<String> = (0..8).map(|k| format!("p{k}")).collect();
