@@ -36,7 +36,7 @@ shot() {
     local profile
     profile=$(mktemp -d)
     "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars=false --user-data-dir="$profile" \
-        --screenshot="$png" --window-size=1400,"$HEIGHT" "file://$(realpath "$page")" >/dev/null 2>&1
+        --virtual-time-budget=20000 --screenshot="$png" --window-size=1400,"$HEIGHT" "file://$(realpath "$page")" >/dev/null 2>&1
     rm -rf "$profile"
     [ -s "$png" ] || { echo "no screenshot of $page" >&2; exit 1; }
     echo "$png"

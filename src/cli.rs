@@ -314,7 +314,9 @@ pub struct CompareArgs {
     /// A sector code, or `all` for the sum over sectors.
     #[arg(long, value_name = "SECTOR", default_value = "all")]
     pub sector: String,
-    /// Output image (default output/compare_<dir1>_vs_<dir2>.png); a .svg name draws SVG.
+    /// Output image (default output/compare_<dir1>_vs_<dir2>_<A>-<B>_<sector>.png, with an
+    /// interactive .html page beside it); a .svg name draws SVG; an .html name writes that
+    /// page and the image beside it.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Draw SVG instead of PNG.

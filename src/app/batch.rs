@@ -597,6 +597,7 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
     files.extend(analysis_files);
     files.extend(drawn.into_iter().map(|c| c.file));
     files.push("index.html".into());
+    files.extend(crate::output::vega::script_files());
     let manifest = BatchManifest {
         command_line: command_line(),
         batch: l.batch.name.clone(),

@@ -1,10 +1,12 @@
-//! `tradesim compare`: several result directories' trade of one pair and sector in one chart.
+//! `tradesim compare`: several result directories' trade of one pair and sector in one chart,
+//! and a page with the chart interactive (by default, or with an `.html` `--out`).
 
 use super::common::{check_sector, load_result, parse_pair};
 use super::BadInput;
 use crate::cli::CompareArgs;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
+use crate::output::report;
 use anyhow::Result;
 use std::path::PathBuf;
 
@@ -20,8 +22,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         let ext = out.extension().map(|e| e.to_string_lossy().to_lowercase());
         match ext.as_deref() {
             Some("png") if args.svg => return Err(BadInput(format!("--out {}: --svg draws SVG; name the file .svg, or leave out --svg for PNG", out.display())).into()),
-            Some("png") | Some("svg") => {}
-            _ => return Err(BadInput(format!("--out {}: the chart's file name must end in .png or .svg (the format drawn); for example --out {}.png", out.display(), out.with_extension("").display())).into()),
+            Some("png") | Some("svg") | Some("html") => {}
+            _ => return Err(BadInput(format!("--out {}: the chart's file name must end in .png or .svg (the format drawn), or .html for a page with the interactive chart and the image beside it; for example --out {}.png", out.display(), out.with_extension("").display())).into()),
         }
     }
     let runs = args.dirs.iter().map(|d| load_result(d, &args.data)).collect::<Result<Vec<_>>>()?;
@@ -43,7 +45,17 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         // (README: the default and `--pair RU-CN --sector oil`) must not overwrite each other.
         PathBuf::from("output").join(default_name(&stems, &a, &b, &args.sector, fmt))
     });
-    let path = charts::compare::draw_compare(&runs, &a, &b, &args.sector, &out, fmt)?;
-    println!("{}", path.display());
+    // A page with the interactive chart: asked for by an .html --out (the image beside it,
+    // same name), and written by default beside the default image in output/; an --out
+    // image alone is just that file.
+    let html = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("html"));
+    let page = if html { Some(out.clone()) } else { args.out.is_none().then(|| out.with_extension("html")) };
+    let image = if html { out.with_extension(fmt.ext()) } else { out };
+    let chart = charts::compare::draw_compare(&runs, &a, &b, &args.sector, &image, fmt)?;
+    println!("{}", chart.file);
+    if let Some(page) = page {
+        report::write_compare_page(&page, &image, &chart, &runs)?;
+        println!("{}", page.display());
+    }
     Ok(())
 }

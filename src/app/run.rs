@@ -185,6 +185,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if !args.no_charts {
         files.extend(charts::run::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
         files.push("index.html".into());
+        files.extend(crate::output::vega::script_files());
     }
     let (levers, rules) = describe_levers(&sc, &init.economies, &init.sectors);
     let manifest = Manifest {

@@ -5,6 +5,7 @@ use crate::output::chart_kit::{fmt_bn, fmt_pct, param_label, ChartFile};
 use crate::output::reader::{BatchData, IndicatorRow, VariantRow};
 use crate::output::report::esc;
 use crate::output::state::write_atomic;
+use crate::output::vega;
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -72,11 +73,13 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 code {{ font-size: 0.85em; color: #555; }}
 figure {{ margin: 1.5em 0; }} figure img {{ max-width: 100%; border: 1px solid #eee; }}
 figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
+{vega_style}
 </style></head><body>
 <h1>{name}</h1>
 <p>{desc}</p>
 <p class="meta">{meta}</p>
 "#,
+        vega_style = vega::STYLE,
         name = esc(name),
         desc = esc(description),
         meta = esc(meta),
@@ -141,10 +144,17 @@ figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size:
     if charts.is_empty() {
         h.push_str("<p>No charts: the batch varies no numeric parameter.</p>\n");
     }
-    for c in charts {
-        let _ = writeln!(h, "<figure><img src=\"{f}\" alt=\"{t}\"><figcaption>{t} (<a href=\"{f}\">{f}</a>)</figcaption></figure>", f = esc(&c.file), t = esc(&c.title));
+    let interactive = charts.iter().any(|c| c.spec.is_some());
+    if interactive {
+        h.push_str("<p class=note>Interactive charts: hover for a variant's median and band; click a legend entry to show that line alone (shift-click for several, click an empty spot of the chart to show all again); the ⋯ menu saves the chart. Each links its image.</p>\n");
     }
-    h.push_str("<p class=note>Data: <a href=\"variants.csv\">variants.csv</a>, <a href=\"indicators.csv\">indicators.csv</a>, <a href=\"summary.csv\">summary.csv</a>, <a href=\"annual.csv\">annual.csv</a>, <a href=\"manifest.json\">manifest.json</a>.</p>\n</body></html>\n");
+    for (k, c) in charts.iter().enumerate() {
+        h.push_str(&vega::chart_html(&format!("chart{k}"), c));
+    }
+    h.push_str("<p class=note>Data: <a href=\"variants.csv\">variants.csv</a>, <a href=\"indicators.csv\">indicators.csv</a>, <a href=\"summary.csv\">summary.csv</a>, <a href=\"annual.csv\">annual.csv</a>, <a href=\"manifest.json\">manifest.json</a>.</p>\n");
+    vega::write_scripts(dir)?;
+    h.push_str(&vega::page_scripts());
+    h.push_str("</body></html>\n");
     write_atomic(&dir.join("index.html"), h.as_bytes())
 }
 

@@ -87,11 +87,13 @@ impl Quantiles {
     }
 }
 
-/// A chart written for a run: its file name (relative to the run directory) and title.
+/// A chart written for a run: its file name (relative to the run directory) and title, and
+/// the interactive chart's Vega-Lite spec as a page embeds it (`vega::spec_text`), if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartFile {
     pub file: String,
     pub title: String,
+    pub spec: Option<String>,
 }
 
 /// Dollars to billions of dollars (chart values and page numbers are in USD bn).
@@ -107,6 +109,11 @@ pub fn sum_quantiles(a: &[Quantiles], b: &[Quantiles]) -> Vec<Quantiles> {
         .zip(b)
         .map(|(p, q)| Quantiles { x: p.x, p05: p.p05 + q.p05, p25: p.p25 + q.p25, p50: p.p50 + q.p50, p75: p.p75 + q.p75, p95: p.p95 + q.p95 })
         .collect()
+}
+
+/// Escape text for HTML (the pages).
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Money on the pages: USD to "12.3" (USD bn, always one decimal; "–" when not a number).

@@ -16,6 +16,7 @@ pub mod reader;
 pub mod report;
 pub mod solve_out;
 pub mod state;
+pub mod vega;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

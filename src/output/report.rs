@@ -3,15 +3,13 @@
 
 use crate::output::chart_kit::{fmt_bn, fmt_pct, sum_quantiles, ChartFile, SUM_NOTE};
 use crate::output::reader::{RunData, Table};
+use crate::output::vega;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Escape text for HTML.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+pub use crate::output::chart_kit::esc;
 
 /// The data files a run page links to, those the directory has, in this order.
 pub const DATA_FILES: [&str; 8] = ["summary.csv", "annual.csv", "vs_baseline.csv", "vs_baseline_annual.csv", "runs.csv", "run_params.csv", "manifest.json", "scenario.toml"];
@@ -41,6 +39,7 @@ table.levers td:nth-child(6), table.levers td:nth-child(7) {{ white-space: nowra
 .axis {{ position: relative; height: 14px; width: 320px; font-size: 0.75em; color: #666; font-weight: normal; }}
 .axis span {{ position: absolute; transform: translateX(-50%); }}
 pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; max-height: 40em; }}
+{vega_style}
 </style></head><body>
 <h1>{name}</h1>
 <p>{desc}</p>
@@ -48,6 +47,7 @@ pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
 {files}
 "#,
         files = files_line(run),
+        vega_style = vega::STYLE,
         name = esc(&m.scenario),
         desc = esc(&m.description),
         base = m.base,
@@ -181,8 +181,11 @@ pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
     if run.vs_baseline.is_some() {
         h.push_str("<p class=note>Under each trajectory chart a difference panel: each run minus the baseline run with the same seed, median with its 50% and 90% bands (vs_baseline.csv), and a zero line.</p>\n");
     }
-    for c in charts {
-        let _ = writeln!(h, "<figure><img src=\"{f}\" alt=\"{t}\"><figcaption>{t} (<a href=\"{f}\">{f}</a>)</figcaption></figure>", f = esc(&c.file), t = esc(&c.title));
+    if charts.iter().any(|c| c.spec.is_some()) {
+        h.push_str("<p class=note>Interactive charts: hover for the median and bands at a date; click a legend entry to show that series alone (shift-click for several, click an empty spot of the chart to show all again); the ⋯ menu saves the chart. Each links its image.</p>\n");
+    }
+    for (k, c) in charts.iter().enumerate() {
+        h.push_str(&vega::chart_html(&format!("chart{k}"), c));
     }
     let _ = writeln!(
         h,
@@ -193,9 +196,48 @@ pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
     if let Ok(text) = std::fs::read_to_string(run.dir.join("scenario.toml")) {
         let _ = writeln!(h, "<h2>Scenario file</h2>\n<details><summary>scenario.toml as run ({} lines; <a href=\"scenario.toml\">scenario.toml</a>)</summary><pre>{}</pre></details>", text.lines().count(), esc(&text));
     }
+    vega::write_scripts(dir)?;
+    h.push_str(&vega::page_scripts());
     h.push_str("</body></html>\n");
     let path = dir.join("index.html");
     std::fs::write(&path, h).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Write the page of a comparison (`compare`) to `page`: the scenarios compared and the
+/// interactive chart, linking its image `image` (a sibling of the page); the scripts go into
+/// `js/` beside the page.
+pub fn write_compare_page(page: &Path, image: &Path, chart: &ChartFile, runs: &[RunData]) -> Result<()> {
+    let dir = page.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = image.file_name().map_or_else(|| chart.file.clone(), |n| n.to_string_lossy().into_owned());
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{t} — tradesim compare</title>
+<style>
+body {{ font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }}
+figure {{ margin: 1.5em 0; }} figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
+{style}
+</style></head><body>
+<h1>{t}</h1>
+<table><tr><th>scenario</th><th>result directory</th><th>runs</th><th>seed</th><th>period</th></tr>
+"#,
+        t = esc(&chart.title),
+        style = vega::STYLE
+    );
+    for r in runs {
+        let m = &r.manifest;
+        let _ = writeln!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} to {}</td></tr>", esc(&m.scenario), esc(&r.dir.display().to_string()), m.runs, m.seed, esc(&m.start), esc(&m.end));
+    }
+    h.push_str("</table>\n<p class=note>Hover for a scenario's median and band at a date; click a legend entry to show that scenario alone (shift-click for several, click an empty spot of the chart to show all again); the ⋯ menu saves the chart.</p>\n");
+    h.push_str(&vega::chart_html("chart0", &ChartFile { file: name, ..chart.clone() }));
+    h.push_str(&vega::page_scripts());
+    h.push_str("</body></html>\n");
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    vega::write_scripts(dir)?;
+    crate::output::state::write_atomic(page, h.as_bytes())
 }
 
 /// The line linking the run's data files (those present).

@@ -71,6 +71,15 @@ fn batch_draws_a_chart_per_headline_indicator_and_a_page() {
         assert!(n > 150, "line {k} ({:?}): {n} pixels", scenario_colour(k));
     }
     let html = check_page(&out);
+    // the interactive charts: one per chart, one line per alignment probability, rendered
+    // offline where Chromium is installed
+    let specs = crate::interactive::check_interactive_page(&out.join("index.html"));
+    assert_eq!(specs.len(), CHARTS.len());
+    let trade = specs[0].1.to_string();
+    assert!(trade.contains("probability that rule eu_aligns fires = 0.5") && trade.contains("probability that rule eu_aligns fires = 1"), "{trade}");
+    if let Some(browser) = crate::interactive::chromium() {
+        crate::interactive::render(&browser, &out.join("index.html"));
+    }
     for needle in ["<h1>tiny</h1>", "two gammas by two alignment probabilities", "tension feedback γ", "probability that rule eu_aligns fires", "us normalizes fired", "%</td>"] {
         assert!(html.contains(needle), "{needle} missing from index.html");
     }

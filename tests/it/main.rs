@@ -11,6 +11,7 @@ mod common;
 mod firms;
 mod fuzz;
 mod hand;
+mod interactive;
 mod legal;
 mod manifest;
 mod library;

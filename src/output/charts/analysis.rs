@@ -188,7 +188,7 @@ pub fn draw(out: &Path, dir: &Path, fmt: Format) -> Result<Vec<ChartFile>> {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             let name = format!("{prefix}_{}_{}.{}", sanitise(&ind), sanitise(&sub), fmt.ext());
             save(&fig, &dir.join(&name), fmt)?;
-            files.push(ChartFile { file: format!("charts/{name}"), title: fig.title.clone() });
+            files.push(ChartFile { file: format!("charts/{name}"), title: fig.title.clone(), spec: Some(crate::output::vega::spec_text(&fig)) });
         }
     }
     Ok(files)

@@ -192,7 +192,7 @@ pub fn draw_sweep(data: &BatchData, dir: &Path, fmt: Format) -> Result<Vec<Chart
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let file = format!("{}_{}.{}", sanitise(&indicator), sanitise(&subject), fmt.ext());
         save(&fig, &dir.join(&file), fmt)?;
-        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone() });
+        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone(), spec: Some(crate::output::vega::spec_text(&fig)) });
     }
     Ok(files)
 }

@@ -2,12 +2,12 @@
 //! median line with its 90% band in its own colour, the levers of every scenario, and below a
 //! difference view: each later scenario minus the first.
 
-use crate::output::chart_kit::{scenario_colour, Format, Quantiles, BN, SUM_NOTE, USD_BN};
+use crate::output::chart_kit::{scenario_colour, ChartFile, Format, Quantiles, BN, SUM_NOTE, USD_BN};
 use crate::output::charts::figure::{line, save, Bands, Body, Figure, Line, Panel};
 use crate::output::charts::run::{data_end, markers_of, two_way};
 use crate::output::reader::RunData;
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How a later scenario's difference from the first is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +47,9 @@ pub fn difference(first: &RunData, later: &RunData, a: &str, b: &str, sector: &s
 }
 
 /// Several scenarios' trade of one pair and sector overlaid: each a median with its 90% band;
-/// below, each later scenario minus the first.
-pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Path, fmt: Format) -> Result<PathBuf> {
+/// below, each later scenario minus the first. Returns the chart as written (`file` is `path`)
+/// with its interactive spec.
+pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Path, fmt: Format) -> Result<ChartFile> {
     let x0 = runs.iter().map(|r| r.x_range().0).fold(f64::INFINITY, f64::min);
     let x1 = runs.iter().map(|r| r.x_range().1).fold(f64::NEG_INFINITY, f64::max);
     let lines: Vec<Line> = runs
@@ -100,5 +101,5 @@ pub fn draw_compare(runs: &[RunData], a: &str, b: &str, sector: &str, path: &Pat
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     save(&fig, path, fmt)?;
-    Ok(path.to_path_buf())
+    Ok(ChartFile { file: path.display().to_string(), spec: Some(crate::output::vega::spec_text(&fig)), title: fig.title })
 }

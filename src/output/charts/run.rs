@@ -301,7 +301,7 @@ pub fn draw_run(run: &RunData, dir: &Path, fmt: Format) -> Result<Vec<ChartFile>
     for (name, fig) in figures {
         let file = format!("{name}.{}", fmt.ext());
         save(&fig, &dir.join(&file), fmt)?;
-        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone() });
+        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone(), spec: Some(crate::output::vega::spec_text(&fig)) });
     }
     Ok(files)
 }
@@ -312,5 +312,5 @@ pub fn draw_pair(run: &RunData, dir: &Path, fmt: Format, a: &str, b: &str, secto
     let fig = pair_figure(run, a, b, sector);
     let file = format!("pair_{a}-{b}_{sector}.{}", fmt.ext());
     save(&fig, &dir.join(&file), fmt)?;
-    Ok(ChartFile { file: format!("charts/{file}"), title: fig.title })
+    Ok(ChartFile { file: format!("charts/{file}"), spec: Some(crate::output::vega::spec_text(&fig)), title: fig.title })
 }
