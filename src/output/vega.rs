@@ -96,6 +96,7 @@ fn x_text(x: f64, axis: &XAxis) -> String {
             let s = format!("{x:.6}");
             s.trim_end_matches('0').trim_end_matches('.').to_owned()
         }
+        XAxis::Categories(_, names) => names.get((x.round() as usize).wrapping_sub(1)).cloned().unwrap_or_default(),
     }
 }
 
@@ -157,6 +158,12 @@ fn x_enc(p: &Panel) -> Value {
     match &p.x_axis {
         XAxis::Year => json!({"field": "x", "type": "quantitative", "title": "year", "scale": {"domain": [num(x0), num(x1)], "nice": false, "zero": false}, "axis": {"format": "d", "tickMinStep": 1, "grid": true}}),
         XAxis::Number(label) => json!({"field": "x", "type": "quantitative", "title": label, "scale": {"domain": [num(x0), num(x1)], "nice": false, "zero": false}}),
+        // Ticks at 1, 2, ... labelled with the categories' names.
+        XAxis::Categories(label, names) => json!({
+            "field": "x", "type": "quantitative", "title": label,
+            "scale": {"domain": [num(x0), num(x1)], "nice": false, "zero": false},
+            "axis": {"values": (1..=names.len()).collect::<Vec<usize>>(), "labelExpr": format!("{}[round(datum.value) - 1]", Value::from(names.clone())), "grid": false},
+        }),
     }
 }
 
@@ -184,7 +191,7 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
     let time = p.x_axis == XAxis::Year;
     let x_title = match &p.x_axis {
         XAxis::Year => "date".to_owned(),
-        XAxis::Number(l) => l.clone(),
+        XAxis::Number(l) | XAxis::Categories(l, _) => l.clone(),
     };
     let mut layers: Vec<Value> = Vec::new();
     let faded = |sel: &str| json!({"condition": {"param": sel, "value": 1}, "value": 0.12});
