@@ -27,11 +27,8 @@ impl std::fmt::Display for Change {
 fn show(v: &Value) -> String {
     match v {
         Value::String(s) => format!("\"{s}\""),
-        Value::Table(_) => {
-            let s = v.to_string();
-            format!("{{ {} }}", s.trim().replace('\n', ", "))
-        }
-        other => other.to_string(),
+        // a table shows as an inline table: `{ id = "cap", kind = "price_cap" }`
+        other => other.to_string().trim().to_owned(),
     }
 }
 
