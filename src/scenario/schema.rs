@@ -188,3 +188,32 @@ pub fn scenario_schema() -> Value {
         &[("", &["base", "start", "end"]), ("RawLever", &["kind"]), ("RawRule", &["kind", "by"])],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::{LEVER_KEYS, PAIR_KEYS, PARAM_KEYS, RULE_KEYS, SHOCK_KEYS, TOP_KEYS};
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v["properties"].as_object().expect("properties").keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(k: &[&str]) -> Vec<String> {
+        let mut k: Vec<String> = k.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    }
+
+    /// The schema names exactly the keys the validator knows (`raw.rs`'s lists, which report
+    /// unknown keys): a key added to the scenario format and not to the schema fails here.
+    #[test]
+    fn schema_keys_are_the_validators() {
+        let s = scenario_schema();
+        assert_eq!(keys(&s), sorted(TOP_KEYS));
+        for (def, known) in [("RawShocks", SHOCK_KEYS), ("RawPairEvents", PAIR_KEYS), ("RawParams", PARAM_KEYS), ("RawLever", LEVER_KEYS), ("RawRule", RULE_KEYS)] {
+            assert_eq!(keys(&s["$defs"][def]), sorted(known), "{def}");
+        }
+    }
+}

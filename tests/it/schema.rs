@@ -77,7 +77,7 @@ fn scenario_schema_accepts_every_shipped_scenario_and_rejects_bad_keys() {
 }
 
 #[test]
-fn batch_schema_accepts_the_shipped_batch() {
+fn batch_schema_accepts_every_shipped_batch() {
     let s = schema(true);
     let validator = jsonschema::validator_for(&s).expect("a valid JSON Schema");
     let shipped = files(true);
@@ -87,8 +87,18 @@ fn batch_schema_accepts_the_shipped_batch() {
         assert_eq!(errors(&validator, &as_json(&text)), Vec::<String>::new(), "{}", f.display());
         // the parser accepts what the schema accepts, and both refuse an unknown key
         tradesim::batch::parse_batch(&text, "x").unwrap();
-        let bad = text.replacen("[[vary]]", "[[vary]]\nvalue = [1]", 1);
-        assert!(!validator.is_valid(&as_json(&bad)));
-        assert!(tradesim::batch::parse_batch(&bad, "x").is_err());
+        // (an unknown key at the top, and in a [[vary]] table where the file has one)
+        let mut bad = vec![format!("desing = \"grid\"\n{text}")];
+        if text.contains("[[vary]]") {
+            bad.push(text.replacen("[[vary]]", "[[vary]]\nvalue = [1]", 1));
+        }
+        for bad in bad {
+            assert!(!validator.is_valid(&as_json(&bad)), "{}: the schema accepted\n{bad}", f.display());
+            assert!(tradesim::batch::parse_batch(&bad, "x").is_err(), "{}: the parser accepted\n{bad}", f.display());
+        }
     }
+    // the analysis designs' keys are in the schema: a Morris batch with its own keys
+    let morris = "design = \"morris\"\ntrajectories = 4\nlevels = 6\n[[scenario]]\npath = \"a.toml\"\n[[vary]]\npath = \"params.gamma\"\nprior = true\n";
+    assert_eq!(errors(&validator, &as_json(morris)), Vec::<String>::new());
+    assert!(!validator.is_valid(&as_json(&morris.replace("levels = 6", "levels = 1000"))));
 }
