@@ -17,8 +17,9 @@ from typing import Any, Dict, Iterator, List, Optional, Union
 __all__ = ["load", "Result", "TABLES"]
 __version__ = "0.1.0"
 
-#: The tables a result or batch directory may hold, in the order they are listed.
-TABLES = ("summary", "annual", "runs", "variants", "indicators")
+#: The tables a result or batch directory may hold, in the order they are listed
+#: (``vs_baseline*``: a run's paired differences against its baseline, when it has one).
+TABLES = ("summary", "annual", "runs", "vs_baseline", "vs_baseline_annual", "variants", "indicators")
 
 _TEXT = {"date", "exporter", "importer", "sector", "metric", "indicator", "subject", "scenario"}
 _INT = {"variant", "run", "year", "runs"}
@@ -98,7 +99,9 @@ def _read_pandas(path: Path, manifest: Dict[str, Any]):
         num = {c for c, t in types.items() if t == "float64"}
         # empty text stays "" (as in Parquet: world_price rows have no exporter); an empty
         # number is missing; floats parsed exactly as written
-        df = pd.read_csv(path, dtype={c: t for c, t in types.items() if c not in num}, keep_default_na=False, na_values={c: [""] for c in num}, float_precision="round_trip")
+        # (pandas 3 parses exactly by default and deprecates the argument)
+        exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+        df = pd.read_csv(path, dtype={c: t for c, t in types.items() if c not in num}, keep_default_na=False, na_values={c: [""] for c in num}, **exact)
         for c in num:
             converted = pd.to_numeric(df[c], errors="coerce")
             if converted.isna().sum() == df[c].isna().sum():
