@@ -44,7 +44,7 @@ pub(super) fn watch(args: &WatchArgs) -> Result<()> {
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
         PathBuf::from("output").join(format!("{stem}_watch"))
     });
-    std::fs::create_dir_all(&dest).with_context(|| format!("cannot create {}", dest.display()))?;
+    watch_page::prepare(&dest)?;
 
     // Watch the directory, not the file: editors often save by writing a new file and
     // renaming it over the old one.
@@ -106,12 +106,7 @@ fn update(args: &WatchArgs, file: &Path, dest: &Path, st: &mut State) -> Result<
                 None => Vec::new(),
             };
             let (current, previous) = (dest.join("current"), dest.join("previous"));
-            if current.exists() {
-                if previous.exists() {
-                    std::fs::remove_dir_all(&previous).with_context(|| format!("cannot clear {}", previous.display()))?;
-                }
-                std::fs::rename(&current, &previous).with_context(|| format!("cannot move {}", current.display()))?;
-            }
+            watch_page::rotate(dest)?;
             let run_args = RunArgs {
                 scenario: file.to_path_buf(),
                 runs: Some(args.runs),
@@ -142,9 +137,7 @@ fn update(args: &WatchArgs, file: &Path, dest: &Path, st: &mut State) -> Result<
                 }
                 Err(e) => {
                     // put the last good result back
-                    if previous.exists() && !current.exists() {
-                        std::fs::rename(&previous, &current).ok();
-                    }
+                    watch_page::restore(dest);
                     let msg = format!("{e:#}");
                     eprintln!("save {}: the run failed (the last good result stays)\n{msg}", st.save);
                     error = Some(msg);

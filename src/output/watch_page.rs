@@ -73,3 +73,50 @@ pub fn write(dir: &Path, p: &WatchPage) -> Result<()> {
     std::fs::write(&tmp, render(p)).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, dir.join("index.html")).with_context(|| format!("cannot write {}", dir.join("index.html").display()))
 }
+
+/// The names `watch` writes in its folder (besides partial files of its own).
+const WATCH_NAMES: [&str; 4] = ["index.html", "compare.png", "current", "previous"];
+
+/// Make `dest` watch's folder: refused (`Refused`, exit 2) unless it is absent, empty or holds
+/// only what `watch` writes there (`index.html`, `compare.png`, and `current/` and
+/// `previous/`, each a tradesim result), so the user's own files are never replaced.
+pub fn prepare(dest: &Path) -> Result<()> {
+    if let Ok(entries) = std::fs::read_dir(dest) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.starts_with('.') && name.ends_with(".partial")
+                || WATCH_NAMES.contains(&name.as_str()) && (!matches!(name.as_str(), "current" | "previous") || super::is_result(&e.path()));
+            if !ours {
+                return Err(super::Refused(format!(
+                    "{}: holds {name}, which `tradesim watch` did not write; give --out a new or empty folder (or one watch wrote)",
+                    dest.display()
+                ))
+                .into());
+            }
+        }
+    } else if dest.exists() {
+        return Err(super::Refused(format!("{}: is not a folder; give --out a new or empty folder", dest.display())).into());
+    }
+    std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))
+}
+
+/// Before a run into `dest/current/`: the result there becomes `dest/previous/` (the older
+/// previous one is removed).
+pub fn rotate(dest: &Path) -> Result<()> {
+    let (current, previous) = (dest.join("current"), dest.join("previous"));
+    if current.exists() {
+        if previous.exists() {
+            std::fs::remove_dir_all(&previous).with_context(|| format!("cannot clear {}", previous.display()))?;
+        }
+        std::fs::rename(&current, &previous).with_context(|| format!("cannot move {}", current.display()))?;
+    }
+    Ok(())
+}
+
+/// After a failed run: the last good result (in `previous/`) goes back to `current/`.
+pub fn restore(dest: &Path) {
+    let (current, previous) = (dest.join("current"), dest.join("previous"));
+    if previous.exists() && !current.exists() {
+        std::fs::rename(&previous, &current).ok();
+    }
+}

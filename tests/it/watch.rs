@@ -73,3 +73,19 @@ fn each_save_reruns_and_a_bad_save_keeps_the_last_good_result() {
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
     assert!(err.contains("save 3: not run") && err.contains("imprt_ban"), "{err}");
 }
+
+#[test]
+fn a_folder_of_the_users_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edit.toml");
+    std::fs::write(&file, SCENARIO).unwrap();
+    let out = dir.path().join("mine");
+    std::fs::create_dir_all(out.join("previous")).unwrap();
+    std::fs::write(out.join("previous/notes.txt"), "mine").unwrap();
+    // (bounded: were the folder taken, watch would wait for saves)
+    let assert = crate::common::tradesim().arg("watch").arg(&file).args(["--saves", "1", "--out"]).arg(&out).timeout(Duration::from_secs(120)).assert().code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("previous") && err.contains("--out"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("previous/notes.txt")).unwrap(), "mine");
+    assert!(!out.join("index.html").exists() && !out.join("current").exists());
+}
