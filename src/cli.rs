@@ -21,7 +21,8 @@ pub enum Command {
     /// manifest.json, scenario.toml, charts/ and index.html to output/<scenario-file-stem>/
     /// (or --out); with a baseline (the scenario's `baseline` key or --baseline), each run is
     /// paired with the baseline's run of the same seed and vs_baseline.csv and
-    /// vs_baseline_annual.csv hold the paired differences.
+    /// vs_baseline_annual.csv hold the paired differences. --format parquet or both: the
+    /// tables as .parquet files too (parquet alone: no charts/ or index.html).
     Run(RunArgs),
     /// Redraw a result directory's charts (charts/) and index.html from its CSV files and
     /// manifest.json, without re-running the scenario. With --pair and/or --sector, also draw
@@ -65,7 +66,8 @@ pub enum Command {
     /// and manifest.json to output/<batch-file-stem>/ (or --out). The analysis designs add
     /// their file: `attribution` (Shapley values of lever groups over every subset, same
     /// seed: attribution.csv), `sobol` (Saltelli sampling, first-order and total indices with
-    /// bootstrap intervals: sobol.csv), `morris` (elementary effects: morris.csv). See
+    /// bootstrap intervals: sobol.csv), `morris` (elementary effects: morris.csv).
+    /// --format parquet or both: the four tables as .parquet files too. See
     /// docs/batch.md.
     Batch(BatchArgs),
     /// Scenario discovery on a batch result (any design with numeric varied parameters):

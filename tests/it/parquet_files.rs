@@ -58,7 +58,8 @@ fn run_parquet_holds_the_csv_values_with_dictionary_keys_and_same_bytes_on_any_t
     let dir = tempfile::tempdir().unwrap();
     let both = dir.path().join("both");
     tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "20", "--seed", "3", "-q", "--keep-runs", "--no-charts", "--format", "both", "--threads", "1", "--out"]).arg(&both).assert().success();
-    for stem in ["summary", "annual", "runs"] {
+    // sanctions_2022 names its baseline: the paired differences are tables too
+    for stem in ["summary", "annual", "runs", "vs_baseline", "vs_baseline_annual"] {
         assert!(assert_same_table(&both, stem) > 100, "{stem}");
     }
     for key in ["date", "exporter", "importer", "sector", "metric"] {
@@ -66,15 +67,17 @@ fn run_parquet_holds_the_csv_values_with_dictionary_keys_and_same_bytes_on_any_t
     }
     assert!(!is_dict(&encodings(&both.join("summary.parquet"), "p50")));
     let manifest = std::fs::read_to_string(both.join("manifest.json")).unwrap();
-    assert!(manifest.contains("\"summary.parquet\"") && manifest.contains("\"runs.parquet\""), "{manifest}");
+    for f in ["summary.parquet", "runs.parquet", "vs_baseline.parquet", "vs_baseline_annual.parquet"] {
+        assert!(manifest.contains(&format!("\"{f}\"")), "{f} not in {manifest}");
+    }
 
     // Parquet alone: no CSV, no charts; the same bytes on two threads
     let only = dir.path().join("only");
     tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "20", "--seed", "3", "-q", "--keep-runs", "--format", "parquet", "--threads", "2", "--out"]).arg(&only).assert().success();
-    for f in ["summary.parquet", "annual.parquet", "runs.parquet"] {
+    for f in ["summary.parquet", "annual.parquet", "runs.parquet", "vs_baseline.parquet", "vs_baseline_annual.parquet"] {
         assert!(std::fs::read(both.join(f)).unwrap() == std::fs::read(only.join(f)).unwrap(), "{f} differs between 1 and 2 threads");
     }
-    for absent in ["summary.csv", "annual.csv", "runs.csv", "index.html", "charts"] {
+    for absent in ["summary.csv", "annual.csv", "runs.csv", "vs_baseline.csv", "vs_baseline_annual.csv", "index.html", "charts"] {
         assert!(!only.join(absent).exists(), "{absent} written with --format parquet");
     }
 }
