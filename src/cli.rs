@@ -1,6 +1,6 @@
 //! Command-line definitions (clap) and nothing else.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// tradesim: a trade-policy scenario simulator. An agent model of the US and Russian
@@ -21,7 +21,8 @@ pub enum Command {
     /// manifest.json, scenario.toml, charts/ and index.html to output/<scenario-file-stem>/
     /// (or --out); with a baseline (the scenario's `baseline` key or --baseline), each run is
     /// paired with the baseline's run of the same seed and vs_baseline.csv and
-    /// vs_baseline_annual.csv hold the paired differences.
+    /// vs_baseline_annual.csv hold the paired differences. --format parquet or both: the
+    /// tables as .parquet files too (parquet alone: no charts/ or index.html).
     Run(RunArgs),
     /// Redraw a result directory's charts (charts/) and index.html from its CSV files and
     /// manifest.json, without re-running the scenario. With --pair and/or --sector, also draw
@@ -65,7 +66,8 @@ pub enum Command {
     /// and manifest.json to output/<batch-file-stem>/ (or --out). The analysis designs add
     /// their file: `attribution` (Shapley values of lever groups over every subset, same
     /// seed: attribution.csv), `sobol` (Saltelli sampling, first-order and total indices with
-    /// bootstrap intervals: sobol.csv), `morris` (elementary effects: morris.csv). See
+    /// bootstrap intervals: sobol.csv), `morris` (elementary effects: morris.csv).
+    /// --format parquet or both: the four tables as .parquet files too. See
     /// docs/batch.md.
     Batch(BatchArgs),
     /// Scenario discovery on a batch result (any design with numeric varied parameters):
@@ -87,6 +89,36 @@ pub enum Command {
     /// one-sector structural-gravity dataset (--gravity, --costs, --sigma). Writes
     /// economies.csv and trade.csv to output/<stem>_solve/ (or --out). See docs/model.md.
     Solve(SolveArgs),
+    /// Re-run a scenario (a few hundred runs) every time its file is saved and keep a page up to
+    /// date (<out>/index.html, reloads itself): what changed in the levers and parameters, the
+    /// previous save's median overlaid on this one's, the charts; a bad save shows its check
+    /// messages in the terminal and on the page, and the last good result stays.
+    /// Results in <out>/current/ (the previous good one in <out>/previous/). The scenario
+    /// runs alone (its `baseline` key is not run: use `run` for the paired differences).
+    /// Ctrl-C stops.
+    Watch(WatchArgs),
+    /// Print the JSON Schema of scenario files (or, with --batch, of batch files), for editors:
+    /// save it and put `#:schema ./scenario.schema.json` on a TOML file's first line so the
+    /// TOML language servers (Taplo, Even Better TOML) complete keys and flag errors while
+    /// typing. The repository ships both in schema/. See docs/scenarios.md.
+    Schema {
+        /// The schema of batch files instead of scenario files.
+        #[arg(long)]
+        batch: bool,
+    },
+}
+
+/// The file format of the result tables (summary, annual, runs, vs_baseline, variants,
+/// indicators).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// CSV files (`summary.csv`, ...), as `plot`, `compare` and the pages read them.
+    Csv,
+    /// Parquet files only (`summary.parquet`, ...): same columns and values, typed; no charts
+    /// and no index.html (they are drawn from the CSV files).
+    Parquet,
+    /// Both.
+    Both,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +196,10 @@ pub struct BatchArgs {
     /// finished there are kept, not run again.
     #[arg(long)]
     pub resume: bool,
+    /// Result tables as CSV (default), Parquet or both (Parquet: same columns and values,
+    /// typed, dictionary-encoded keys; `parquet` alone writes no charts or index.html).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "csv")]
+    pub format: TableFormat,
     /// Keep the work area (<out>/state/: mergeable per-variant sketches, about 10 MB per
     /// variant) after an unsharded batch has written its results; by default it is removed
     /// then. Shards always keep it (it is what `merge` reads).
@@ -227,6 +263,10 @@ pub struct MergeArgs {
     /// (its contents are deleted). Without it such a path is refused.
     #[arg(long)]
     pub force: bool,
+    /// Result tables as CSV (default), Parquet or both (Parquet: same columns and values,
+    /// typed, dictionary-encoded keys; `parquet` alone writes no charts or index.html).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "csv")]
+    pub format: TableFormat,
     #[command(flatten)]
     pub data: DataArg,
 }
@@ -272,6 +312,10 @@ pub struct RunArgs {
     /// Ignore the scenario's `baseline` key: run the scenario alone (half the work).
     #[arg(long)]
     pub no_baseline: bool,
+    /// Result tables as CSV (default), Parquet or both (Parquet: same columns and values,
+    /// typed, dictionary-encoded keys; `parquet` alone writes no charts or index.html).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "csv")]
+    pub format: TableFormat,
     /// No progress bar, no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,
@@ -281,6 +325,27 @@ pub struct RunArgs {
     /// Write no charts and no index.html (CSV and manifest only; `tradesim plot` draws them later).
     #[arg(long)]
     pub no_charts: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Scenario file (TOML) to watch.
+    pub scenario: PathBuf,
+    /// Runs per save.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub runs: u32,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: output/<scenario-file-stem>_watch).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Stop after this many saves (the first is the file as it is when watch starts); for
+    /// scripts and tests.
+    #[arg(long, value_name = "N", hide = true)]
+    pub saves: Option<u64>,
     #[command(flatten)]
     pub data: DataArg,
 }

@@ -109,6 +109,7 @@ fn one(args: &crate::cli::BacktestArgs, scenario: &Path, mut observed: Vec<crate
         keep_runs: false,
         baseline: None,
         no_baseline: true,
+        format: crate::cli::TableFormat::Csv,
         quiet: args.quiet || suite,
         no_charts: true,
         force: false,

@@ -5,7 +5,7 @@
 //! unsharded one.
 
 use super::analysis::{self, Analysis};
-use super::common::{check_size, command_line, data_key, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
+use super::common::{check_size, command_line, data_key, formats, hex, load_calibration, merge_partials, open_out, progress_bar, read_input, run_failed, runs_arg, saturation_warning, threads_arg, MAX_TEXT_BYTES};
 use super::{BadInput, Interrupted};
 use crate::batch::overrides;
 use crate::batch::{in_shard, parse_batch, parse_shard, Batch, Design, Variant};
@@ -14,7 +14,9 @@ use crate::cli::{BatchArgs, DataArg};
 use crate::ensemble::Workers;
 use crate::indicators::Indicators;
 use crate::model::Prepared;
-use crate::output::batch_out::{summary_header, write_indicator_rows, write_summary_rows, BatchManifest, CsvFile, INDICATOR_HEADER};
+use crate::output::batch_out::{write_indicator_rows, write_summary_rows, BatchManifest};
+use crate::output::parquet_out::{summary_columns, Kind, INDICATOR_COLUMNS};
+use crate::output::table::{Formats, TableFile};
 use crate::output::batch_report;
 use crate::output::chart_kit::Format;
 use crate::output::charts;
@@ -206,7 +208,7 @@ pub(super) fn load(plan: &Plan, cal: &Calibration) -> Result<Loaded> {
 /// `tradesim check` on a batch file: the file, its scenarios and every variant validated as
 /// `batch` would before running; a one-line description if all is well.
 pub(super) fn check_batch(path: &Path, data: &DataArg) -> Result<String> {
-    let args = BatchArgs { batch: path.to_path_buf(), runs: None, seed: None, threads: None, out: None, force: false, shard: None, resume: false, keep_state: false, quiet: true, data: DataArg { data: data.data.clone() } };
+    let args = BatchArgs { batch: path.to_path_buf(), runs: None, seed: None, threads: None, out: None, force: false, shard: None, resume: false, format: crate::cli::TableFormat::Csv, keep_state: false, quiet: true, data: DataArg { data: data.data.clone() } };
     let mut plan = make_plan(&args, (0, 1))?;
     let cal = load_calibration(&DataArg { data: plan.data.as_ref().map(PathBuf::from) })?;
     plan.calibration = cal.sha256.clone();
@@ -451,7 +453,7 @@ pub fn batch(args: &BatchArgs) -> Result<()> {
     let new_runs = done_runs - resumed_runs;
     if shard.1 == 1 {
         // the results replace the directory, work area included (kept with --keep-state)
-        write_results(&l, std::slice::from_ref(&dest), &dest, &cal, true, args.keep_state.then_some(dest.as_path()))?;
+        write_results(&l, std::slice::from_ref(&dest), &dest, &cal, true, args.keep_state.then_some(dest.as_path()), formats(args.format))?;
     }
     if !args.quiet {
         println!(
@@ -486,7 +488,8 @@ fn damaged_hint(e: anyhow::Error, dir: &Path) -> anyhow::Error {
 /// there, once) and write the result files, one variant at a time, into a temporary sibling
 /// of `dest` that then replaces it in one step (`OutputDir`), with the work area of
 /// `carry` (its plan and state files) inside if given.
-pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Calibration, force: bool, carry: Option<&Path>) -> Result<()> {
+/// The result tables are written in `formats`.
+pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Calibration, force: bool, carry: Option<&Path>, formats: Formats) -> Result<()> {
     let mut by_variant: BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>> = BTreeMap::new();
     for d in dirs {
         for p in list_states(d)? {
@@ -514,20 +517,27 @@ pub(super) fn write_results(l: &Loaded, dirs: &[PathBuf], dest: &Path, cal: &Cal
         .into());
     }
     let dir = open_out(dest, force)?;
-    write_files(l, &by_variant, &dir.path(""), cal)
+    write_files(l, &by_variant, &dir.path(""), cal, formats)
         .and_then(|()| carry.map_or(Ok(()), |from| carry_state(from, &dir.path(""))))
         .map_err(|e| dir.user_error(e))?;
     dir.commit()?;
     Ok(())
 }
 
-/// The result files of a batch from its states (`by_variant`), written into `out`.
-fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>>, out: &Path, cal: &Calibration) -> Result<()> {
+/// The result files of a batch from its states (`by_variant`), written into `out`: the tables in
+/// `formats`; the charts and the page (drawn from the CSV files) only with CSV.
+fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>>, out: &Path, cal: &Calibration, formats: Formats) -> Result<()> {
     let vary: Vec<&str> = l.columns.iter().map(String::as_str).collect();
-    let mut variants_csv = CsvFile::create(&out.join("variants.csv"), &[&["variant", "scenario", "seed", "runs", "counterfactual"][..], &vary].concat())?;
-    let mut summary_csv = CsvFile::create(&out.join("summary.csv"), &summary_header())?;
-    let mut annual_csv = CsvFile::create(&out.join("annual.csv"), &summary_header())?;
-    let mut indicators_csv = CsvFile::create(&out.join("indicators.csv"), &INDICATOR_HEADER)?;
+    // a varied path's column is a number column if every value is a number, else text
+    let mut variant_columns = vec![("variant", Kind::Int), ("scenario", Kind::Key), ("seed", Kind::U64), ("runs", Kind::Int), ("counterfactual", Kind::Bool)];
+    for (k, path) in vary.iter().enumerate() {
+        let numeric = l.variants.iter().all(|v| matches!(v.values.get(k), Some(toml::Value::Integer(_) | toml::Value::Float(_))));
+        variant_columns.push((*path, if numeric { Kind::Num } else { Kind::Text }));
+    }
+    let mut variants_csv = TableFile::create(out, "variants", &variant_columns, formats)?;
+    let mut summary_csv = TableFile::create(out, "summary", &summary_columns(true), formats)?;
+    let mut annual_csv = TableFile::create(out, "annual", &summary_columns(true), formats)?;
+    let mut indicators_csv = TableFile::create(out, "indicators", &INDICATOR_COLUMNS, formats)?;
     let mut means = Vec::new();
     let mut saturated = 0;
     for v in &l.variants {
@@ -577,27 +587,31 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
     };
     let state_files: BTreeMap<usize, Vec<PathBuf>> = by_variant.iter().map(|(v, s)| (*v, s.iter().map(|(p, _)| p.clone()).collect())).collect();
     let (analysis_files, analysis_html) = analysis::write(&l.analysis, &l.batch, seed, &l.runs, &state_files, &means, l.scenarios.last(), cal, out)?;
-    let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-    // the result directory is a fresh temporary one (`open_out`): draw straight into it
-    let charts_dir = out.join("charts");
-    let mut drawn = if matches!(l.analysis, Analysis::Attribution(_)) { Vec::new() } else { charts::batch::draw_sweep(&data, &charts_dir, Format::Png)? };
-    drawn.extend(charts::analysis::draw(out, &charts_dir, Format::Png)?);
-    let runs: std::collections::BTreeSet<u32> = l.runs.iter().copied().collect();
-    let runs: Vec<String> = runs.iter().map(u32::to_string).collect();
-    let meta = format!(
-        "{design} design, {} variants, {} runs per variant{}, seed {seed}; tradesim {}. Batch file {}.",
-        l.variants.len(),
-        runs.join(" or "),
-        if l.counterfactuals.iter().any(Option::is_some) { " (plus as many counterfactual runs)" } else { "" },
-        env!("CARGO_PKG_VERSION"),
-        l.plan.batch_file
-    );
-    batch_report::write_index_with(out, &l.batch.name, &l.batch.description, &meta, &data, &drawn, &analysis_html)?;
-    let mut files: Vec<String> = ["variants.csv", "summary.csv", "annual.csv", "indicators.csv", "manifest.json"].map(String::from).to_vec();
+    let mut files: Vec<String> = ["variants", "summary", "annual", "indicators"].iter().flat_map(|s| formats.files(s)).collect();
+    files.push("manifest.json".into());
     files.extend(analysis_files);
-    files.extend(drawn.into_iter().map(|c| c.file));
-    files.push("index.html".into());
-    files.extend(crate::output::vega::script_files());
+    // none with Parquet alone
+    if formats.csv {
+        let data = BatchData::load(out).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
+        // the result directory is a fresh temporary one (`open_out`): draw straight into it
+        let charts_dir = out.join("charts");
+        let mut drawn = if matches!(l.analysis, Analysis::Attribution(_)) { Vec::new() } else { charts::batch::draw_sweep(&data, &charts_dir, Format::Png)? };
+        drawn.extend(charts::analysis::draw(out, &charts_dir, Format::Png)?);
+        let runs: std::collections::BTreeSet<u32> = l.runs.iter().copied().collect();
+        let runs: Vec<String> = runs.iter().map(u32::to_string).collect();
+        let meta = format!(
+            "{design} design, {} variants, {} runs per variant{}, seed {seed}; tradesim {}. Batch file {}.",
+            l.variants.len(),
+            runs.join(" or "),
+            if l.counterfactuals.iter().any(Option::is_some) { " (plus as many counterfactual runs)" } else { "" },
+            env!("CARGO_PKG_VERSION"),
+            l.plan.batch_file
+        );
+        batch_report::write_index_with(out, &l.batch.name, &l.batch.description, &meta, &data, &drawn, &analysis_html)?;
+        files.extend(drawn.into_iter().map(|c| c.file));
+        files.push("index.html".into());
+        files.extend(crate::output::vega::script_files());
+    }
     let manifest = BatchManifest {
         command_line: command_line(),
         batch: l.batch.name.clone(),

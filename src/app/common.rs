@@ -230,6 +230,12 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
+/// `--format`: which files the result tables are written as.
+pub(super) fn formats(f: crate::cli::TableFormat) -> crate::output::table::Formats {
+    use crate::cli::TableFormat as F;
+    crate::output::table::Formats { csv: f != F::Parquet, parquet: f != F::Csv }
+}
+
 /// Lower-case hexadecimal of a digest.
 pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

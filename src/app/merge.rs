@@ -44,7 +44,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     // merging into one of the shards' own directories keeps that shard's work area
     let same = |d: &PathBuf| d.canonicalize().ok().is_some_and(|d| out.canonicalize().ok() == Some(d));
     let carry = args.dirs.iter().any(same).then_some(out.as_path());
-    write_results(&l, &args.dirs, &out, &cal, args.force, carry)?;
+    write_results(&l, &args.dirs, &out, &cal, args.force, carry, super::common::formats(args.format))?;
     println!("{}: merged {} directories -> {}", l.batch.name, args.dirs.len(), out.display());
     Ok(())
 }

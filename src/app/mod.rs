@@ -14,7 +14,9 @@ mod list;
 mod merge;
 mod plot;
 mod run;
+mod schema;
 mod solve;
+mod watch;
 
 pub use backtest::default_backtest_out;
 pub use common::{load_calibration, load_scenario};
@@ -45,6 +47,8 @@ pub fn main(cmd: Command) -> Result<()> {
         Command::Discover(args) => discover::discover(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Solve(args) => solve::run(&args),
+        Command::Schema { batch } => schema::print(batch),
+        Command::Watch(args) => watch::watch(&args),
     };
     // an output path that holds the user's own files is bad input
     done.map_err(|e| match e.downcast::<crate::output::Refused>() {

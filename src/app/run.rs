@@ -3,7 +3,7 @@
 //! then the charts and index.html drawn from those files, all into a directory that appears
 //! whole or not at all.
 
-use super::common::{base_trade, command_line, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, string_key, threads_arg};
+use super::common::{base_trade, command_line, formats, hex, load_scenario_file, merge_partials, open_out, progress_bar, run_failed, runs_arg, saturation_warning, string_key, threads_arg};
 use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
@@ -86,7 +86,8 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     let pre = Prepared::new(&sc, &init);
     let workers = Workers::new(threads).context("cannot start worker threads")?;
     let empty = Summary::new(&sc, &init, &pre.layout);
-    let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path("runs.csv")).map_err(|e| out.user_error(e))?) } else { None };
+    let formats = formats(args.format);
+    let mut runs_writer = if args.keep_runs { Some(RunsWriter::create(&out.path(""), formats).map_err(|e| out.user_error(e))?) } else { None };
     let keep = runs_writer.is_some();
     // With a baseline, each thread also runs the baseline's run of the same index (the same
     // seed: common random numbers) and adds the pair to its paired summary.
@@ -166,13 +167,16 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     if let Some(e) = write_err {
         return Err(out.user_error(e));
     }
-    let mut files = vec!["summary.csv".to_owned(), "annual.csv".to_owned(), "manifest.json".to_owned(), "scenario.toml".to_owned()];
+    let mut files = formats.files("summary");
+    files.extend(formats.files("annual"));
+    files.extend(["manifest.json".to_owned(), "scenario.toml".to_owned()]);
     if paired.is_some() {
-        files.extend(["vs_baseline.csv".to_owned(), "vs_baseline_annual.csv".to_owned()]);
+        files.extend(formats.files("vs_baseline"));
+        files.extend(formats.files("vs_baseline_annual"));
     }
     if let Some(w) = runs_writer {
         w.finish().map_err(|e| out.user_error(e))?;
-        files.push("runs.csv".into());
+        files.extend(formats.files("runs"));
         if !sc.priors.is_empty() {
             // the draws depend only on (seed, parameter, run): recomputed here in run order
             let names: Vec<String> = sc.priors.iter().map(|p| p.path.clone()).collect();
@@ -182,7 +186,9 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         }
     }
     let fmt = if args.svg { Format::Svg } else { Format::Png };
-    if !args.no_charts {
+    // the charts and the page are drawn from the CSV files
+    let charts = !args.no_charts && formats.csv;
+    if charts {
         files.extend(charts::run::RUN_CHARTS.iter().map(|c| format!("charts/{c}.{}", fmt.ext())));
         files.push("index.html".into());
         files.extend(crate::output::vega::script_files());
@@ -219,16 +225,16 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         baseline: baseline.as_ref().map(|(path, b, t)| ManifestBaseline { scenario: b.name.clone(), file: path.display().to_string(), sha256: hex(&Sha256::digest(t.as_bytes())) }),
     };
     (|| -> Result<()> {
-        write_summary(&out.path("summary.csv"), &summary)?;
-        write_annual(&out.path("annual.csv"), &summary)?;
+        write_summary(&out.path(""), &summary, formats)?;
+        write_annual(&out.path(""), &summary, formats)?;
         // The scenario file as run, next to its results (the page shows and links it).
         std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", out.path("scenario.toml").display()))?;
         write_manifest(&out.path("manifest.json"), &manifest)?;
         if let Some(p) = &paired {
-            write_paired(&out.path("vs_baseline.csv"), p, false)?;
-            write_paired(&out.path("vs_baseline_annual.csv"), p, true)?;
+            write_paired(&out.path(""), p, false, formats)?;
+            write_paired(&out.path(""), p, true, formats)?;
         }
-        if !args.no_charts {
+        if charts {
             // Drawn from the files just written (as `plot` does), before the commit, so a
             // failed chart leaves no partial result.
             let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;

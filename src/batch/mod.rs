@@ -11,6 +11,7 @@ pub mod design;
 pub mod overrides;
 pub mod sensitivity;
 pub mod table;
+pub mod schema;
 
 
 /// Runs per unit of work (variant, block of runs) unless the batch file sets `block`.

@@ -4,6 +4,7 @@
 
 use crate::indicators::Indicators;
 use crate::output::csv_out::{fmt_value, HEADER, QUANTILES};
+use crate::output::table::TableFile;
 use crate::summary::{Metric, Sketch, Summary};
 use anyhow::{Context, Result};
 use std::fs::File;
@@ -53,7 +54,7 @@ fn bands(metric: Metric, sk: &Sketch) -> impl Iterator<Item = String> + '_ {
 
 /// One variant's rows of `summary.csv` (by date) and `annual.csv` (by year), exactly as
 /// `tradesim run` writes them, behind a `variant` column.
-pub fn write_summary_rows(summary_csv: &mut CsvFile, annual_csv: &mut CsvFile, variant: usize, summary: &Summary) -> Result<()> {
+pub fn write_summary_rows(summary_csv: &mut TableFile, annual_csv: &mut TableFile, variant: usize, summary: &Summary) -> Result<()> {
     let years: Vec<String> = summary.years.iter().map(|(y, _)| y.to_string()).collect();
     for (file, labels, table) in [(summary_csv, &summary.dates, &summary.by_date), (annual_csv, &years, &summary.by_year)] {
         for (label, row) in labels.iter().zip(table) {
@@ -70,7 +71,7 @@ pub fn write_summary_rows(summary_csv: &mut CsvFile, annual_csv: &mut CsvFile, v
 }
 
 /// One variant's rows of `indicators.csv`.
-pub fn write_indicator_rows(file: &mut CsvFile, variant: usize, ind: &Indicators, economies: &[String], counterfactual: bool) -> Result<()> {
+pub fn write_indicator_rows(file: &mut TableFile, variant: usize, ind: &Indicators, economies: &[String], counterfactual: bool) -> Result<()> {
     let Some((year, _)) = &ind.year else { return Ok(()) };
     let head = |name: &str, subject: &str| [variant.to_string(), name.to_owned(), year.to_string(), subject.to_owned()];
     if ind.us.is_some() && ind.ru.is_some() {

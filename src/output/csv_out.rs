@@ -1,9 +1,11 @@
-//! CSV files: the tidy summaries (`summary.csv`, `annual.csv`) and the optional per-run
-//! annual totals (`runs.csv`). Numbers are formatted the same way on every machine.
+//! A run's tables: the tidy summaries (`summary.csv`, `annual.csv`) and the optional per-run
+//! annual totals (`runs.csv`), as CSV and/or Parquet (`table`). Numbers are formatted the same
+//! way on every machine.
 
+use crate::output::parquet_out::{summary_columns, RUNS_COLUMNS};
+use crate::output::table::{Formats, TableFile};
 use crate::summary::{Metric, PairedSummary, Sketch, Summary};
 use anyhow::{Context, Result};
-use std::io::Write;
 use std::path::Path;
 
 pub const HEADER: [&str; 11] = ["date", "exporter", "importer", "sector", "metric", "mean", "p05", "p25", "p50", "p75", "p95"];
@@ -25,10 +27,7 @@ fn fmt_number(x: f64, money: bool) -> String {
     }
 }
 
-fn write_rows(path: &Path, labels: &[String], table: &[Vec<Sketch>], summary: &Summary) -> Result<()> {
-    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(HEADER).with_context(|| format!("cannot write {}", path.display()))?;
+fn write_rows(file: &mut TableFile, labels: &[String], table: &[Vec<Sketch>], summary: &Summary) -> Result<()> {
     for (label, row) in labels.iter().zip(table) {
         for (s, sk) in summary.series.iter().zip(row) {
             if s.metric == Metric::Transit && sk.all_zero() {
@@ -37,21 +36,19 @@ fn write_rows(path: &Path, labels: &[String], table: &[Vec<Sketch>], summary: &S
             let mut rec = vec![label.clone(), s.exporter.clone(), s.importer.clone(), s.sector.clone(), s.metric.name().to_owned()];
             rec.push(fmt_value(s.metric, sk.mean()));
             rec.extend(QUANTILES.iter().map(|&q| fmt_value(s.metric, sk.quantile(q))));
-            w.write_record(&rec).with_context(|| format!("cannot write {}", path.display()))?;
+            file.row(&rec)?;
         }
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
 /// `vs_baseline.csv` (per step) or `vs_baseline_annual.csv` (per calendar year): for each
 /// series, the quantiles of the paired differences run by run, as `<metric>_diff` (scenario
 /// minus baseline, in the metric's unit) and `<metric>_pct` (100 × difference / baseline)
-/// rows with summary.csv's columns.
-pub fn write_paired(path: &Path, paired: &PairedSummary, by_year: bool) -> Result<()> {
-    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(HEADER).with_context(|| format!("cannot write {}", path.display()))?;
+/// rows with summary.csv's columns (and/or `.parquet`, in `dir`).
+pub fn write_paired(dir: &Path, paired: &PairedSummary, by_year: bool, formats: Formats) -> Result<()> {
+    let stem = if by_year { "vs_baseline_annual" } else { "vs_baseline" };
+    let mut file = TableFile::create(dir, stem, &summary_columns(false), formats)?;
     let (labels, abs, pct, series): (Vec<String>, _, _, Vec<usize>) = if by_year {
         (paired.years.iter().map(|(y, _)| y.to_string()).collect(), &paired.abs_by_year, &paired.pct_by_year, (0..paired.series.len()).collect())
     } else {
@@ -65,51 +62,47 @@ pub fn write_paired(path: &Path, paired: &PairedSummary, by_year: bool) -> Resul
                 let mut rec = vec![label.clone(), sr.exporter.clone(), sr.importer.clone(), sr.sector.clone(), format!("{}_{suffix}", sr.metric.name())];
                 rec.push(f(sk.mean()));
                 rec.extend(QUANTILES.iter().map(|&q| f(sk.quantile(q))));
-                w.write_record(&rec).with_context(|| format!("cannot write {}", path.display()))?;
+                file.row(&rec)?;
             }
         }
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    file.finish()
 }
 
-/// `summary.csv`: one row per step date and series.
-pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
-    write_rows(path, &summary.dates, &summary.by_date, summary)
+/// `summary.csv` (and/or `.parquet`) in `dir`: one row per step date and series.
+pub fn write_summary(dir: &Path, summary: &Summary, formats: Formats) -> Result<()> {
+    let mut f = TableFile::create(dir, "summary", &summary_columns(false), formats)?;
+    write_rows(&mut f, &summary.dates, &summary.by_date, summary)?;
+    f.finish()
 }
 
-/// `annual.csv`: one row per full calendar year and series.
-pub fn write_annual(path: &Path, summary: &Summary) -> Result<()> {
+/// `annual.csv` (and/or `.parquet`) in `dir`: one row per full calendar year and series.
+pub fn write_annual(dir: &Path, summary: &Summary, formats: Formats) -> Result<()> {
     let labels: Vec<String> = summary.years.iter().map(|(y, _)| y.to_string()).collect();
-    write_rows(path, &labels, &summary.by_year, summary)
+    let mut f = TableFile::create(dir, "annual", &summary_columns(false), formats)?;
+    write_rows(&mut f, &labels, &summary.by_year, summary)?;
+    f.finish()
 }
 
-/// Streams `runs.csv` rows as runs finish.
+/// Streams `runs.csv` (and/or `.parquet`) rows as runs finish.
 pub struct RunsWriter {
-    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
-    path: std::path::PathBuf,
+    f: TableFile,
 }
 
 impl RunsWriter {
-    pub fn create(path: &Path) -> Result<Self> {
-        let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        w.write_record(["run", "year", "exporter", "importer", "value_usd"]).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(RunsWriter { w, path: path.to_path_buf() })
+    pub fn create(dir: &Path, formats: Formats) -> Result<Self> {
+        Ok(RunsWriter { f: TableFile::create(dir, "runs", &RUNS_COLUMNS, formats)? })
     }
 
     pub fn write(&mut self, run: u64, rows: &[(i32, usize, usize, f64)], economies: &[String]) -> Result<()> {
         for &(y, i, j, v) in rows {
-            self.w.write_record([run.to_string(), y.to_string(), economies[i].clone(), economies[j].clone(), format!("{v:.0}")]).with_context(|| format!("cannot write {}", self.path.display()))?;
+            self.f.row([run.to_string(), y.to_string(), economies[i].clone(), economies[j].clone(), format!("{v:.0}")])?;
         }
         Ok(())
     }
 
-    pub fn finish(mut self) -> Result<()> {
-        let path = self.path.clone();
-        self.w.flush().with_context(|| format!("cannot write {}", path.display()))?;
-        self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?.flush().with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+    pub fn finish(self) -> Result<()> {
+        self.f.finish()
     }
 }
 

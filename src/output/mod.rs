@@ -1,6 +1,6 @@
 //! Everything that writes files: result directories (written to a temporary sibling and
-//! moved into place at the end) and the manifest here; CSV, batch, backtest and state files in
-//! the writers (`csv_out`, `batch_out`, `backtest_out`, `state`); then, each importing only the
+//! moved into place at the end) and the manifest here; CSV, Parquet, batch, backtest and state
+//! files in the writers (`csv_out`, `parquet_out`, `table`, `batch_out`, `backtest_out`, `state`); then, each importing only the
 //! ones before it, `chart_kit` (the chart vocabulary), `reader` (result files read back),
 //! `charts/` and the report pages (`report`, `batch_report`). See ARCHITECTURE.md, Layers.
 
@@ -12,11 +12,14 @@ pub mod chart_kit;
 pub mod charts;
 pub mod csv_out;
 pub mod discover_out;
+pub mod parquet_out;
 pub mod reader;
 pub mod report;
 pub mod solve_out;
 pub mod state;
+pub mod table;
 pub mod vega;
+pub mod watch_page;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,9 @@
 //! `Universe` (the calibration's lists), so the model never looks names up.
 
 pub mod date;
+pub mod diff;
 pub mod raw;
+pub mod schema;
 pub mod validate;
 
 pub use date::YearMonth;

@@ -61,7 +61,7 @@ pub fn setup(body: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, batch)
 }
 
-const GRID: &str = r#"
+pub const GRID: &str = r#"
 seed = 11
 runs = 7
 block = 3
@@ -77,7 +77,7 @@ values = [0.5, 1.0]
 "#;
 
 
-fn batch(batch: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+pub fn batch(batch: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     tradesim().arg("batch").arg(batch).arg("--out").arg(out).args(["--quiet"]).args(extra).assert()
 }
 
