@@ -108,18 +108,7 @@ pub fn batch_schema() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn keys(v: &serde_json::Value) -> Vec<String> {
-        let mut k: Vec<String> = v["properties"].as_object().expect("properties").keys().cloned().collect();
-        k.sort();
-        k
-    }
-
-    fn sorted(k: &[&str]) -> Vec<String> {
-        let mut k: Vec<String> = k.iter().map(|s| s.to_string()).collect();
-        k.sort();
-        k
-    }
+    use crate::scenario::schema::test_keys::{keys, sorted};
 
     /// The schema names exactly the keys the parser reads (a key added to one and not the
     /// other fails here).

@@ -189,22 +189,30 @@ pub fn scenario_schema() -> Value {
     )
 }
 
+/// For the schema tests (here and in `batch::schema`): a schema object's property names, and a
+/// parser's key list, each sorted.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::raw::{LEVER_KEYS, PAIR_KEYS, PARAM_KEYS, RULE_KEYS, SHOCK_KEYS, TOP_KEYS};
+pub(crate) mod test_keys {
+    use serde_json::Value;
 
-    fn keys(v: &Value) -> Vec<String> {
+    pub fn keys(v: &Value) -> Vec<String> {
         let mut k: Vec<String> = v["properties"].as_object().expect("properties").keys().cloned().collect();
         k.sort();
         k
     }
 
-    fn sorted(k: &[&str]) -> Vec<String> {
+    pub fn sorted(k: &[&str]) -> Vec<String> {
         let mut k: Vec<String> = k.iter().map(|s| s.to_string()).collect();
         k.sort();
         k
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_keys::{keys, sorted};
+    use super::*;
+    use crate::scenario::raw::{LEVER_KEYS, PAIR_KEYS, PARAM_KEYS, RULE_KEYS, SHOCK_KEYS, TOP_KEYS};
 
     /// The schema names exactly the keys the validator knows (`raw.rs`'s lists, which report
     /// unknown keys): a key added to the scenario format and not to the schema fails here.
