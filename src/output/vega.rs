@@ -205,7 +205,16 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
             let plain = lines.iter().filter(|l| l.bands == Bands::None).count();
             let mut rows = Vec::new();
             let mut k_plain = 0;
+            // Bars of several lines side by side, 8 px apart, as in the PNG.
+            let n_barred = lines.iter().filter(|l| barred(l)).count();
+            let mut k_barred = 0;
             for l in lines {
+                let off = if barred(l) {
+                    k_barred += 1;
+                    (k_barred as f64 - 1.0 - (n_barred as f64 - 1.0) / 2.0) * 8.0
+                } else {
+                    0.0
+                };
                 // Lines without bands (shares of runs) often coincide: earlier ones wider.
                 let w = if l.bands == Bands::None {
                     k_plain += 1;
@@ -217,6 +226,9 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
                     let Quantiles { x, p05, p25, p50, p75, p95 } = *q;
                     let mut r = json!({"s": l.label, "x": num(x), "p50": num(p50), "t": x_text(x, &p.x_axis), "m": vt(p50), "w": w,
                         "b": if barred(l) { "r" } else { band_kind(l.bands) }, "d": l.marks != Marks::DotsOnly, "dot": l.marks != Marks::None});
+                    if n_barred > 1 && barred(l) {
+                        r["off"] = json!(off);
+                    }
                     if l.bands != Bands::None {
                         for (f, v) in [("p05", p05), ("p25", p25), ("p75", p75), ("p95", p95)] {
                             r[f] = num(v);
@@ -239,7 +251,7 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
             if lines.iter().any(|l| l.marks != Marks::DotsOnly) {
                 kinds.push('L');
             }
-            layers.push(json!({"data": {"values": rows}, "layer": series_layers(&x, p, &colour, &dash, interp, &pick, &hover, &x_title, faded(&pick), &kinds)}));
+            layers.push(json!({"data": {"values": rows}, "layer": series_layers(&x, p, &colour, &dash, interp, &pick, &hover, &x_title, faded(&pick), &kinds, n_barred)}));
         }
         Body::Stacked(ls) if !ls.is_empty() => {
             let m = ls.iter().map(|l| l.values.iter().map(|v| v.1).filter(|v| v.is_finite()).sum::<f64>()).fold(0.0, f64::max);
@@ -330,7 +342,7 @@ fn rename_series(v: &mut Value, to: &str) {
 #[allow(clippy::too_many_arguments)]
 /// Only the layers that have data (`kinds`: the rows' band kinds): an empty layer makes Vega
 /// warn about an infinite extent.
-fn series_layers(x: &Value, p: &Panel, colour: &Value, dash: &Value, interp: &str, pick: &str, hover: &str, x_title: &str, opacity: Value, kinds: &str) -> Vec<Value> {
+fn series_layers(x: &Value, p: &Panel, colour: &Value, dash: &Value, interp: &str, pick: &str, hover: &str, x_title: &str, opacity: Value, kinds: &str, n_barred: usize) -> Vec<Value> {
     let band = |kinds: &str, lo: &str, hi: &str, alpha: f64| {
         json!({"transform": [{"filter": format!("indexof('{kinds}', datum.b) >= 0")}],
             "mark": {"type": "area", "interpolate": interp, "fillOpacity": alpha},
@@ -346,8 +358,14 @@ fn series_layers(x: &Value, p: &Panel, colour: &Value, dash: &Value, interp: &st
         layers.push(band("ib", "p25", "p75", ALPHA_50));
     }
     if has("r") {
-        layers.push(json!({"transform": [{"filter": "datum.b === 'r'"}], "mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.55},
-            "encoding": {"x": x, "y": y_enc(p, "p05"), "y2": {"field": "p95"}, "color": colour, "opacity": opacity}}));
+        // One layer per barred line, shifted by its offset (`off`, in pixels: Vega-Lite has no
+        // per-datum offset on a continuous x).
+        for k in 0..n_barred.max(1) {
+            let off = if n_barred > 1 { (k as f64 - (n_barred as f64 - 1.0) / 2.0) * 8.0 } else { 0.0 };
+            let filter = if n_barred > 1 { format!("datum.b === 'r' && datum.off === {off}") } else { "datum.b === 'r'".to_owned() };
+            layers.push(json!({"transform": [{"filter": filter}], "mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.55, "xOffset": off},
+                "encoding": {"x": x, "y": y_enc(p, "p05"), "y2": {"field": "p95"}, "color": colour, "opacity": opacity}}));
+        }
     }
     if has("L") {
         layers.push(json!({"transform": [{"filter": "datum.d"}], "mark": {"type": "line", "interpolate": interp},

@@ -77,6 +77,8 @@ fn batch_draws_a_chart_per_headline_indicator_and_a_page() {
     assert_eq!(specs.len(), CHARTS.len());
     let trade = specs[0].1.to_string();
     assert!(trade.contains("probability that rule eu_aligns fires = 0.5") && trade.contains("probability that rule eu_aligns fires = 1"), "{trade}");
+    // the two lines' 90% bars side by side, 8 px apart as in the PNG (one rule layer each)
+    assert!(trade.contains(r#""xOffset":-4.0"#) && trade.contains(r#""xOffset":4.0"#), "{trade}");
     if let Some(browser) = crate::interactive::chromium() {
         crate::interactive::render(&browser, &out.join("index.html"));
     }
