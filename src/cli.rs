@@ -31,7 +31,8 @@ pub enum Command {
     Plot(PlotArgs),
     /// Overlay several scenarios' trade for one pair and sector (both directions added): each
     /// scenario a median line with its 90% band, one colour per scenario, named in the legend
-    /// by the scenario name in its manifest.json.
+    /// by the scenario name in its manifest.json. Writes the chart (PNG or SVG) and, by default,
+    /// a page beside it with the chart interactive (hover, legend) and its scripts in js/.
     Compare(CompareArgs),
     /// Validate scenario and batch files without running them; prints each problem with file,
     /// line, column, key, value and what is allowed. A batch file (`*.batch.toml`, or one with
