@@ -1,7 +1,7 @@
 //! A batch's one-page report, index.html: the variants, the headline indicators per variant
 //! and every batch chart, from the batch directory read back (`reader::BatchData`).
 
-use crate::output::chart_kit::{fmt_bn, fmt_pct, param_label, ChartFile};
+use crate::output::chart_kit::{fmt_bn, fmt_pct, param_label, ChartFile, PAGE_STYLE};
 use crate::output::reader::{BatchData, IndicatorRow, VariantRow};
 use crate::output::report::esc;
 use crate::output::state::write_atomic;
@@ -63,22 +63,19 @@ pub fn write_index_with(dir: &Path, name: &str, description: &str, meta: &str, d
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{name} — tradesim batch</title>
 <style>
-body {{ font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }}
-h1 {{ margin-bottom: 0.2em; }} .meta {{ color: #666; font-size: 0.9em; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
+{page_style}
 th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }}
 th {{ font-weight: 600; font-size: 0.92em; vertical-align: bottom; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .band {{ color: #777; font-size: 0.85em; white-space: nowrap; }} .wide {{ overflow-x: auto; }}
 code {{ font-size: 0.85em; color: #555; }}
-figure {{ margin: 1.5em 0; }} figure img {{ max-width: 100%; border: 1px solid #eee; }}
-figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
 {vega_style}
 </style></head><body>
 <h1>{name}</h1>
 <p>{desc}</p>
 <p class="meta">{meta}</p>
 "#,
+        page_style = PAGE_STYLE,
         vega_style = vega::STYLE,
         name = esc(name),
         desc = esc(description),

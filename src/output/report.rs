@@ -1,7 +1,7 @@
 //! A run's one-page report, index.html: scenario, key numbers, lever timeline, policy rules
 //! and every chart, from the result directory read back (`reader::RunData`).
 
-use crate::output::chart_kit::{fmt_bn, fmt_pct, sum_quantiles, ChartFile, SUM_NOTE};
+use crate::output::chart_kit::{fmt_bn, fmt_pct, sum_quantiles, ChartFile, PAGE_STYLE, SUM_NOTE};
 use crate::output::reader::{RunData, Table};
 use crate::output::vega;
 use anyhow::{Context, Result};
@@ -24,15 +24,11 @@ pub fn write_index(dir: &Path, run: &RunData, charts: &[ChartFile]) -> Result<()
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{name} — tradesim</title>
 <style>
-body {{ font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }}
-h1 {{ margin-bottom: 0.2em; }} .meta {{ color: #666; font-size: 0.9em; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
+{page_style}
 th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: middle; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .bar {{ position: relative; height: 12px; width: 320px; background: #f2f2f2; }}
 .bar span {{ position: absolute; top: 0; height: 12px; background: #666; }}
-figure {{ margin: 1.5em 0; }} figure img {{ max-width: 100%; border: 1px solid #eee; }}
-figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
 .bar i {{ position: absolute; top: 0; height: 12px; width: 1px; background: #fff; }}
 .bar span.rule {{ background: #bbb; }} tr.rule td {{ color: #555; font-style: italic; }}
 table.levers td:nth-child(6), table.levers td:nth-child(7) {{ white-space: nowrap; }}
@@ -47,6 +43,7 @@ pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
 {files}
 "#,
         files = files_line(run),
+        page_style = PAGE_STYLE,
         vega_style = vega::STYLE,
         name = esc(&m.scenario),
         desc = esc(&m.description),
@@ -215,16 +212,15 @@ pub fn write_compare_page(page: &Path, image: &Path, chart: &ChartFile, runs: &[
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{t} — tradesim compare</title>
 <style>
-body {{ font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }}
+{page_style}
 th, td {{ border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }}
-figure {{ margin: 1.5em 0; }} figcaption {{ color: #555; font-size: 0.9em; }} .note {{ color: #666; font-size: 0.85em; }}
 {style}
 </style></head><body>
 <h1>{t}</h1>
 <table><tr><th>scenario</th><th>result directory</th><th>runs</th><th>seed</th><th>period</th></tr>
 "#,
         t = esc(&chart.title),
+        page_style = PAGE_STYLE,
         style = vega::STYLE
     );
     for r in runs {
