@@ -5,7 +5,7 @@
 //! works offline), and the HTML that embeds the specs in a page.
 
 use crate::output::chart_kit::{esc, ChartFile, Quantiles, ALPHA_50, ALPHA_90};
-use crate::output::charts::figure::{Bands, Body, Dash, Figure, Line, Marks, Panel, XAxis, YFormat};
+use crate::output::charts::figure::{bar_shifts, Bands, Body, Dash, Figure, Line, Marks, Panel, XAxis, YFormat};
 use crate::output::state::write_atomic;
 use anyhow::{Context, Result};
 use plotters::style::RGBColor;
@@ -199,22 +199,15 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
         Body::Lines(lines) if !lines.is_empty() && lines.iter().any(|l| !l.points.is_empty()) => {
             let dec = decimals(lines);
             let vt = |v: f64| value_text(v, p.y_format, dec);
-            // Bars instead of areas where the PNG draws them (figure::barred).
-            let dotted = lines.iter().filter(|l| l.marks == Marks::Dots && l.bands != Bands::None).count();
-            let barred = |l: &Line| l.bands != Bands::None && (l.marks == Marks::DotsOnly || (l.marks == Marks::Dots && dotted > 1));
+            // Bars instead of areas where the PNG draws them, shifted as there (`bar_shifts`).
+            let shifts = bar_shifts(lines);
+            let mut offsets: Vec<i32> = shifts.iter().flatten().copied().collect();
+            offsets.sort_unstable();
+            offsets.dedup();
             let plain = lines.iter().filter(|l| l.bands == Bands::None).count();
             let mut rows = Vec::new();
             let mut k_plain = 0;
-            // Bars of several lines side by side, 8 px apart, as in the PNG.
-            let n_barred = lines.iter().filter(|l| barred(l)).count();
-            let mut k_barred = 0;
-            for l in lines {
-                let off = if barred(l) {
-                    k_barred += 1;
-                    (k_barred as f64 - 1.0 - (n_barred as f64 - 1.0) / 2.0) * 8.0
-                } else {
-                    0.0
-                };
+            for (l, shift) in lines.iter().zip(&shifts) {
                 // Lines without bands (shares of runs) often coincide: earlier ones wider.
                 let w = if l.bands == Bands::None {
                     k_plain += 1;
@@ -225,9 +218,9 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
                 for q in &l.points {
                     let Quantiles { x, p05, p25, p50, p75, p95 } = *q;
                     let mut r = json!({"s": l.label, "x": num(x), "p50": num(p50), "t": x_text(x, &p.x_axis), "m": vt(p50), "w": w,
-                        "b": if barred(l) { "r" } else { band_kind(l.bands) }, "d": l.marks != Marks::DotsOnly, "dot": l.marks != Marks::None});
-                    if n_barred > 1 && barred(l) {
-                        r["off"] = json!(off);
+                        "b": if shift.is_some() { "r" } else { band_kind(l.bands) }, "d": l.marks != Marks::DotsOnly, "dot": l.marks != Marks::None});
+                    if let Some(dx) = shift {
+                        r["off"] = json!(f64::from(*dx));
                     }
                     if l.bands != Bands::None {
                         for (f, v) in [("p05", p05), ("p25", p25), ("p75", p75), ("p95", p95)] {
@@ -251,7 +244,7 @@ fn panel_spec(p: &Panel, k: usize) -> Value {
             if lines.iter().any(|l| l.marks != Marks::DotsOnly) {
                 kinds.push('L');
             }
-            layers.push(json!({"data": {"values": rows}, "layer": series_layers(&x, p, &colour, &dash, interp, &pick, &hover, &x_title, faded(&pick), &kinds, n_barred)}));
+            layers.push(json!({"data": {"values": rows}, "layer": series_layers(&x, p, &colour, &dash, interp, &pick, &hover, &x_title, faded(&pick), &kinds, &offsets)}));
         }
         Body::Stacked(ls) if !ls.is_empty() => {
             let m = ls.iter().map(|l| l.values.iter().map(|v| v.1).filter(|v| v.is_finite()).sum::<f64>()).fold(0.0, f64::max);
@@ -342,7 +335,7 @@ fn rename_series(v: &mut Value, to: &str) {
 #[allow(clippy::too_many_arguments)]
 /// Only the layers that have data (`kinds`: the rows' band kinds): an empty layer makes Vega
 /// warn about an infinite extent.
-fn series_layers(x: &Value, p: &Panel, colour: &Value, dash: &Value, interp: &str, pick: &str, hover: &str, x_title: &str, opacity: Value, kinds: &str, n_barred: usize) -> Vec<Value> {
+fn series_layers(x: &Value, p: &Panel, colour: &Value, dash: &Value, interp: &str, pick: &str, hover: &str, x_title: &str, opacity: Value, kinds: &str, offsets: &[i32]) -> Vec<Value> {
     let band = |kinds: &str, lo: &str, hi: &str, alpha: f64| {
         json!({"transform": [{"filter": format!("indexof('{kinds}', datum.b) >= 0")}],
             "mark": {"type": "area", "interpolate": interp, "fillOpacity": alpha},
@@ -358,11 +351,11 @@ fn series_layers(x: &Value, p: &Panel, colour: &Value, dash: &Value, interp: &st
         layers.push(band("ib", "p25", "p75", ALPHA_50));
     }
     if has("r") {
-        // One layer per barred line, shifted by its offset (`off`, in pixels: Vega-Lite has no
-        // per-datum offset on a continuous x).
-        for k in 0..n_barred.max(1) {
-            let off = if n_barred > 1 { (k as f64 - (n_barred as f64 - 1.0) / 2.0) * 8.0 } else { 0.0 };
-            let filter = if n_barred > 1 { format!("datum.b === 'r' && datum.off === {off}") } else { "datum.b === 'r'".to_owned() };
+        // One layer per shift of the bars (`off`, in pixels: Vega-Lite has no per-datum offset
+        // on a continuous x).
+        for &dx in offsets {
+            let off = f64::from(dx);
+            let filter = format!("datum.b === 'r' && datum.off === {off}");
             layers.push(json!({"transform": [{"filter": filter}], "mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.55, "xOffset": off},
                 "encoding": {"x": x, "y": y_enc(p, "p05"), "y2": {"field": "p95"}, "color": colour, "opacity": opacity}}));
         }

@@ -499,9 +499,7 @@ fn draw_panel_rows<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pa
             }
             // Bars: each point's 90% band as a vertical bar with caps, side by side (8 px apart)
             // when several lines share an x, under the lines and dots.
-            let nb = barred.iter().filter(|b| **b).count() as i32;
-            for (j, l) in lines.iter().zip(&barred).filter(|(_, b)| **b).map(|(l, _)| l).enumerate() {
-                let dx = if l.marks == Marks::DotsOnly { 0 } else { (2 * j as i32 - (nb - 1)) * 4 };
+            for (l, dx) in lines.iter().zip(bar_shifts(lines)).filter_map(|(l, dx)| Some((l, dx?))) {
                 let style = ShapeStyle { color: l.colour.mix(0.55), filled: false, stroke_width: 3 };
                 for q in l.points.iter().filter(|q| q.p05.is_finite() && q.p95.is_finite()) {
                     let (px, top) = to_area(chart.backend_coord(&(q.x, q.p95)));
@@ -735,6 +733,26 @@ fn barred(lines: &[Line]) -> Vec<bool> {
     lines.iter().map(|l| l.bands != Bands::None && (l.marks == Marks::DotsOnly || (l.marks == Marks::Dots && dotted > 1))).collect()
 }
 
+/// For each line, None if its bands are not bars, else its bars' horizontal shift in pixels:
+/// side by side, 8 px apart, when several lines with dots share an x; a scatter's (`DotsOnly`)
+/// bars stay on their points. The PNG and the interactive chart (`vega`) both draw by it.
+pub fn bar_shifts(lines: &[Line]) -> Vec<Option<i32>> {
+    let barred = barred(lines);
+    let nb = barred.iter().filter(|b| **b).count() as i32;
+    let mut j = 0;
+    lines
+        .iter()
+        .zip(barred)
+        .map(|(l, b)| {
+            b.then(|| {
+                let dx = if l.marks == Marks::DotsOnly { 0 } else { (2 * j - (nb - 1)) * 4 };
+                j += 1;
+                dx
+            })
+        })
+        .collect()
+}
+
 fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, groups: &[MarkerGroup]) -> Result<()> {
     let font = (SANS, 14).into_font().color(&BLACK);
     let mut y = 40;
@@ -930,6 +948,17 @@ mod tests {
         }
         // The path of step values moves only at step ends.
         assert_eq!(stairs(&[(1.0, 5.0), (2.0, 3.0), (3.0, 4.0)]), vec![(1.0, 5.0), (2.0, 5.0), (2.0, 3.0), (3.0, 3.0), (3.0, 4.0)]);
+    }
+
+    #[test]
+    fn bars_of_a_sweep_sit_side_by_side_and_a_scatters_on_their_points() {
+        let q = vec![Quantiles { x: 1.0, p05: 0.0, p25: 1.0, p50: 2.0, p75: 3.0, p95: 4.0 }];
+        let with = |marks: Marks, bands: Bands| Line { marks, bands, ..line("a", BLACK, q.clone()) };
+        let sweep = vec![with(Marks::Dots, Bands::Both), with(Marks::None, Bands::None), with(Marks::Dots, Bands::Both), with(Marks::Dots, Bands::Both)];
+        assert_eq!(bar_shifts(&sweep), vec![Some(-8), None, Some(0), Some(8)]);
+        // one line with dots keeps its shaded band; a scatter's bars are not shifted
+        assert_eq!(bar_shifts(&[with(Marks::Dots, Bands::Both)]), vec![None]);
+        assert_eq!(bar_shifts(&[with(Marks::DotsOnly, Bands::Outer), with(Marks::DotsOnly, Bands::Outer)]), vec![Some(0), Some(0)]);
     }
 
     #[test]
