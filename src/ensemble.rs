@@ -3,7 +3,7 @@
 //! order-free merges such as `Summary::merge`), which is what `run` and `batch` use. Results
 //! never depend on the thread count.
 
-use crate::model::{run_to_end, Anomaly, Init, Prepared};
+use crate::model::{Anomaly, Init, Prepared, Runner};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -92,12 +92,13 @@ impl Workers {
             self.pool.install(|| {
                 states.par_iter_mut().for_each(|st| {
                     let mut buf = vec![0.0; width];
+                    let mut runner = Runner::new(sc, init, pre);
                     loop {
                         let r = counter.fetch_add(1, Ordering::Relaxed);
                         if r >= end {
                             break;
                         }
-                        match run_to_end(sc, init, pre, seed, r, &mut buf) {
+                        match runner.run(seed, r, &mut buf) {
                             Ok(()) => add(st, r, &buf),
                             Err(anomaly) => RunFailure::keep_lowest(&failed, r, anomaly),
                         }

@@ -7,7 +7,7 @@ use super::common::{base_trade, command_line, formats, hex, load_scenario_file, 
 use super::BadInput;
 use crate::cli::RunArgs;
 use crate::ensemble::Workers;
-use crate::model::Prepared;
+use crate::model::{Prepared, Runner};
 use crate::output::chart_kit::Format;
 use crate::output::charts;
 use crate::output::csv_out::{write_annual, write_paired, write_run_params, write_summary, RunsWriter};
@@ -100,8 +100,9 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     // exactly at the end; only the --keep-runs rows need run order, and they are sorted
     // and written after each round.
     type Rows = Vec<(i32, usize, usize, f64)>;
-    type Extra = (Vec<(u64, Rows)>, Option<(PairedSummary, Vec<f64>)>);
-    let extra = || -> Extra { (Vec::new(), paired_empty.clone().map(|p| (p, vec![0.0; base_width]))) };
+    type Extra<'a> = (Vec<(u64, Rows)>, Option<(PairedSummary, Vec<f64>, Runner<'a>)>);
+    let base_runner = || baseline.as_ref().zip(base_pre.as_ref()).map(|((_, b, _), bp)| Runner::new(b, &init, bp));
+    let extra = || -> Extra { (Vec::new(), paired_empty.clone().zip(base_runner()).map(|(p, r)| (p, vec![0.0; base_width], r))) };
     let mut states: Vec<(BufferedSummary, Extra)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), extra())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
@@ -118,8 +119,8 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             if keep {
                 rows.push((run, run_annual_totals(&sc, &pre.layout, obs)));
             }
-            if let (Some((p, buf)), Some((_, b, _)), Some(bp)) = (paired.as_mut(), baseline.as_ref(), base_pre.as_ref()) {
-                match crate::model::run_to_end(b, &init, bp, sc.seed, run, buf) {
+            if let Some((p, buf, runner)) = paired.as_mut() {
+                match runner.run(sc.seed, run, buf) {
                     Ok(()) => p.add_run(obs, buf),
                     Err(anomaly) => crate::ensemble::RunFailure::keep_lowest(&base_failed, run, anomaly),
                 }
@@ -154,11 +155,11 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         return Err(run_failed(b, &path.display().to_string(), &f));
     }
     let (summary, (_, paired)) = merge_partials(&workers, states, (empty, extra()), |(_, a), (_, b)| {
-        if let (Some((a, _)), Some((b, _))) = (a.as_mut(), b.as_ref()) {
+        if let (Some((a, _, _)), Some((b, _, _))) = (a.as_mut(), b.as_ref()) {
             a.merge(b);
         }
     });
-    let paired = paired.map(|(p, _)| p);
+    let paired = paired.map(|(p, _, _)| p);
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {

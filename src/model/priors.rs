@@ -26,13 +26,12 @@ pub fn draw(prior: &Prior, seed: u64, run: u64) -> f64 {
     v.clamp(prior.range.0, prior.range.1)
 }
 
-/// The scenario as run `run` sees it: every prior's target set to its draw, in order.
-pub fn with_draws(sc: &Scenario, seed: u64, run: u64) -> Scenario {
-    let mut out = sc.clone();
-    for p in &sc.priors {
-        out.set(p.target, draw(p, seed, run));
+/// Set each prior's target in `sc` to run `run`'s draw, in order. Every target is overwritten,
+/// so `sc` may hold another run's draws (a copy reused across runs, `model::Runner`).
+pub fn draw_into(sc: &mut Scenario, priors: &[Prior], seed: u64, run: u64) {
+    for p in priors {
+        sc.set(p.target, draw(p, seed, run));
     }
-    out
 }
 
 #[cfg(test)]
