@@ -23,6 +23,9 @@ pub struct Bins {
     pub profit: Vec<f64>,
     /// Share of the producer's base sales carried by each bin (sums to 1).
     pub weight: Vec<f64>,
+    /// Share carried by k active bins, k = 0..=B: the bins carry equal shares, so any k of
+    /// them carry the same, summed bin by bin in order as the route loop once did (same bits).
+    pub carried: Vec<f64>,
     /// σ_f × risk aversion: a bin's expected compliance cost relative to its variable profit
     /// per unit of perceived risk.
     pub aversion: Vec<f64>,
@@ -42,6 +45,11 @@ impl Bins {
         let kappa = p.pareto_shape - (p.sigma - 1.0);
         let profit: Vec<f64> = (0..b).map(|k| pow(pow(1.0 - (k as f64 + 0.5) / b as f64, -1.0 / kappa), p.sigma - 1.0)).collect();
         let weight = vec![1.0 / b as f64; b];
+        let carried = std::iter::once(0.0).chain(weight.iter().scan(0.0, |sum, w| {
+            *sum += w;
+            Some(*sum)
+        }));
+        let carried = carried.collect();
         let golden = 0.618_033_988_749_894_9;
         let aversion = (0..b)
             .map(|k| {
@@ -49,7 +57,7 @@ impl Bins {
                 p.sigma * exp(ln(0.25) + u * ln(32.0))
             })
             .collect();
-        Bins { profit, weight, aversion }
+        Bins { profit, weight, carried, aversion }
     }
 }
 
@@ -86,26 +94,22 @@ impl Model<'_> {
                     let risk = self.perceived[r];
                     // potential sales relative to base, per unit of market size
                     let g = if size > 0.0 { self.potential[r] / (base * size) } else { 0.0 };
-                    let mut mask = self.active[r];
+                    let mask = self.active[r];
                     // the common case: no risk, every bin in, and the least productive bin
                     // (the first: profits rise with the bin) still covers its fixed cost
                     if risk == 0.0 && mask == all && g * bins.profit[0] >= f {
                         continue;
                     }
-                    let mut share = 0.0;
+                    // each bin stays if in and covering f, or enters if out and covering
+                    // the entry cost (without branches: which bins flip is unpredictable)
+                    let mut next = 0u64;
                     for b in 0..bins.profit.len() {
                         let net = g * bins.profit[b] * (1.0 - bins.aversion[b] * risk);
-                        let on = mask & (1 << b) != 0;
-                        let stays = if on { net >= f } else { net >= enter };
-                        if stays {
-                            mask |= 1 << b;
-                            share += bins.weight[b];
-                        } else {
-                            mask &= !(1 << b);
-                        }
+                        let hurdle = if mask >> b & 1 != 0 { f } else { enter };
+                        next |= ((net >= hurdle) as u64) << b;
                     }
-                    self.active[r] = mask;
-                    self.extensive[r] = share;
+                    self.active[r] = next;
+                    self.extensive[r] = bins.carried[next.count_ones() as usize];
                 }
             }
         }
@@ -125,6 +129,16 @@ mod tests {
             assert!((b.profit[k] - 1.0 / (1.0 - q)).abs() < 1e-12, "{k}: {}", b.profit[k]);
         }
         assert!(b.weight.iter().all(|w| (w - 0.25).abs() < 1e-15));
+        assert_eq!(b.carried, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        // k bins carry the sum of k weights taken one by one, to the bit (63 bins: 1/63 is
+        // not exact, so the order of the sum shows)
+        let b63 = Bins::new(&FirmParams { bins: 63, ..FirmParams::default() });
+        let mut sum = 0.0f64;
+        for k in 0..63 {
+            assert_eq!(b63.carried[k].to_bits(), sum.to_bits(), "{k}");
+            sum += b63.weight[k];
+        }
+        assert_eq!(b63.carried[63].to_bits(), sum.to_bits());
         assert!(b.aversion.iter().all(|a| *a >= 3.0 * 0.25 - 1e-12 && *a <= 3.0 * 8.0 + 1e-12));
         // the sales share of firms at least twice as profitable as the least productive
         // (φ ≥ √2): x^(−κ) = 1/2 in the continuum; the bins converge to it
