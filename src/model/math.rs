@@ -5,8 +5,9 @@
 //! of `rand_distr` still call libm in their rare tail cases). The tables were generated with
 //! 60-digit decimal arithmetic (Python `decimal`) and rounded once to the nearest double.
 
-/// 2^(i/32), i = 0..32.
-const EXP2_TABLE: [u64; 32] = [
+/// 2^(i/32), i = 0..32. (`pub(crate)` here and below: spikes/lanes includes this file and
+/// writes `exp` on lanes with the same constants.)
+pub(crate) const EXP2_TABLE: [u64; 32] = [
     0x3FF0000000000000, 0x3FF059B0D3158574, 0x3FF0B5586CF9890F, 0x3FF11301D0125B51,
     0x3FF172B83C7D517B, 0x3FF1D4873168B9AA, 0x3FF2387A6E756238, 0x3FF29E9DF51FDEE1,
     0x3FF306FE0A31B715, 0x3FF371A7373AA9CB, 0x3FF3DEA64C123422, 0x3FF44E086061892D,
@@ -36,11 +37,11 @@ const LN_CELL: [u64; 49] = [
 ];
 
 /// ln 2 / 32, split so that k·HI is exact for |k| < 2^20.
-const LN2_32_HI: f64 = 0.021660849390173098;
-const LN2_32_LO: f64 = 2.325192846878874e-12;
-const INV_LN2_32: f64 = 46.16624130844683;
+pub(crate) const LN2_32_HI: f64 = 0.021660849390173098;
+pub(crate) const LN2_32_LO: f64 = 2.325192846878874e-12;
+pub(crate) const INV_LN2_32: f64 = 46.16624130844683;
 /// Adding and subtracting 1.5·2^52 rounds a double of magnitude below 2^51 to an integer.
-const ROUND: f64 = 6755399441055744.0;
+pub(crate) const ROUND: f64 = 6755399441055744.0;
 /// ln 2, split so that e·HI is exact for every exponent e.
 const LN2_HI: f64 = 0.6931471804855391;
 const LN2_LO: f64 = 7.440617110012397e-11;
