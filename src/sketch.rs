@@ -558,6 +558,12 @@ impl SignedSketch {
         }
     }
 
+    /// Add several values (as `add` on each: negative values go to `neg`, the rest to `pos`).
+    pub fn add_all(&mut self, values: impl Iterator<Item = f64> + Clone) {
+        self.pos.add_all(values.clone().filter(|x| !(*x < 0.0)));
+        self.neg.add_all(values.filter(|x| *x < 0.0).map(|x| -x));
+    }
+
     pub fn merge(&mut self, other: &SignedSketch) {
         self.pos.merge(&other.pos);
         self.neg.merge(&other.neg);

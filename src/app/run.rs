@@ -15,7 +15,7 @@ use crate::output::reader::RunData;
 use crate::output::report;
 use crate::output::{describe_levers, describe_priors, write_manifest, Manifest, ManifestBaseline};
 use crate::scenario::Scenario;
-use crate::summary::{run_annual_totals, BufferedSummary, PairedSummary, Summary, ALPHA};
+use crate::summary::{run_annual_totals, BufferedPaired, BufferedSummary, PairedSummary, Summary, ALPHA};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -100,9 +100,9 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
     // exactly at the end; only the --keep-runs rows need run order, and they are sorted
     // and written after each round.
     type Rows = Vec<(i32, usize, usize, f64)>;
-    type Extra<'a> = (Vec<(u64, Rows)>, Option<(PairedSummary, Vec<f64>, Runner<'a>)>);
+    type Extra<'a> = (Vec<(u64, Rows)>, Option<(BufferedPaired, Vec<f64>, Runner<'a>)>);
     let base_runner = || baseline.as_ref().zip(base_pre.as_ref()).map(|((_, b, _), bp)| Runner::new(b, &init, bp));
-    let extra = || -> Extra { (Vec::new(), paired_empty.clone().zip(base_runner()).map(|(p, r)| (p, vec![0.0; base_width], r))) };
+    let extra = || -> Extra { (Vec::new(), paired_empty.clone().zip(base_runner()).map(|(p, r)| (BufferedPaired::new(p), vec![0.0; base_width], r))) };
     let mut states: Vec<(BufferedSummary, Extra)> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.clone()), extra())).collect();
     let bar = progress_bar(sc.runs as u64, args.quiet, "");
     let mut write_err: Option<anyhow::Error> = None;
@@ -159,7 +159,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             a.merge(b);
         }
     });
-    let paired = paired.map(|(p, _, _)| p);
+    let paired = paired.map(|(p, _, _)| p.finish());
     // runs/s counts simulating and summarising only (not loading, preparing or writing)
     let sim_seconds = sim_started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
