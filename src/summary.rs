@@ -402,7 +402,7 @@ impl PairedSummary {
 pub struct BufferedPaired {
     paired: PairedSummary,
     /// [run][sketch]: abs then pct by date ([date][dated series]), then abs then pct by year
-    /// ([year][series]).
+    /// ([year][series]); empty until the first run.
     buf: Vec<f64>,
     sketches: usize,
     held: usize,
@@ -418,12 +418,17 @@ impl BufferedPaired {
         let sketches = 2 * (dates * paired.dated.len() + years * paired.series.len());
         let depth = (BUFFER_BYTES / (sketches * 8).max(1)).clamp(1, BUFFER_RUNS);
         let values = dates * paired.series.len();
-        BufferedPaired { buf: vec![0.0; sketches * depth], sketches, held: 0, depth, x: vec![0.0; values], y: vec![0.0; values], paired }
+        BufferedPaired { buf: Vec::new(), sketches, held: 0, depth, x: vec![0.0; values], y: vec![0.0; values], paired }
     }
 
     /// Add one run of the scenario and the same run of the baseline (as `PairedSummary::add_run`).
     pub fn add_run(&mut self, obs: &[f64], base: &[f64]) {
-        let BufferedPaired { paired: p, buf, sketches, held, x, y, .. } = self;
+        let BufferedPaired { paired: p, buf, sketches, held, depth, x, y } = self;
+        if buf.is_empty() {
+            // allocated at the first run (a state that never gets one, such as the empty
+            // start of a merge, costs nothing)
+            *buf = vec![0.0; *sketches * *depth];
+        }
         let (w, bw, ns) = (p.width, p.base_width, p.series.len());
         for k in 0..p.dates.len() {
             let (o, b) = (&obs[k * w..(k + 1) * w], &base[k * bw..(k + 1) * bw]);
@@ -453,7 +458,7 @@ impl BufferedPaired {
             g += 2 * ns;
         }
         *held += 1;
-        if *held == self.depth {
+        if *held == *depth {
             self.flush();
         }
     }
