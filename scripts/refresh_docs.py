@@ -119,7 +119,8 @@ def headline(results):
 and writes `summary.csv` (per quarter), `annual.csv` (calendar years), `manifest.json`,
 a copy of the scenario file (`scenario.toml`), `charts/*.png` and `index.html`, one page with
 the scenario, links to its files, its lever timeline, the key numbers and every chart (open it
-from disk in any browser).
+from disk in any browser; the charts are interactive: hover for the median and bands, click
+the legend to single out a series; the scripts are in `js/` beside it, nothing is fetched).
 From the two `annual.csv` files ({RUNS:,} runs each, USD; median and 90% band, which includes
 the parameters' uncertainty as well as the shocks):
 
