@@ -1,11 +1,10 @@
 //! Per-run values a batch keeps for an attribution (where each run's value is needed in every
 //! subset, not only its summary): per full calendar year, US-Russia trade, Russia's trade with
-//! the world and with each partner, Russia's GDP and whether each rule had fired; and `Signed`,
-//! the mergeable sketch of values of either sign (Shapley values, changes) that summarises them.
+//! the world and with each partner, Russia's GDP and whether each rule had fired (summarised by
+//! `sketch::SignedSketch`, values of either sign: Shapley values, changes).
 
 use crate::model::{Init, Layout};
 use crate::scenario::Scenario;
-use crate::sketch::Sketch;
 use crate::summary::full_years;
 
 /// How one variant's observations become its per-run values.
@@ -87,78 +86,5 @@ impl RunValues {
                 out.push(slot.map_or(0.0, |r| obs[last * w + l.rule_fired() + r]));
             }
         }
-    }
-}
-
-/// A mergeable quantile sketch of values of either sign: the positive values in one `Sketch`,
-/// the magnitudes of the negative ones in another (same accuracy, exact merge, exact count).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Signed {
-    pos: Sketch,
-    neg: Sketch,
-}
-
-impl Signed {
-    pub fn add(&mut self, x: f64) {
-        if x < 0.0 {
-            self.neg.add(-x)
-        } else {
-            self.pos.add(x)
-        }
-    }
-
-    pub fn merge(&mut self, other: &Signed) {
-        self.pos.merge(&other.pos);
-        self.neg.merge(&other.neg);
-    }
-
-    pub fn count(&self) -> u64 {
-        self.pos.count() + self.neg.count()
-    }
-
-    pub fn mean(&self) -> f64 {
-        let (p, n) = (self.pos.count() as f64, self.neg.count() as f64);
-        let part = |sk: &Sketch, c: f64| if c > 0.0 { sk.mean() * c } else { 0.0 };
-        (part(&self.pos, p) - part(&self.neg, n)) / (p + n)
-    }
-
-    /// The value of rank ⌊q·(n−1)⌋ (ascending), within the sketch's relative error.
-    pub fn quantile(&self, q: f64) -> f64 {
-        let n = self.count();
-        if n == 0 {
-            return f64::NAN;
-        }
-        let rank = (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as u64;
-        let nn = self.neg.count();
-        // the value of rank j (ascending) within one sketch
-        let at = |sk: &Sketch, j: u64| {
-            let c = sk.count();
-            sk.quantile(if c <= 1 { 0.0 } else { (j as f64 + 0.5) / (c - 1) as f64 })
-        };
-        if rank < nn {
-            -at(&self.neg, nn - 1 - rank)
-        } else {
-            at(&self.pos, rank - nn)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signed_quantiles_cover_both_signs() {
-        let mut s = Signed::default();
-        for x in -50..=50 {
-            s.add(x as f64);
-        }
-        assert_eq!(s.count(), 101);
-        assert!(s.mean().abs() < 1e-9);
-        assert_eq!(s.quantile(0.0), -50.0);
-        assert_eq!(s.quantile(1.0), 50.0);
-        assert!((s.quantile(0.05) - -45.0).abs() < 45.0 * 0.004, "{}", s.quantile(0.05));
-        assert!((s.quantile(0.9) - 40.0).abs() < 40.0 * 0.004, "{}", s.quantile(0.9));
-        assert_eq!(s.quantile(0.5), 0.0);
     }
 }

@@ -15,7 +15,8 @@ use crate::model::Prepared;
 use crate::output::analysis::{self as files, fmt, read_values_block, ATTRIBUTION_HEADER, MORRIS_HEADER, SOBOL_HEADER};
 use crate::output::state::Plan;
 use crate::rng::{analysis_rng, design_rng};
-use crate::run_values::{RunValues, Signed};
+use crate::run_values::RunValues;
+use crate::sketch::SignedSketch;
 use crate::scenario::Scenario;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
@@ -223,8 +224,8 @@ fn write_attribution(plan: &Subsets, batch: &Batch, runs: u32, states: &BTreeMap
             }
         }
     }
-    let (mut none, mut all, mut total, mut inter) = (vec![Signed::default(); width], vec![Signed::default(); width], vec![Signed::default(); width], vec![Signed::default(); width]);
-    let (mut shapley, mut main) = (vec![vec![Signed::default(); width]; k], vec![vec![Signed::default(); width]; k]);
+    let (mut none, mut all, mut total, mut inter) = (vec![SignedSketch::default(); width], vec![SignedSketch::default(); width], vec![SignedSketch::default(); width], vec![SignedSketch::default(); width]);
+    let (mut shapley, mut main) = (vec![vec![SignedSketch::default(); width]; k], vec![vec![SignedSketch::default(); width]; k]);
     let mut sums = vec![vec![0.0f64; width]; nsub];
     for b in 0..runs.div_ceil(batch.block) {
         let n = ((b as u64 + 1) * batch.block as u64).min(runs as u64) as usize - b as usize * batch.block as usize;
@@ -275,7 +276,7 @@ fn write_attribution(plan: &Subsets, batch: &Batch, runs: u32, states: &BTreeMap
         for (ni, (indicator, subject)) in names.iter().enumerate() {
             let x = yi * names.len() + ni;
             let t = total[x].mean();
-            let mut row = |player: &str, kind: &str, sk: &Signed, share: f64, se: f64| {
+            let mut row = |player: &str, kind: &str, sk: &SignedSketch, share: f64, se: f64| {
                 let mut rec = vec![indicator.clone(), subject.clone(), year.to_string(), player.to_owned(), kind.to_owned(), fmt(indicator, sk.mean())];
                 rec.extend([0.05, 0.25, 0.5, 0.75, 0.95].iter().map(|&q| fmt(indicator, sk.quantile(q))));
                 rec.push(fmt("share", share));
