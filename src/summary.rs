@@ -359,7 +359,9 @@ impl PairedSummary {
         }
     }
 
-    /// Add one run of the scenario and the same run of the baseline.
+    /// Add one run of the scenario and the same run of the baseline, one value at a time: the
+    /// reference `BufferedPaired` (what `run` uses) is tested against.
+    #[cfg(test)]
     pub fn add_run(&mut self, obs: &[f64], base: &[f64]) {
         self.runs += 1;
         let (w, bw) = (self.width, self.base_width);
@@ -421,7 +423,7 @@ impl BufferedPaired {
         BufferedPaired { buf: Vec::new(), sketches, held: 0, depth, x: vec![0.0; values], y: vec![0.0; values], paired }
     }
 
-    /// Add one run of the scenario and the same run of the baseline (as `PairedSummary::add_run`).
+    /// Add one run of the scenario and the same run of the baseline.
     pub fn add_run(&mut self, obs: &[f64], base: &[f64]) {
         let BufferedPaired { paired: p, buf, sketches, held, depth, x, y } = self;
         if buf.is_empty() {
