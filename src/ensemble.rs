@@ -46,6 +46,12 @@ impl Workers {
         self.threads
     }
 
+    /// Run `f` on the pool: the parallel work inside it (rayon's `join`, parallel iterators)
+    /// uses the pool's threads.
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(f)
+    }
+
     /// Apply `f` to every state on the pool's threads (for example to finish per-thread
     /// partial results in parallel); the results come back in the order of `states`.
     pub fn map<A: Send, R: Send>(&self, states: Vec<A>, f: impl Fn(A) -> R + Sync + Send) -> Vec<R> {

@@ -225,26 +225,38 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
         warnings: saturation_warning(summary.saturated()).into_iter().collect(),
         baseline: baseline.as_ref().map(|(path, b, t)| ManifestBaseline { scenario: b.name.clone(), file: path.display().to_string(), sha256: hex(&Sha256::digest(t.as_bytes())) }),
     };
-    (|| -> Result<()> {
-        write_summary(&out.path(""), &summary, formats)?;
-        write_annual(&out.path(""), &summary, formats)?;
-        // The scenario file as run, next to its results (the page shows and links it).
-        std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", out.path("scenario.toml").display()))?;
-        write_manifest(&out.path("manifest.json"), &manifest)?;
-        if let Some(p) = &paired {
-            write_paired(&out.path(""), p, false, formats)?;
-            write_paired(&out.path(""), p, true, formats)?;
-        }
-        if charts {
-            // Drawn from the files just written (as `plot` does), before the commit, so a
-            // failed chart leaves no partial result.
-            let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
-            data.base_trade = base_trade(&init);
-            let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
-            report::write_index(&out.path(""), &data, &drawn)?;
-        }
-        Ok(())
-    })()
+    // The files are independent: written (and read back for the charts) on the pool's threads.
+    workers
+        .install(|| -> Result<()> {
+            let tables = || -> Result<()> {
+                write_annual(&out.path(""), &summary, formats)?;
+                // The scenario file as run, next to its results (the page shows and links it).
+                std::fs::write(out.path("scenario.toml"), &text).with_context(|| format!("cannot write {}", out.path("scenario.toml").display()))?;
+                write_manifest(&out.path("manifest.json"), &manifest)?;
+                Ok(())
+            };
+            let paired_tables = || -> Result<()> {
+                if let Some(p) = &paired {
+                    let (a, b) = rayon::join(|| write_paired(&out.path(""), p, false, formats), || write_paired(&out.path(""), p, true, formats));
+                    a?;
+                    b?;
+                }
+                Ok(())
+            };
+            let (a, (b, c)) = rayon::join(|| write_summary(&out.path(""), &summary, formats), || rayon::join(tables, paired_tables));
+            a?;
+            b?;
+            c?;
+            if charts {
+                // Drawn from the files just written (as `plot` does), before the commit, so a
+                // failed chart leaves no partial result.
+                let mut data = RunData::load(&out.path("")).map_err(|e| anyhow::anyhow!("cannot read back the results: {e}"))?;
+                data.base_trade = base_trade(&init);
+                let drawn = charts::run::draw_run(&data, &out.path("charts"), fmt)?;
+                report::write_index(&out.path(""), &data, &drawn)?;
+            }
+            Ok(())
+        })
     .map_err(|e| out.user_error(e))?;
     let dir = out.commit()?;
     if !args.quiet {

@@ -219,13 +219,17 @@ impl RunData {
         }
         let manifest = Manifest::read(&dir.join("manifest.json")).map_err(|e| format!("{e:#}"))?;
         let months = if manifest.step == "month" { 1 } else { 3 };
-        let summary = Table::read(&dir.join("summary.csv"), months)?;
-        let annual = Table::read(&dir.join("annual.csv"), months)?;
+        // the files are independent: read on the threads of the pool this is called in
         let (step_file, annual_file) = (dir.join("vs_baseline.csv"), dir.join("vs_baseline_annual.csv"));
+        let signed = |p: &Path| if p.is_file() { Table::read_signed(p, months) } else { Ok(Table::default()) };
+        let ((summary, annual), (step, paired_annual)) = rayon::join(
+            || rayon::join(|| Table::read(&dir.join("summary.csv"), months), || Table::read(&dir.join("annual.csv"), months)),
+            || rayon::join(|| signed(&step_file), || signed(&annual_file)),
+        );
+        let (summary, annual) = (summary?, annual?);
         let vs_baseline = if step_file.is_file() || annual_file.is_file() {
-            let read = |p: &Path| if p.is_file() { Table::read_signed(p, months) } else { Ok(Table::default()) };
             let scenario = manifest.baseline.as_ref().map_or_else(|| "baseline".to_owned(), |b| b.scenario.clone());
-            Some(VsBaseline { scenario, step: read(&step_file)?, annual: read(&annual_file)? })
+            Some(VsBaseline { scenario, step: step?, annual: paired_annual? })
         } else {
             None
         };

@@ -136,7 +136,12 @@ fn same_seed_gives_byte_identical_output_on_one_and_two_threads() {
     for (out, t) in [(&a, "1"), (&b, "2")] {
         tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "300", "--seed", "5", "-q", "--keep-runs", "--threads", t, "--out"]).arg(out).assert().success();
     }
-    for f in ["summary.csv", "annual.csv", "runs.csv"] {
+    // the tables, and the charts and page drawn from them (files written, read back and drawn
+    // on the worker threads)
+    let charts = std::fs::read_dir(a.join("charts")).unwrap().map(|e| format!("charts/{}", e.unwrap().file_name().to_string_lossy())).collect::<Vec<_>>();
+    assert_eq!(charts.len(), 5, "{charts:?}");
+    let files = ["summary.csv", "annual.csv", "runs.csv", "vs_baseline.csv", "vs_baseline_annual.csv", "index.html"].map(String::from);
+    for f in files.iter().chain(&charts) {
         let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
         assert!(x == y, "{f} differs between 1 and 2 threads");
     }

@@ -8,6 +8,7 @@ use crate::output::chart_kit::{economy_colour, sector_colour, sum_quantiles, Cha
 use crate::output::charts::figure::{line, save, Bands, Body, DataPoint, Dash, Figure, Layer, Line, Marker, Marks, Panel, YFormat, STACK_MIN_SHARE};
 use crate::output::reader::{RunData, Table};
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -296,14 +297,16 @@ pub fn draw_run(run: &RunData, dir: &Path, fmt: Format) -> Result<Vec<ChartFile>
         tension_figure(run, &["RU", "US"]),
         transit_figure(run, "RU"),
     ];
-    let figures = RUN_CHARTS.iter().zip(figures);
-    let mut files = Vec::new();
-    for (name, fig) in figures {
-        let file = format!("{name}.{}", fmt.ext());
-        save(&fig, &dir.join(&file), fmt)?;
-        files.push(ChartFile { file: format!("charts/{file}"), title: fig.title.clone(), spec: Some(crate::output::vega::spec_text(&fig)) });
-    }
-    Ok(files)
+    // each chart on a thread of the pool it is called in (independent files; same bytes)
+    let figures: Vec<_> = RUN_CHARTS.iter().zip(figures).collect();
+    figures
+        .into_par_iter()
+        .map(|(name, fig)| {
+            let file = format!("{name}.{}", fmt.ext());
+            save(&fig, &dir.join(&file), fmt)?;
+            Ok(ChartFile { file: format!("charts/{file}"), title: fig.title.clone(), spec: Some(crate::output::vega::spec_text(&fig)) })
+        })
+        .collect()
 }
 
 /// Draw one pair's trade in one sector as `pair_<A>-<B>_<sector>.<ext>`.
