@@ -255,8 +255,12 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
     let pre = Prepared::new(sc, &init);
     let keep = keeps_summary(l, v);
     let values = run_values(l, v, &init, &pre);
-    let empty = (Summary::new(sc, &init, &pre.layout), (Indicators::new(sc, &init, &pre.layout), RunRows::new()));
-    let mut states: Vec<(BufferedSummary, (Indicators, RunRows))> = (0..workers.threads()).map(|_| (BufferedSummary::new(empty.0.clone()), empty.1.clone())).collect();
+    // The full summary only where the design keeps it: the analysis designs' other variants
+    // (most of them) need no summary of 39,000 sketches per thread, nor its 20 MB buffer.
+    let empty_summary = keep.then(|| Summary::new(sc, &init, &pre.layout));
+    let empty_extra = (Indicators::new(sc, &init, &pre.layout), RunRows::new());
+    let mut states: Vec<(Option<BufferedSummary>, (Indicators, RunRows))> =
+        (0..workers.threads()).map(|_| (empty_summary.clone().map(BufferedSummary::new), empty_extra.clone())).collect();
     let cf = l.counterfactuals[v].as_ref().map(|c| {
         let ci = cal.init(c.base);
         let cp = Prepared::new(c, &ci);
@@ -276,7 +280,7 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             range.clone(),
             &mut states,
             |(s, (i, rows)), r, obs| {
-                if keep {
+                if let Some(s) = s {
                     s.add_run(obs);
                 }
                 i.add_run(obs);
@@ -305,13 +309,28 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
             cf_runs += got;
         }
     }
-    let (summary, (ind, mut rows)) = merge_partials(workers, states, empty, |(a, ra), (b, rb)| {
+    let merge_extra = |(a, ra): &mut (Indicators, RunRows), (b, rb): &(Indicators, RunRows)| {
         a.merge(b);
         ra.extend(rb.iter().cloned());
-    });
+    };
+    let (summary, (ind, mut rows)) = match empty_summary {
+        Some(empty) => {
+            let states = states.into_iter().map(|(s, e)| (s.expect("a kept summary on every thread"), e)).collect();
+            let (summary, extra) = merge_partials(workers, states, (empty, empty_extra), merge_extra);
+            (Some(summary), extra)
+        }
+        None => {
+            let mut extras = states.into_iter().map(|(_, e)| e);
+            let mut all = extras.next().unwrap_or(empty_extra);
+            for e in extras {
+                merge_extra(&mut all, &e);
+            }
+            (None, all)
+        }
+    };
     let mut body = Vec::new();
     let mut count = 0;
-    for sk in summary.sketches().filter(|_| keep).chain(ind.sketches()) {
+    for sk in summary.iter().flat_map(Summary::sketches).chain(ind.sketches()) {
         sk.encode(&mut body);
         count += 1;
     }
@@ -319,7 +338,8 @@ fn run_variant(l: &Loaded, v: usize, blocks: &[u32], workers: &Workers, cal: &Ca
         fingerprint: l.plan.fingerprint.clone(),
         variant: v,
         blocks: blocks.to_vec(),
-        runs: summary.runs,
+        // the runs in the summary (none where the variant keeps no summary)
+        runs: summary.as_ref().map_or(0, |s| s.runs),
         counterfactual_runs: cf_runs,
         sketches: count,
     };
@@ -545,35 +565,39 @@ fn write_files(l: &Loaded, by_variant: &BTreeMap<usize, Vec<(PathBuf, Vec<u32>)>
         let sc = &l.scenarios[v.id];
         let init = cal.init(sc.base);
         let pre = Prepared::new(sc, &init);
-        let (mut summary, mut ind) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
+        // (the full summary only where the design keeps it, as `run_variant` wrote it)
+        let new_summary = || keep.then(|| Summary::new(sc, &init, &pre.layout));
+        let (mut summary, mut ind) = (new_summary(), Indicators::new(sc, &init, &pre.layout));
         for (p, _) in &by_variant[&v.id] {
             let (h, body) = read_state(p).map_err(|e| damaged_hint(e, p.parent().and_then(Path::parent).unwrap_or(Path::new("."))))?;
-            let (mut s, mut i) = (Summary::new(sc, &init, &pre.layout), Indicators::new(sc, &init, &pre.layout));
+            let (mut s, mut i) = (new_summary(), Indicators::new(sc, &init, &pre.layout));
             let mut input = body.as_slice();
             let mut count = 0;
-            for sk in s.sketches_mut().filter(|_| keep).chain(i.sketches_mut()) {
+            for sk in s.iter_mut().flat_map(Summary::sketches_mut).chain(i.sketches_mut()) {
                 *sk = Sketch::decode(&mut input).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
                 count += 1;
             }
             if count != h.sketches || !input.is_empty() {
                 anyhow::bail!("{}: holds {} sketches, the variant needs {count}", p.display(), h.sketches);
             }
-            s.runs = h.runs;
-            summary.merge(&s);
+            if let (Some(summary), Some(s)) = (summary.as_mut(), s.as_mut()) {
+                s.runs = h.runs;
+                summary.merge(s);
+            }
             ind.merge(&i);
         }
         let cf = l.counterfactuals[v.id].is_some();
         let mut rec = vec![v.id.to_string(), l.batch.entries[v.entry].path.clone(), sc.seed.to_string(), sc.runs.to_string(), cf.to_string()];
         rec.extend(v.values.iter().map(overrides::show));
         variants_csv.row(rec)?;
-        if keep {
-            write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, &summary)?;
+        if let Some(summary) = &summary {
+            write_summary_rows(&mut summary_csv, &mut annual_csv, v.id, summary)?;
         }
         write_indicator_rows(&mut indicators_csv, v.id, &ind, &init.economies, cf)?;
         if !matches!(l.analysis, Analysis::None) {
             means.push(analysis::indicator_means(&ind, &init.economies));
         }
-        saturated += summary.saturated() + ind.sketches().filter(|s| s.saturated()).count();
+        saturated += summary.as_ref().map_or(0, Summary::saturated) + ind.sketches().filter(|s| s.saturated()).count();
     }
     for f in [variants_csv, summary_csv, annual_csv, indicators_csv] {
         f.finish()?;

@@ -158,6 +158,10 @@ fn attribution_is_byte_identical_whatever_the_threads_or_shards_and_adds_up() {
     // 8 subsets, one seed
     let seeds: std::collections::BTreeSet<&str> = variants.lines().skip(1).map(|l| l.split(',').nth(2).unwrap()).collect();
     assert_eq!((variants.lines().count(), seeds.len()), (9, 1));
+    // full summaries only for the run without the players and the full set
+    let summary = std::fs::read_to_string(d.join("t1/summary.csv")).unwrap();
+    let kept: std::collections::BTreeSet<&str> = summary.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(kept, ["0", "7"].into_iter().collect(), "variants with summary rows");
     // the means of the Shapley values add up to the mean change
     let rows = tradesim::output::analysis::read(&d.join("t1/attribution.csv"), 5).unwrap();
     let mut checked = 0;
