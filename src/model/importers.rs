@@ -14,7 +14,8 @@ fn at_row(block: usize, i: usize, n: usize) -> std::ops::Range<usize> {
 }
 
 impl Model<'_> {
-    /// The powers of the frictions the CES shares use (they change only with `fr`).
+    /// The powers and reciprocals of the frictions the CES shares use (they change only with
+    /// `fr`), each recomputed only where its friction changed (a lever moves few routes).
     pub(super) fn friction_powers(&mut self) {
         let (n, m) = (self.pre.n, self.pre.m);
         for s in 0..m {
@@ -26,14 +27,17 @@ impl Model<'_> {
                 if tau != self.tau_pow_of[r] {
                     self.tau_pow[r] = pow(tau, one_minus);
                     self.tau_pow_of[r] = tau;
+                    self.inv_tau[r] = 1.0 / tau;
                 }
                 let rerouted = if self.fr.cover[r] > 0.0 && self.fr.leak[r] > 0.0 { tau * (1.0 + kappa) } else { f64::NAN };
                 if rerouted != self.tau_kappa_pow_of[r] && !rerouted.is_nan() {
                     self.tau_kappa_pow[r] = pow(rerouted, one_minus);
                     self.tau_kappa_pow_of[r] = rerouted;
                 }
-                self.inv_tau[r] = 1.0 / tau;
-                self.inv_kappa[r] = 1.0 / (1.0 + kappa);
+                if kappa != self.kappa_of[r] {
+                    self.inv_kappa[r] = 1.0 / (1.0 + kappa);
+                    self.kappa_of[r] = kappa;
+                }
             }
         }
     }

@@ -164,11 +164,13 @@ pub struct Model<'a> {
     /// τ̂^(1−σ), (τ̂·(1+κ))^(1−σ), 1/τ̂ and 1/(1+κ) per route, recomputed with `fr`.
     tau_pow: Vec<f64>,
     tau_kappa_pow: Vec<f64>,
-    /// The arguments `tau_pow` and `tau_kappa_pow` hold the powers of.
+    /// The arguments `tau_pow` (and `inv_tau`) and `tau_kappa_pow` were computed from.
     tau_pow_of: Vec<f64>,
     tau_kappa_pow_of: Vec<f64>,
     inv_tau: Vec<f64>,
     inv_kappa: Vec<f64>,
+    /// The κ `inv_kappa` holds 1/(1+κ) of (NaN before the first frictions).
+    kappa_of: Vec<f64>,
     /// Producer price^(1−σ) per [i][s], this step.
     price_pow: Vec<f64>,
     // scratch for the allocation and the noise (log factors; NaN: none)
@@ -268,6 +270,7 @@ impl<'a> Model<'a> {
             tau_kappa_pow_of: vec![1.0; routes],
             inv_tau: vec![1.0; routes],
             inv_kappa: vec![1.0; routes],
+            kappa_of: vec![f64::NAN; routes],
             price_pow: vec![1.0; n * m],
             noise_direct: vec![0.0; routes],
             noise_rerouted: vec![f64::NAN; routes],
