@@ -1,5 +1,6 @@
 //! `tradesim batch`: load a batch, validate every variant before anything runs, run this
-//! shard's units of work variant by variant (per-thread partial summaries merged exactly), keep
+//! shard's units of work variant by variant (per-thread partial summaries merged exactly; the
+//! full summary only for the variants whose design keeps one), keep
 //! each finished variant's state, and write the result files from the states (`merge` does the
 //! same for the states of several shards), so a sharded batch merges into the same bytes as an
 //! unsharded one.

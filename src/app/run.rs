@@ -257,7 +257,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             }
             Ok(())
         })
-    .map_err(|e| out.user_error(e))?;
+        .map_err(|e| out.user_error(e))?;
     let dir = out.commit()?;
     if !args.quiet {
         println!(
