@@ -16,8 +16,8 @@ use crate::output::analysis::{self as files, fmt, read_values_block, ATTRIBUTION
 use crate::output::state::Plan;
 use crate::rng::{analysis_rng, design_rng};
 use crate::run_values::RunValues;
-use crate::sketch::SignedSketch;
 use crate::scenario::Scenario;
+use crate::sketch::SignedSketch;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
