@@ -53,12 +53,12 @@ impl Model<'_> {
         }
     }
 
-    /// The USD price factor of a producer beyond its own price and the world price: its
-    /// currency agent's factor for domestically priced sectors (when the agents are on), 1
-    /// otherwise.
+    /// The USD price factor of economy i's domestically priced producers beyond their own
+    /// price: its currency agent's factor when the agents are on, 1 otherwise (world-priced
+    /// producers have 1).
     #[inline(always)]
-    pub(super) fn currency_factor(&self, i: usize, s: usize) -> f64 {
-        if self.sc.params.currency && !self.pre.world_priced[s] {
+    pub(super) fn currency_factor(&self, i: usize) -> f64 {
+        if self.sc.params.currency {
             exp(self.log_currency[i])
         } else {
             1.0
@@ -79,9 +79,10 @@ impl Model<'_> {
         let mut nonworld = 0.0;
         for i in 0..n {
             let mut y = 0.0;
+            let cur = self.currency_factor(i);
             for s in (0..m).filter(|&s| !pre.world_priced[s]) {
                 let x = i * m + s;
-                y += pre.q0[x] * self.ytrend[i] * self.fr.capacity[x] * self.price[x] * self.currency_factor(i, s);
+                y += pre.q0[x] * self.ytrend[i] * self.fr.capacity[x] * self.price[x] * cur;
             }
             self.income[i] = y;
             nonworld += y;

@@ -3,7 +3,7 @@
 //! last step's notional demand. This is how a sanctioned exporter redirects supply (Russian
 //! oil sold at a discount to China and India after 2022).
 
-use super::math::{exp, ln};
+use super::lanes::{exp_all, ln_all};
 use super::Model;
 
 impl Model<'_> {
@@ -12,21 +12,31 @@ impl Model<'_> {
     /// relative to its economy's (the currency moves the economy's level).
     #[inline(always)]
     pub(super) fn reprice(&mut self) {
-        let (n, m) = (self.pre.n, self.pre.m);
+        let m = self.pre.m;
         let phi_dt = self.sc.params.phi * self.pre.dt;
         if phi_dt <= 0.0 {
             return;
         }
-        for i in 0..n {
-            for s in 0..m {
-                let r = self.demand_ratio[i * m + s];
-                if self.pre.q0[i * m + s] <= 0.0 {
-                    continue;
-                }
-                let sigma = self.sc.params.sigma[s];
-                let step = phi_dt * ln(r.clamp(1e-3, 1e3)) / (1.0 + phi_dt * sigma);
-                self.log_price[i * m + s] += step;
-                self.price[i * m + s] = exp(self.log_price[i * m + s]);
+        // the logarithms, then the exponentials, of all producers at once (lanes.rs)
+        let Model { pre, sc, demand_ratio, log_price, price, scratch, .. } = self;
+        for (x, l) in scratch.iter_mut().enumerate() {
+            *l = if pre.q0[x] <= 0.0 { 1.0 } else { demand_ratio[x].clamp(1e-3, 1e3) };
+        }
+        ln_all(scratch);
+        for (x, l) in scratch.iter_mut().enumerate() {
+            if pre.q0[x] <= 0.0 {
+                *l = 0.0;
+                continue;
+            }
+            let sigma = sc.params.sigma[x % m];
+            let step = phi_dt * *l / (1.0 + phi_dt * sigma);
+            log_price[x] += step;
+            *l = log_price[x];
+        }
+        exp_all(scratch);
+        for (x, &p) in scratch.iter().enumerate() {
+            if pre.q0[x] > 0.0 {
+                price[x] = p;
             }
         }
     }

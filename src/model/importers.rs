@@ -3,8 +3,9 @@
 //! across origins and routes by CES with exact hat algebra from the base-year shares. The
 //! producers' notional demand is measured against their capacity for the next re-pricing.
 
-use super::domestic::{nest, LN_PRICE_CAP};
-use super::math::{exp, ln, pow};
+use super::domestic::{nests, LN_PRICE_CAP};
+use super::lanes::{exp_all, ln_all};
+use super::math::{exp, pow};
 use super::{Model, TradeCosts};
 
 /// The routes of exporter i in a sector block (contiguous, one per importer).
@@ -53,18 +54,23 @@ impl Model<'_> {
         let iceberg = pre.costs == TradeCosts::Iceberg;
         // the USD unit price of each producer relative to base (without the world price in the
         // CES: all origins of a world-priced sector share it, so it cancels from the shares)
-        for x in 0..n * m {
-            let (i, s) = (x / m, x % m);
-            let cur = self.currency_factor(i, s);
-            self.price_pow[x] = if with_currency {
-                let lc = if pre.world_priced[s] { 0.0 } else { self.log_currency[i] };
-                exp((1.0 - params.sigma[s]) * (self.log_price[x] + lc))
-            } else {
-                exp((1.0 - params.sigma[s]) * self.log_price[x])
-            };
-            self.inv_unit[x] = 1.0 / (self.price[x] * self.world.index(s) * cur);
-            self.inv_export[x] = self.inv_unit[x];
+        for i in 0..n {
+            let factor = self.currency_factor(i);
+            for s in 0..m {
+                let x = i * m + s;
+                let cur = if pre.world_priced[s] { 1.0 } else { factor };
+                // price^(1−σ): its logarithm here, all the exponentials below
+                self.price_pow[x] = if with_currency {
+                    let lc = if pre.world_priced[s] { 0.0 } else { self.log_currency[i] };
+                    (1.0 - params.sigma[s]) * (self.log_price[x] + lc)
+                } else {
+                    (1.0 - params.sigma[s]) * self.log_price[x]
+                };
+                self.inv_unit[x] = 1.0 / (self.price[x] * self.world.index(s) * cur);
+                self.inv_export[x] = self.inv_unit[x];
+            }
         }
+        exp_all(&mut self.price_pow);
         // price caps: the complying share of a capped exporter's exports is paid at most the
         // cap. The buyers choose at the market price (the CES is unchanged) and pay less: the
         // discount f is a rent the importer keeps (its wedge income), the exporter earns less,
@@ -105,6 +111,10 @@ impl Model<'_> {
             demand_ratio,
             import_denom,
             ln_index,
+            ln_pm,
+            ln_pd,
+            nest_scratch,
+            scratch,
             domestic_share,
             log_price,
             log_currency,
@@ -128,10 +138,9 @@ impl Model<'_> {
             markup.fill(0.0);
         }
         let fr = &*fr;
-        // pass 1, per sector and importer: the import CES (targets before scaling) and the
-        // sector's price index (ln, without the world price)
+        // pass 1, per sector and importer: the import CES (targets before scaling), then the
+        // sectors' price indexes (ln, without the world price)
         for s in 0..m {
-            let one_minus = 1.0 - params.sigma[s];
             let block = s * n * n;
             for j in 0..n {
                 let mut denom = 0.0;
@@ -155,21 +164,37 @@ impl Model<'_> {
                     target_rerouted[r] = via;
                     denom += direct + via;
                 }
-                let sj = s * n + j;
-                import_denom[sj] = denom;
-                let ln_pm = if denom > 1e-300 { Some((ln(denom) / one_minus).min(LN_PRICE_CAP)) } else { None };
-                if with_domestic {
-                    let lc = if with_currency && !pre.world_priced[s] { log_currency[j] } else { 0.0 };
-                    let (ln_p, share) = nest(pre.beta0[sj], log_price[j * m + s] + lc, ln_pm, params.esubd[s]).unwrap_or((f64::NAN, 0.0));
-                    ln_index[sj] = ln_p;
-                    domestic_share[sj] = share;
-                } else {
-                    ln_index[sj] = ln_pm.unwrap_or(f64::NAN);
-                }
+                import_denom[s * n + j] = denom;
             }
+        }
+        // the import composites' and the sectors' price indexes, logarithms and exponentials
+        // over all importers and sectors at once (lanes.rs): ln_pm NaN where nothing can be
+        // imported
+        ln_pm.copy_from_slice(import_denom);
+        ln_all(ln_pm);
+        for (sj, (l, &denom)) in ln_pm.iter_mut().zip(import_denom.iter()).enumerate() {
+            *l = if denom > 1e-300 { (*l / (1.0 - params.sigma[sj / n])).min(LN_PRICE_CAP) } else { f64::NAN };
+        }
+        if with_domestic {
+            for (sj, pd) in ln_pd.iter_mut().enumerate() {
+                let (s, j) = (sj / n, sj % n);
+                let lc = if with_currency && !pre.world_priced[s] { log_currency[j] } else { 0.0 };
+                *pd = log_price[j * m + s] + lc;
+            }
+            let (a, b) = nest_scratch;
+            nests(&pre.beta0, ln_pd, ln_pm, |sj| 1.0 - params.esubd[sj / n], (a, b), ln_index, domestic_share);
+        } else {
+            ln_index.copy_from_slice(ln_pm);
         }
         // pass 2: spending per sector, E = E0·ŷ·(W·P̂)^(1−η) without the budget channel; with
         // it, the economy's spending split by the base shares moved by (W·P̂)^(1−η)
+        // (W·P̂)^(1−η) of every sector and importer
+        let moved = scratch;
+        for (sj, w) in moved.iter_mut().enumerate() {
+            let s = sj / n;
+            *w = if ln_index[sj].is_nan() { 0.0 } else { (1.0 - params.eta[s]) * (world.ln(s) + ln_index[sj]) };
+        }
+        exp_all(moved);
         for j in 0..n {
             let mut weights = 0.0;
             for s in 0..m {
@@ -177,9 +202,9 @@ impl Model<'_> {
                 let e = if ln_index[sj].is_nan() {
                     0.0
                 } else if with_budget {
-                    pre.alpha0[sj] * exp((1.0 - params.eta[s]) * (world.ln(s) + ln_index[sj]))
+                    pre.alpha0[sj] * moved[sj]
                 } else {
-                    pre.a0[sj] * yhat[j] * exp((1.0 - params.eta[s]) * (world.ln(s) + ln_index[sj]))
+                    pre.a0[sj] * yhat[j] * moved[sj]
                 };
                 sector_spend[s] = e;
                 weights += e;

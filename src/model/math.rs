@@ -20,7 +20,7 @@ pub(crate) const EXP2_TABLE: [u64; 32] = [
 
 /// ln(k/64), k = 48..=96: the logarithm of each cell's centre (the mantissa is brought into
 /// [0.75, 1.5), so that values next to 1 are near the cell whose logarithm is exactly 0).
-const LN_CELL: [u64; 49] = [
+pub(crate) const LN_CELL: [u64; 49] = [
     0xBFD269621134DB92, 0xBFD1178E8227E47C, 0xBFCF991C6CB3B379, 0xBFCD1037F2655E7B,
     0xBFCA93ED3C8AD9E3, 0xBFC823C16551A3C2, 0xBFC5BF406B543DB2, 0xBFC365FCB0159016,
     0xBFC1178E8227E47C, 0xBFBDA727638446A2, 0xBFB9335E5D594989, 0xBFB4D3115D207EAC,
@@ -43,8 +43,8 @@ pub(crate) const INV_LN2_32: f64 = 46.16624130844683;
 /// Adding and subtracting 1.5·2^52 rounds a double of magnitude below 2^51 to an integer.
 pub(crate) const ROUND: f64 = 6755399441055744.0;
 /// ln 2, split so that e·HI is exact for every exponent e.
-const LN2_HI: f64 = 0.6931471804855391;
-const LN2_LO: f64 = 7.440617110012397e-11;
+pub(crate) const LN2_HI: f64 = 0.6931471804855391;
+pub(crate) const LN2_LO: f64 = 7.440617110012397e-11;
 
 /// e^x. Below −745 the result is 0, above 709.78 it is +∞.
 #[inline(always)]
@@ -107,7 +107,7 @@ pub fn ln(x: f64) -> f64 {
 
 /// 64/k, k = 48..=96: the reciprocal of each cell centre (correctly rounded divisions,
 /// evaluated by the compiler).
-const INV_CELL: [f64; 49] = {
+pub(crate) const INV_CELL: [f64; 49] = {
     let mut t = [0.0; 49];
     let mut k = 0;
     while k < 49 {

@@ -12,6 +12,7 @@ pub mod exporters;
 pub mod firms;
 pub mod governments;
 pub mod importers;
+pub mod lanes;
 pub mod levers;
 pub mod math;
 pub mod obs;
@@ -173,11 +174,19 @@ pub struct Model<'a> {
     kappa_of: Vec<f64>,
     /// Producer price^(1−σ) per [i][s], this step.
     price_pow: Vec<f64>,
-    // scratch for the allocation and the noise (log factors; NaN: none)
+    // scratch for the allocation and the noise (each flow's log noise, then its factor)
     noise_direct: Vec<f64>,
     noise_rerouted: Vec<f64>,
     per_denom: Vec<f64>,
     trend_of: Vec<f64>,
+    // scratch of the nests per [s][j]: ln of the import composite's and of the domestic
+    // producer's price, and two for `domestic::nests`
+    ln_pm: Vec<f64>,
+    ln_pd: Vec<f64>,
+    nest_scratch: (Vec<f64>, Vec<f64>),
+    /// Scratch per producer [i][s] or per [s][j] (n·m): one phase's exponentials or
+    /// logarithms, taken all at once (lanes.rs).
+    scratch: Vec<f64>,
     target_direct: Vec<f64>,
     target_rerouted: Vec<f64>,
     target_domestic: Vec<f64>,
@@ -273,9 +282,13 @@ impl<'a> Model<'a> {
             kappa_of: vec![f64::NAN; routes],
             price_pow: vec![1.0; n * m],
             noise_direct: vec![0.0; routes],
-            noise_rerouted: vec![f64::NAN; routes],
+            noise_rerouted: vec![0.0; routes],
             per_denom: vec![0.0; n],
             trend_of: vec![0.0; n],
+            ln_pm: vec![0.0; m * n],
+            ln_pd: vec![0.0; m * n],
+            nest_scratch: (vec![0.0; m * n], vec![0.0; m * n]),
+            scratch: vec![0.0; m * n],
             target_direct: vec![0.0; routes],
             target_rerouted: vec![0.0; routes],
             target_domestic: vec![0.0; m * n],

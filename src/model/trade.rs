@@ -3,7 +3,7 @@
 //! once), carry multiplicative noise, and rerouted trade goes through its hub. Then GDP:
 //! income with the budget channel, the version-1 export-shortfall pass-through without.
 
-use super::math::exp;
+use super::lanes::exp_all;
 use super::Model;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -44,6 +44,8 @@ impl Model<'_> {
                 let (noise_d, noise_v) = (&mut noise_direct[at.clone()], &mut noise_rerouted[at]);
                 for j in 0..n {
                     if pi0[j] <= 0.0 {
+                        // no route: its noise stays 0 (and its factor 1, below)
+                        (noise_d[j], noise_v[j]) = (0.0, 0.0);
                         continue;
                     }
                     let (c_now, c_prev) = (cover[j], cover_prev[j]);
@@ -72,23 +74,26 @@ impl Model<'_> {
                         if nu > 0.0 && fixed {
                             let _: f64 = StandardNormal.sample(rng);
                         }
-                        noise_v[j] = f64::NAN;
+                        // no flow to shock (with noise, v ≤ 0 here, so the flow is 0 and stays
+                        // 0 times e^0 below)
+                        noise_v[j] = 0.0;
                         rerouted[j] = if v > 1e-9 { v } else { 0.0 };
                     }
                 }
             }
         }
         if nu > 0.0 {
+            // the noise factors, four at a time (lanes.rs)
+            exp_all(noise_direct);
+            exp_all(noise_rerouted);
             let routes = direct.iter_mut().zip(rerouted.iter_mut()).zip(noise_direct.iter().zip(noise_rerouted.iter()));
-            for (&pi, ((d, v), (&nd, &nv))) in pre.pi0.iter().zip(routes) {
+            for (&pi, ((d, v), (&fd, &fv))) in pre.pi0.iter().zip(routes) {
                 if pi <= 0.0 {
                     continue;
                 }
-                *d = (*d * exp(nd)).max(0.0);
-                if !nv.is_nan() {
-                    let w = *v * exp(nv);
-                    *v = if w > 1e-9 { w } else { 0.0 };
-                }
+                *d = (*d * fd).max(0.0);
+                let w = *v * fv;
+                *v = if w > 1e-9 { w } else { 0.0 };
             }
         }
         if self.sc.params.domestic {
