@@ -301,6 +301,39 @@ impl Sketch {
         self.at_rank((q.clamp(0.0, 1.0) * (self.n - 1) as f64).floor() as u64)
     }
 
+    /// `quantile` of each of `qs` (in ascending order), in one pass over the buckets.
+    pub fn quantiles<const K: usize>(&self, qs: [f64; K]) -> [f64; K] {
+        let mut out = [f64::NAN; K];
+        if self.n > 0 {
+            self.at_ranks(&qs.map(|q| (q.clamp(0.0, 1.0) * (self.n - 1) as f64).floor() as u64), &mut out);
+        }
+        out
+    }
+
+    /// `at_rank` of each of `ranks` (ascending) into `out`, in one pass over the buckets:
+    /// the scan for a rank goes on from the bucket where the one before it stopped.
+    fn at_ranks(&self, ranks: &[u64], out: &mut [f64]) {
+        debug_assert!(ranks.is_sorted());
+        let mut buckets = self.totals().enumerate();
+        // the values in the buckets taken so far (and the zeros), and the last bucket taken
+        let (mut seen, mut last) = (self.zeros, 0);
+        for (o, &rank) in out.iter_mut().zip(ranks) {
+            *o = if rank <= self.zeros || rank == self.n - 1 {
+                self.at_rank(rank)
+            } else {
+                loop {
+                    if rank < seen {
+                        break representative(self.offset + last as u32).clamp(self.min, self.max);
+                    }
+                    match buckets.next() {
+                        Some((k, c)) => (seen, last) = (seen + c, k),
+                        None => break f64::NAN,
+                    }
+                }
+            };
+        }
+    }
+
     /// The value of a rank (0-based, ascending; below `n`), as `quantile` reports it.
     fn at_rank(&self, rank: u64) -> f64 {
         if rank < self.zeros {
@@ -387,6 +420,32 @@ mod tests {
         assert_eq!(sk.quantile(1.0), values[values.len() - 1]);
         let mean: f64 = values.iter().sum::<f64>() / values.len() as f64;
         assert!((sk.mean() / mean - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantiles_in_one_pass_give_the_bits_of_quantile() {
+        let qs = [0.0, 0.001, 0.05, 0.25, 0.5, 0.5, 0.75, 0.95, 0.999, 1.0];
+        let mut state = 0x0bad_5eed_u64;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut sketches = vec![Sketch::default()];
+        for (len, zero_share) in [(1, 0.0), (2, 0.0), (7, 0.5), (100, 0.0), (1000, 0.1), (5000, 0.9), (80_000, 0.0)] {
+            let mut sk = Sketch::default();
+            for k in 0..len {
+                // a wide spread, or (the last) most values in one bucket so counts wrap
+                let v = if len == 80_000 && k % 8 != 0 { 3.0 } else { 10f64.powf(next() * 12.0 - 4.0) };
+                sk.add(if next() < zero_share { 0.0 } else { v });
+            }
+            sketches.push(sk);
+        }
+        for sk in &sketches {
+            let one_pass = sk.quantiles(qs);
+            for (q, got) in qs.iter().zip(one_pass) {
+                assert_eq!(got.to_bits(), sk.quantile(*q).to_bits(), "q={q} of {} values", sk.n);
+            }
+        }
     }
 
     #[test]
@@ -599,6 +658,35 @@ impl SignedSketch {
         }
         self.pos.at_rank(rank - negatives - self.neg.zeros)
     }
+
+    /// `quantile` of each of `qs` (in ascending order), in one pass over each side's buckets.
+    pub fn quantiles<const K: usize>(&self, qs: [f64; K]) -> [f64; K] {
+        let mut out = [f64::NAN; K];
+        let n = self.count();
+        if n == 0 {
+            return out;
+        }
+        let ranks = qs.map(|q| (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as u64);
+        let negatives = self.neg.n - self.neg.zeros;
+        let zeros = self.neg.zeros + self.pos.zeros;
+        // ascending ranks: the negative values first (their magnitudes in descending order),
+        // then the zeros, then the positive values
+        let below = ranks.iter().take_while(|&&r| r < negatives).count();
+        let above = ranks.iter().take_while(|&&r| r < negatives + zeros).count();
+        let mut neg_ranks = [0; K];
+        for (t, &r) in neg_ranks[..below].iter_mut().zip(ranks[..below].iter().rev()) {
+            *t = self.neg.n - 1 - r;
+        }
+        let mut magnitudes = [0.0; K];
+        self.neg.at_ranks(&neg_ranks[..below], &mut magnitudes[..below]);
+        for (o, m) in out[..below].iter_mut().zip(magnitudes[..below].iter().rev()) {
+            *o = -m;
+        }
+        out[below..above].fill(0.0);
+        let pos_ranks = ranks.map(|r| r.saturating_sub(negatives + self.neg.zeros));
+        self.pos.at_ranks(&pos_ranks[above..], &mut out[above..]);
+        out
+    }
 }
 
 #[cfg(test)]
@@ -628,5 +716,26 @@ mod signed_tests {
         }
         a.merge(&b);
         assert_eq!(a, s);
+    }
+
+    #[test]
+    fn signed_quantiles_in_one_pass_give_the_bits_of_quantile() {
+        let qs = [0.0, 0.05, 0.2, 0.25, 0.5, 0.75, 0.95, 1.0];
+        // all negative, all positive, mixed with and without zeros on either side, empty
+        let sets: Vec<Vec<f64>> = vec![
+            vec![],
+            (1..300).map(|k| -(k as f64).powi(3)).collect(),
+            (1..300).map(|k| (k as f64).sqrt()).collect(),
+            (0..1001).map(|k| (k as f64 - 600.0) * 1.5).collect(),
+            (0..1001).map(|k| if k % 3 == 0 { 0.0 } else { (k as f64 - 300.0) * 0.01 }).collect(),
+            (0..50).map(|k| if k < 30 { 0.0 } else { -(k as f64) }).collect(),
+        ];
+        for values in sets {
+            let mut s = SignedSketch::default();
+            values.iter().for_each(|&v| s.add(v));
+            for (q, got) in qs.iter().zip(s.quantiles(qs)) {
+                assert!(got.to_bits() == s.quantile(*q).to_bits() || (got.is_nan() && s.quantile(*q).is_nan()), "q={q}: {got} vs {}", s.quantile(*q));
+            }
+        }
     }
 }

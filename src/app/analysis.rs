@@ -278,7 +278,7 @@ fn write_attribution(plan: &Subsets, batch: &Batch, runs: u32, states: &BTreeMap
             let t = total[x].mean();
             let mut row = |player: &str, kind: &str, sk: &SignedSketch, share: f64, se: f64| {
                 let mut rec = vec![indicator.clone(), subject.clone(), year.to_string(), player.to_owned(), kind.to_owned(), fmt(indicator, sk.mean())];
-                rec.extend([0.05, 0.25, 0.5, 0.75, 0.95].iter().map(|&q| fmt(indicator, sk.quantile(q))));
+                rec.extend(sk.quantiles([0.05, 0.25, 0.5, 0.75, 0.95]).map(|v| fmt(indicator, v)));
                 rec.push(fmt("share", share));
                 rec.push(fmt(indicator, se));
                 csv.row(rec)

@@ -49,7 +49,7 @@ pub fn summary_header() -> Vec<&'static str> {
 pub const INDICATOR_HEADER: [&str; 10] = ["variant", "indicator", "year", "subject", "mean", "p05", "p25", "p50", "p75", "p95"];
 
 fn bands(metric: Metric, sk: &Sketch) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(fmt_value(metric, sk.mean())).chain(QUANTILES.iter().map(move |&q| fmt_value(metric, sk.quantile(q))))
+    std::iter::once(fmt_value(metric, sk.mean())).chain(sk.quantiles(QUANTILES).map(move |v| fmt_value(metric, v)))
 }
 
 /// One variant's rows of `summary.csv` (by date) and `annual.csv` (by year), exactly as

@@ -35,7 +35,7 @@ fn write_rows(file: &mut TableFile, labels: &[String], table: &[Vec<Sketch>], su
             }
             let mut rec = vec![label.clone(), s.exporter.clone(), s.importer.clone(), s.sector.clone(), s.metric.name().to_owned()];
             rec.push(fmt_value(s.metric, sk.mean()));
-            rec.extend(QUANTILES.iter().map(|&q| fmt_value(s.metric, sk.quantile(q))));
+            rec.extend(sk.quantiles(QUANTILES).map(|v| fmt_value(s.metric, v)));
             file.row(&rec)?;
         }
     }
@@ -61,7 +61,7 @@ pub fn write_paired(dir: &Path, paired: &PairedSummary, by_year: bool, formats: 
                 let f = |x: f64| fmt_number(x, money);
                 let mut rec = vec![label.clone(), sr.exporter.clone(), sr.importer.clone(), sr.sector.clone(), format!("{}_{suffix}", sr.metric.name())];
                 rec.push(f(sk.mean()));
-                rec.extend(QUANTILES.iter().map(|&q| f(sk.quantile(q))));
+                rec.extend(sk.quantiles(QUANTILES).map(f));
                 file.row(&rec)?;
             }
         }
