@@ -155,7 +155,6 @@ impl Frictions {
     pub fn compute(&mut self, levers: &[ActiveLever], intensity: &[f64], m: usize, base_kappa: f64, default_hub: usize, firms: bool, pair: impl Fn(usize, usize) -> usize) {
         let n = self.n;
         self.tau.fill(1.0);
-        self.cover.fill(0.0);
         self.leak.fill(0.0);
         self.hub.fill(default_hub);
         self.kappa.fill(base_kappa);

@@ -56,9 +56,9 @@ impl World {
 
 /// Linear interpolation of annual averages placed at mid-year; None outside the data.
 pub(crate) fn interpolate_annual(data: &[(i32, f64)], t: f64) -> Option<f64> {
-    let pts: Vec<(f64, f64)> = data.iter().map(|&(y, v)| (y as f64 + 0.5, v)).collect();
-    let first = pts.first()?;
-    let last = pts.last()?;
+    let point = |&(y, v): &(i32, f64)| (y as f64 + 0.5, v);
+    let first = point(data.first()?);
+    let last = point(data.last()?);
     if t < first.0 - 0.5 || t > last.0 + 0.5 {
         return None;
     }
@@ -68,7 +68,7 @@ pub(crate) fn interpolate_annual(data: &[(i32, f64)], t: f64) -> Option<f64> {
     if t >= last.0 {
         return Some(last.1);
     }
-    pts.windows(2).find(|w| t >= w[0].0 && t <= w[1].0).map(|w| w[0].1 + (w[1].1 - w[0].1) * (t - w[0].0) / (w[1].0 - w[0].0))
+    data.windows(2).map(|w| (point(&w[0]), point(&w[1]))).find(|(a, b)| t >= a.0 && t <= b.0).map(|(a, b)| a.1 + (b.1 - a.1) * (t - a.0) / (b.0 - a.0))
 }
 
 impl Model<'_> {
