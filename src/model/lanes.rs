@@ -126,16 +126,8 @@ mod avx2 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::math::sweep;
     use super::*;
-
-    /// A deterministic sweep of `n` values in [lo, hi).
-    fn sweep(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        (0..n).map(move |_| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            lo + (hi - lo) * ((state >> 11) as f64 / (1u64 << 53) as f64)
-        })
-    }
 
     /// Values that take every path: wide sweeps, values next to 0 and 1, the special cases,
     /// in an order that mixes them within groups of four.

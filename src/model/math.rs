@@ -132,18 +132,19 @@ pub fn pow(x: f64, y: f64) -> f64 {
     exp(y * ln(x))
 }
 
+/// A deterministic sweep of `n` values in [lo, hi) for the tests of the numerics.
+#[cfg(test)]
+pub(crate) fn sweep(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    (0..n).map(move |_| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        lo + (hi - lo) * ((state >> 11) as f64 / (1u64 << 53) as f64)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A deterministic sweep of `n` values in [lo, hi).
-    fn sweep(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        (0..n).map(move |_| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            lo + (hi - lo) * ((state >> 11) as f64 / (1u64 << 53) as f64)
-        })
-    }
 
     fn ulps(a: f64, b: f64) -> f64 {
         (a - b).abs() / (b.abs() * f64::EPSILON)
