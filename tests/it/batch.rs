@@ -103,12 +103,14 @@ pub fn without_command_line(manifest: &[u8]) -> Vec<u8> {
 }
 
 #[test]
-fn batch_is_byte_identical_with_one_or_two_threads() {
+fn batch_is_byte_identical_with_one_two_or_three_threads() {
     let (dir, b) = setup(GRID);
-    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
+    let (one, two, three) = (dir.path().join("t1"), dir.path().join("t2"), dir.path().join("t3"));
     batch(&b, &one, &["--threads", "1"]).success();
     batch(&b, &two, &["--threads", "2"]).success();
+    batch(&b, &three, &["--threads", "3"]).success();
     assert_same_files(&one, &two);
+    assert_same_files(&one, &three);
     // the manifests record the command that wrote them, on one line
     for (dir, t) in [(&one, "--threads 1"), (&two, "--threads 2")] {
         let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();

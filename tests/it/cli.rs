@@ -130,10 +130,10 @@ fn run_writes_tidy_summaries_where_all_sectors_add_up() {
 }
 
 #[test]
-fn same_seed_gives_byte_identical_output_on_one_and_two_threads() {
+fn same_seed_gives_byte_identical_output_on_one_two_and_three_threads() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    for (out, t) in [(&a, "1"), (&b, "2")] {
+    let (a, b, b3) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("b3"));
+    for (out, t) in [(&a, "1"), (&b, "2"), (&b3, "3")] {
         tradesim().args(["run", "scenarios/sanctions_2022.toml", "--runs", "300", "--seed", "5", "-q", "--keep-runs", "--threads", t, "--out"]).arg(out).assert().success();
     }
     // the tables, and the charts and page drawn from them (files written, read back and drawn
@@ -142,8 +142,10 @@ fn same_seed_gives_byte_identical_output_on_one_and_two_threads() {
     assert_eq!(charts.len(), 5, "{charts:?}");
     let files = ["summary.csv", "annual.csv", "runs.csv", "vs_baseline.csv", "vs_baseline_annual.csv", "index.html"].map(String::from);
     for f in files.iter().chain(&charts) {
-        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
-        assert!(x == y, "{f} differs between 1 and 2 threads");
+        let x = std::fs::read(a.join(f)).unwrap();
+        for (other, t) in [(&b, 2), (&b3, 3)] {
+            assert!(x == std::fs::read(other.join(f)).unwrap(), "{f} differs between 1 and {t} threads");
+        }
     }
     // and a different seed gives different numbers
     let c = dir.path().join("c");
