@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer_setup import (ALIGN, AGREEMENT, CAPITAL_CONTROLS, EMBARGO, ENTITY, ESCALATE, EXPORT_CONTROL, FIN, IMPORT_BAN,
                         INVESTMENT, LN_PRICE_CAP, M_CAP, M_COMPL, M_COST, M_COV, M_CUT, M_GAIN, M_LEAK, M_RATE, M_RC,
                         M_RISK, M_SHARE, MFN, NEVER, NORMALIZE, PRICE_CAP, RESERVE_FREEZE, RETALIATE, SECONDARY, TARIFF,
-                        draw_runs, load, read_run_params, summarise, write_annual_sd, write_csv)
+                        draw_runs, load, read_run_params, summarise, write_outputs)
 
 FASTMATH = os.environ.get("PEER_FASTMATH", "1") == "1"
 
@@ -818,20 +818,11 @@ def main():
     else:
         kernel(N, 0, store, g, *pr, *args_k)
     t1 = time.perf_counter()
-    if not args.no_summary:
-        means, quants, ameans, aquants = summarise(S, store)
+    summary = None if args.no_summary else summarise(S, store)
     t2 = time.perf_counter()
     sim, summ = t1 - t0, t2 - t1
     if args.out and not args.no_summary:
-        os.makedirs(args.out, exist_ok=True)
-        write_csv(os.path.join(args.out, "summary.csv"), S, S.dates, means, quants)
-        write_csv(os.path.join(args.out, "annual.csv"), S, [str(y) for y, _ in S.years], ameans, aquants)
-        if args.keep_runs:
-            rows = np.array([k for k, x in enumerate(S.series) if x[0] == "trade" and x[3] == "all"])
-            ann = np.stack([store[ks[0]:ks[-1] + 1][:, rows].sum(axis=0) * S.dt for _, ks in S.years])
-            np.savez(os.path.join(args.out, "runs.npz"), values=ann, years=np.array([y for y, _ in S.years]),
-                     pairs=np.array(["%s>%s" % (S.series[k][1], S.series[k][2]) for k in rows]))
-            write_annual_sd(os.path.join(args.out, "annual_sd.csv"), S, store)
+        write_outputs(args.out, S, store, summary, args.keep_runs)
 
     print("peer_numba: %d runs: simulate %.3f s (%.1f runs/s), summary %.3f s; with summary %.1f runs/s (jit/load %.2f s)"
           % (N, sim, N / sim, summ, N / (sim + summ), tc))

@@ -634,3 +634,19 @@ def write_annual_sd(path, S, store):
             sd = ann[y].astype(np.float64).std(axis=1, ddof=1)
             for c, (metric, a, b, sec) in enumerate(S.series):
                 f.write("%d,%s,%s,%s,%s,%.9g\n" % (year, a, b, sec, metric, sd[c]))
+
+
+def write_outputs(out, S, store, summary, keep_runs):
+    """summary.csv and annual.csv from `summarise`'s (means, quants, ameans, aquants); with
+    `keep_runs` also runs.npz (every run's calendar-year bilateral totals, like tradesim's
+    runs.csv) and annual_sd.csv."""
+    means, quants, ameans, aquants = summary
+    os.makedirs(out, exist_ok=True)
+    write_csv(os.path.join(out, "summary.csv"), S, S.dates, means, quants)
+    write_csv(os.path.join(out, "annual.csv"), S, [str(y) for y, _ in S.years], ameans, aquants)
+    if keep_runs:
+        rows = np.array([k for k, x in enumerate(S.series) if x[0] == "trade" and x[3] == "all"])
+        ann = np.stack([store[ks[0]:ks[-1] + 1][:, rows].sum(axis=0) * S.dt for _, ks in S.years])
+        np.savez(os.path.join(out, "runs.npz"), values=ann, years=np.array([y for y, _ in S.years]),
+                 pairs=np.array(["%s>%s" % (S.series[k][1], S.series[k][2]) for k in rows]))
+        write_annual_sd(os.path.join(out, "annual_sd.csv"), S, store)
