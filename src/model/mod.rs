@@ -174,9 +174,11 @@ pub struct Model<'a> {
     kappa_of: Vec<f64>,
     /// Producer price^(1−σ) per [i][s], this step.
     price_pow: Vec<f64>,
-    // scratch for the allocation and the noise (each flow's log noise, then its factor)
+    // scratch for the allocation and the noise: each route's log noise, then its factor;
+    // the same for the rerouted flows that carry noise (routes in `shocked`)
     noise_direct: Vec<f64>,
     noise_rerouted: Vec<f64>,
+    shocked: Vec<usize>,
     per_denom: Vec<f64>,
     trend_of: Vec<f64>,
     // scratch of the nests per [s][j]: ln of the import composite's and of the domestic
@@ -282,7 +284,8 @@ impl<'a> Model<'a> {
             kappa_of: vec![f64::NAN; routes],
             price_pow: vec![1.0; n * m],
             noise_direct: vec![0.0; routes],
-            noise_rerouted: vec![0.0; routes],
+            noise_rerouted: Vec::with_capacity(routes),
+            shocked: Vec::with_capacity(routes),
             per_denom: vec![0.0; n],
             trend_of: vec![0.0; n],
             ln_pm: vec![0.0; m * n],

@@ -22,7 +22,11 @@ impl Model<'_> {
                 *w = self.world.power(s, 1.0 - self.sc.params.eta[s]);
             }
         }
-        let Model { rng, rng_trade, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, noise_direct, noise_rerouted, .. } = self;
+        let Model { rng, rng_trade, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, noise_direct, noise_rerouted, shocked, .. } = self;
+        // the rerouted flows that carry noise this step (few: most routes reroute nothing),
+        // each with its log noise
+        shocked.clear();
+        noise_rerouted.clear();
         // With common random numbers, a generator of its own and a draw for every rerouted
         // flow, there or not, so that the count of draws does not depend on the levers.
         let fixed = rng_trade.is_some();
@@ -41,11 +45,11 @@ impl Model<'_> {
                 let at = row..row + n;
                 let (pi0, cover, target_d, target_v) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &target_direct[at.clone()], &target_rerouted[at.clone()]);
                 let (cover_prev, direct, rerouted) = (&mut cover_prev[at.clone()], &mut direct[at.clone()], &mut rerouted[at.clone()]);
-                let (noise_d, noise_v) = (&mut noise_direct[at.clone()], &mut noise_rerouted[at]);
+                let noise_d = &mut noise_direct[at];
                 for j in 0..n {
                     if pi0[j] <= 0.0 {
                         // no route: its noise stays 0 (and its factor 1, below)
-                        (noise_d[j], noise_v[j]) = (0.0, 0.0);
+                        noise_d[j] = 0.0;
                         continue;
                     }
                     let (c_now, c_prev) = (cover[j], cover_prev[j]);
@@ -68,15 +72,14 @@ impl Model<'_> {
                     v += lam * (target_v[j] - v);
                     if nu > 0.0 && v > 0.0 {
                         let z: f64 = StandardNormal.sample(rng);
-                        noise_v[j] = nu * z + drift;
+                        shocked.push(row + j);
+                        noise_rerouted.push(nu * z + drift);
                         rerouted[j] = v;
                     } else {
                         if nu > 0.0 && fixed {
                             let _: f64 = StandardNormal.sample(rng);
                         }
-                        // no flow to shock (with noise, v ≤ 0 here, so the flow is 0 and stays
-                        // 0 times e^0 below)
-                        noise_v[j] = 0.0;
+                        // no flow to shock (with noise, v ≤ 0 here: the flow is 0)
                         rerouted[j] = if v > 1e-9 { v } else { 0.0 };
                     }
                 }
@@ -86,14 +89,14 @@ impl Model<'_> {
             // the noise factors, four at a time (lanes.rs)
             exp_all(noise_direct);
             exp_all(noise_rerouted);
-            let routes = direct.iter_mut().zip(rerouted.iter_mut()).zip(noise_direct.iter().zip(noise_rerouted.iter()));
-            for (&pi, ((d, v), (&fd, &fv))) in pre.pi0.iter().zip(routes) {
-                if pi <= 0.0 {
-                    continue;
+            for ((&pi, d), &f) in pre.pi0.iter().zip(direct.iter_mut()).zip(noise_direct.iter()) {
+                if pi > 0.0 {
+                    *d = (*d * f).max(0.0);
                 }
-                *d = (*d * fd).max(0.0);
-                let w = *v * fv;
-                *v = if w > 1e-9 { w } else { 0.0 };
+            }
+            for (&r, &f) in shocked.iter().zip(noise_rerouted.iter()) {
+                let w = rerouted[r] * f;
+                rerouted[r] = if w > 1e-9 { w } else { 0.0 };
             }
         }
         if self.sc.params.domestic {
