@@ -17,7 +17,6 @@ front (peer_setup.py "slots"), so every run's lever list is a fixed-size array.
 
   python3 peer_numba.py SCENARIO --runs N [--out DIR] [--seed S] [--no-summary] [--chunk C]
 """
-import argparse
 import math
 import os
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer_setup import (ALIGN, AGREEMENT, CAPITAL_CONTROLS, EMBARGO, ENTITY, ESCALATE, EXPORT_CONTROL, FIN, IMPORT_BAN,
                         INVESTMENT, LN_PRICE_CAP, M_CAP, M_COMPL, M_COST, M_COV, M_CUT, M_GAIN, M_LEAK, M_RATE, M_RC,
                         M_RISK, M_SHARE, MFN, NEVER, NORMALIZE, PRICE_CAP, RESERVE_FREEZE, RETALIATE, SECONDARY, TARIFF,
-                        draw_runs, load, read_run_params, summarise, write_outputs)
+                        draw_runs, load, read_run_params, parse_args, summarise, write_outputs)
 
 FASTMATH = os.environ.get("PEER_FASTMATH", "1") == "1"
 
@@ -783,20 +782,7 @@ def per_run_args(D):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("scenario")
-    ap.add_argument("--runs", type=int, default=2000)
-    ap.add_argument("--chunk", type=int, default=1024, help="runs per kernel call when --no-summary")
-    ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--out", default=None)
-    ap.add_argument("--data", default=None, help="calibration directory (default: the project's data/)")
-    ap.add_argument("--run-params", default=None,
-                    help="take each run's prior draws from tradesim's run_params.csv (--keep-runs) instead of drawing them")
-    ap.add_argument("--keep-runs", action="store_true",
-                    help="also write DIR/runs.npz: every run's calendar-year bilateral totals (like tradesim's runs.csv)")
-    ap.add_argument("--no-summary", action="store_true",
-                    help="simulate and build each step's observation, no store of all runs, no quantiles")
-    args = ap.parse_args()
+    args = parse_args("runs per kernel call when --no-summary")
     S = load(args.scenario, args.data)
     seed = args.seed if args.seed is not None else S.seed
     args_k = pack(S)

@@ -9,6 +9,7 @@ parameters from them, and enumerates every lever instance a run can ever hold ("
 scheduled levers plus each lever a rule could create), so that per-run lever state is a
 fixed-size array. Also: the list of output series and CSV writing.
 """
+import argparse
 import csv
 import math
 import os
@@ -650,3 +651,21 @@ def write_outputs(out, S, store, summary, keep_runs):
         np.savez(os.path.join(out, "runs.npz"), values=ann, years=np.array([y for y, _ in S.years]),
                  pairs=np.array(["%s>%s" % (S.series[k][1], S.series[k][2]) for k in rows]))
         write_annual_sd(os.path.join(out, "annual_sd.csv"), S, store)
+
+
+def parse_args(chunk_help):
+    """The peers' command line (the same options for both)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario")
+    ap.add_argument("--runs", type=int, default=2000)
+    ap.add_argument("--chunk", type=int, default=1024, help=chunk_help)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--data", default=None, help="calibration directory (default: the project's data/)")
+    ap.add_argument("--run-params", default=None,
+                    help="take each run's prior draws from tradesim's run_params.csv (--keep-runs) instead of drawing them")
+    ap.add_argument("--keep-runs", action="store_true",
+                    help="also write DIR/runs.npz (every run's calendar-year bilateral totals, like tradesim's runs.csv) and DIR/annual_sd.csv")
+    ap.add_argument("--no-summary", action="store_true",
+                    help="simulate and build each step's observation, no store of all runs, no quantiles")
+    return ap.parse_args()
