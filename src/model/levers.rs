@@ -70,6 +70,11 @@ impl ActiveLever {
         if first + m <= self.start_month || self.end_month.is_some_and(|e| first >= e) {
             return 0.0;
         }
+        // every month of the step past the ramp and before the end: m ones over m, exactly 1
+        // (most levers in most steps; the loop below gives the same bits)
+        if first + 1 - self.start_month >= self.phase_months.max(1) as i64 && self.end_month.is_none_or(|e| first + m <= e) {
+            return 1.0;
+        }
         (first..first + m).map(|t| self.monthly(t)).sum::<f64>() / m as f64
     }
 
@@ -278,5 +283,33 @@ impl Frictions {
             self.strongest[r] = coverage;
             self.hub[r] = hub;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `own_intensity` (with its shortcut for steps wholly at full effect) is the mean of the
+    /// step's monthly shares, to the bit, for every start, ramp, end and step length.
+    #[test]
+    fn intensity_is_the_mean_of_the_months() {
+        let mut checked = 0;
+        for step_months in [1u32, 3, 12] {
+            for start_month in -5i64..20 {
+                for phase_months in [0u32, 1, 2, 3, 5, 12, 25] {
+                    for end_month in [None, Some(start_month + 1), Some(start_month + 4), Some(30)] {
+                        let l = ActiveLever { kind: LeverKind::Treaty, by: 0, target: 1, sectors: 1, start_month, end_month, phase_months, step_months, tension: 0.0, follows: None, origin: Origin::Scheduled(0) };
+                        for k in 0..15usize {
+                            let first = k as i64 * step_months as i64;
+                            let mean = (first..first + step_months as i64).map(|t| l.monthly(t)).sum::<f64>() / step_months as f64;
+                            assert_eq!(l.own_intensity(k).to_bits(), mean.to_bits(), "{l:?} step {k}");
+                            checked += (mean == 1.0) as usize;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "the shortcut's case occurs ({checked})");
     }
 }
