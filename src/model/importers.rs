@@ -142,29 +142,32 @@ impl Model<'_> {
         // sectors' price indexes (ln, without the world price)
         for s in 0..m {
             let block = s * n * n;
-            for j in 0..n {
-                let mut denom = 0.0;
-                for i in 0..n {
+            // each importer's denominator sums its origins i in order; the loop runs over an
+            // exporter's routes (contiguous) inside, so it adds the same terms in the same order
+            let denom = &mut import_denom[s * n..(s + 1) * n];
+            denom.fill(0.0);
+            for i in 0..n {
+                let pp = price_pow[i * m + s];
+                let at = at_row(block, i, n);
+                let (pi0, cover, leak, tau_pow, tau_kappa_pow) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &fr.leak[at.clone()], &tau_pow[at.clone()], &tau_kappa_pow[at.clone()]);
+                let (td, tv, full_weight, extensive) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()], &mut full_weight[at.clone()], &extensive[at]);
+                for j in 0..n {
                     // without branches: a route without base trade (π0 = 0) or without a
                     // leaking ban (c·leak = 0) gets exactly 0 (the powers are finite)
-                    let r = block + i * n + j;
-                    let pi = pre.pi0[r];
-                    let pp = price_pow[i * m + s];
-                    let c = fr.cover[r];
+                    let (pi, c) = (pi0[j], cover[j]);
                     let direct = if with_firms {
                         // the extensive margin: only the active bins' share of the route
-                        let full = pi * (1.0 - c) * (pp * tau_pow[r]);
-                        full_weight[r] = full;
-                        full * extensive[r]
+                        let full = pi * (1.0 - c) * (pp * tau_pow[j]);
+                        full_weight[j] = full;
+                        full * extensive[j]
                     } else {
-                        pi * (1.0 - c) * (pp * tau_pow[r])
+                        pi * (1.0 - c) * (pp * tau_pow[j])
                     };
-                    let via = pi * c * fr.leak[r] * (pp * tau_kappa_pow[r]);
-                    target_direct[r] = direct;
-                    target_rerouted[r] = via;
-                    denom += direct + via;
+                    let via = pi * c * leak[j] * (pp * tau_kappa_pow[j]);
+                    td[j] = direct;
+                    tv[j] = via;
+                    denom[j] += direct + via;
                 }
-                import_denom[s * n + j] = denom;
             }
         }
         // the import composites' and the sectors' price indexes, logarithms and exponentials
