@@ -79,22 +79,29 @@ impl Model<'_> {
         let fade = exp(-p.firm.risk_memory * pre.dt);
         let bins = &pre.bins;
         let all = u64::MAX >> (64 - bins.profit.len());
+        let Model { expenditure, perceived, potential, active, extensive, market_size, fr, init, .. } = self;
         for s in 0..m {
-            for j in 0..n {
+            // market size relative to base: fixed costs of serving it scale with it
+            for (j, size) in market_size.iter_mut().enumerate() {
                 let sj = s * n + j;
-                // market size relative to base: fixed costs of serving it scale with it
-                let size = if pre.a0[sj] > 0.0 { self.expenditure[sj] / pre.a0[sj] } else { 0.0 };
-                for i in 0..n {
-                    let r = pre.layout.route(s, i, j);
-                    let base = self.init.flows[r];
+                *size = if pre.a0[sj] > 0.0 { expenditure[sj] / pre.a0[sj] } else { 0.0 };
+            }
+            // each route on its own, an exporter's routes (contiguous slices) inside
+            for i in 0..n {
+                let at = (s * n + i) * n..(s * n + i + 1) * n;
+                let (flows, risk_now) = (&init.flows[at.clone()], &fr.risk[at.clone()]);
+                let (perceived, potential, active, extensive) = (&mut perceived[at.clone()], &potential[at.clone()], &mut active[at.clone()], &mut extensive[at]);
+                for j in 0..n {
+                    let base = flows[j];
                     if base <= 0.0 {
                         continue;
                     }
-                    self.perceived[r] = self.fr.risk[r].max(self.perceived[r] * fade);
-                    let risk = self.perceived[r];
+                    let size = market_size[j];
+                    perceived[j] = risk_now[j].max(perceived[j] * fade);
+                    let risk = perceived[j];
                     // potential sales relative to base, per unit of market size
-                    let g = if size > 0.0 { self.potential[r] / (base * size) } else { 0.0 };
-                    let mask = self.active[r];
+                    let g = if size > 0.0 { potential[j] / (base * size) } else { 0.0 };
+                    let mask = active[j];
                     // the common case: no risk, every bin in, and the least productive bin
                     // (the first: profits rise with the bin) still covers its fixed cost
                     if risk == 0.0 && mask == all && g * bins.profit[0] >= f {
@@ -108,8 +115,8 @@ impl Model<'_> {
                         let hurdle = if mask >> b & 1 != 0 { f } else { enter };
                         next |= ((net >= hurdle) as u64) << b;
                     }
-                    self.active[r] = next;
-                    self.extensive[r] = bins.carried[next.count_ones() as usize];
+                    active[j] = next;
+                    extensive[j] = bins.carried[next.count_ones() as usize];
                 }
             }
         }

@@ -208,6 +208,8 @@ pub struct Model<'a> {
     potential: Vec<f64>,
     /// CES weight of each route's direct trade before the extensive margin (scratch).
     full_weight: Vec<f64>,
+    /// Each importer's market size relative to base in one sector (scratch of `firms`).
+    market_size: Vec<f64>,
 }
 
 impl<'a> Model<'a> {
@@ -304,6 +306,7 @@ impl<'a> Model<'a> {
             perceived: vec![0.0; routes],
             potential: vec![0.0; routes],
             full_weight: vec![0.0; routes],
+            market_size: vec![0.0; n],
         };
         model.fr.reroutable.clone_from(&init.reroutable);
         // The base-year equilibrium, grown to the start: no levers, base shares.
