@@ -184,10 +184,11 @@ impl Frictions {
                 LeverKind::ReserveFreeze { share } => self.deficit_cut[t] += share * a,
                 _ => {}
             }
-            for s in 0..m {
-                if !l.covers(s) {
-                    continue;
-                }
+            // the covered sectors in ascending order: the set bits of the mask below m
+            let mut covered = l.sectors & u64::MAX.checked_shr(64 - m as u32).unwrap_or(0);
+            while covered != 0 {
+                let s = covered.trailing_zeros() as usize;
+                covered &= covered - 1;
                 match &l.kind {
                     LeverKind::Tariff { rate } | LeverKind::MfnWithdrawal { rate } => {
                         let r = self.at(s, t, by);
