@@ -27,29 +27,20 @@ impl Model<'_> {
         // each with its log noise
         shocked.clear();
         noise_rerouted.clear();
-        // With common random numbers, a generator of its own and a draw for every rerouted
-        // flow, there or not, so that the count of draws does not depend on the levers.
-        let fixed = rng_trade.is_some();
-        let rng = match rng_trade {
-            Some(r) => r,
-            None => rng,
-        };
-        // First the deterministic part and the draws (in route order), then the noise factors
-        // in a loop of their own, where the `exp`s do not wait on the generator.
+        // First the deterministic part of every route, then the draws in route order (a
+        // direct flow's, then its rerouted flow's), then the noise factors: the arithmetic
+        // runs without waiting on the generator, and the `exp`s on lanes.
         for s in 0..m {
             let lam = pre.adjust[s];
             let growth = &growth[s * n..(s + 1) * n];
             for i in 0..n {
                 // one exporter's routes in this sector (slices of length n: no bounds checks)
-                let row = (s * n + i) * n;
-                let at = row..row + n;
+                let at = (s * n + i) * n..(s * n + i + 1) * n;
                 let (pi0, cover, target_d, target_v) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &target_direct[at.clone()], &target_rerouted[at.clone()]);
-                let (cover_prev, direct, rerouted) = (&mut cover_prev[at.clone()], &mut direct[at.clone()], &mut rerouted[at.clone()]);
-                let noise_d = &mut noise_direct[at];
+                let (cover_prev, direct, rerouted) = (&mut cover_prev[at.clone()], &mut direct[at.clone()], &mut rerouted[at]);
                 for j in 0..n {
                     if pi0[j] <= 0.0 {
-                        // no route: its noise stays 0 (and its factor 1, below)
-                        noise_d[j] = 0.0;
+                        // no route
                         continue;
                     }
                     let (c_now, c_prev) = (cover[j], cover_prev[j]);
@@ -60,28 +51,43 @@ impl Model<'_> {
                         x *= (1.0 - c_now) / (1.0 - c_prev);
                     }
                     x += lam * (target_d[j] - x);
-                    if nu > 0.0 {
-                        let z: f64 = StandardNormal.sample(rng);
-                        noise_d[j] = nu * z + drift;
-                        direct[j] = x;
-                    } else {
-                        direct[j] = x.max(0.0);
-                    }
                     cover_prev[j] = c_now;
                     let mut v = rerouted[j] * g;
                     v += lam * (target_v[j] - v);
-                    if nu > 0.0 && v > 0.0 {
-                        let z: f64 = StandardNormal.sample(rng);
-                        shocked.push(row + j);
-                        noise_rerouted.push(nu * z + drift);
-                        rerouted[j] = v;
+                    if nu > 0.0 {
+                        // the noise comes below (a rerouted flow of 0 or less carries none: 0)
+                        direct[j] = x;
+                        rerouted[j] = if v > 0.0 { v } else { 0.0 };
                     } else {
-                        if nu > 0.0 && fixed {
-                            let _: f64 = StandardNormal.sample(rng);
-                        }
-                        // no flow to shock (with noise, v ≤ 0 here: the flow is 0)
+                        direct[j] = x.max(0.0);
                         rerouted[j] = if v > 1e-9 { v } else { 0.0 };
                     }
+                }
+            }
+        }
+        if nu > 0.0 {
+            // With common random numbers, a generator of its own and a draw for every rerouted
+            // flow, there or not, so that the count of draws does not depend on the levers.
+            let fixed = rng_trade.is_some();
+            let rng = match rng_trade {
+                Some(r) => r,
+                None => rng,
+            };
+            // each route's log noise (0 without a route: its factor 1), and the rerouted flows
+            // that carry noise this step (few: most routes reroute nothing) with theirs
+            for (r, ((&pi, noise), &v)) in pre.pi0.iter().zip(noise_direct.iter_mut()).zip(rerouted.iter()).enumerate() {
+                if pi <= 0.0 {
+                    *noise = 0.0;
+                    continue;
+                }
+                let z: f64 = StandardNormal.sample(rng);
+                *noise = nu * z + drift;
+                if v > 0.0 {
+                    let z: f64 = StandardNormal.sample(rng);
+                    shocked.push(r);
+                    noise_rerouted.push(nu * z + drift);
+                } else if fixed {
+                    let _: f64 = StandardNormal.sample(rng);
                 }
             }
         }
