@@ -437,10 +437,15 @@ impl<'a> Model<'a> {
         }
         out[l.domestic()..l.domestic() + m * n].copy_from_slice(&self.domestic);
         out[l.currency()..l.currency() + n].copy_from_slice(&self.currency);
-        let xr = l.exporter_reported();
-        for i in 0..n {
-            for j in 0..n {
-                out[xr + i * n + j] = (0..m).map(|s| out[l.trade() + l.route(s, i, j)] * self.init.mirror[l.route(s, i, j)]).sum();
+        // exporter-reported totals: each pair's sum over sectors, in sector order from -0.0
+        // (as `Iterator::sum` adds), a sector block of pairs at a time
+        let (head, reported) = out.split_at_mut(l.exporter_reported());
+        let reported = &mut reported[..n * n];
+        let trade = &head[l.trade()..l.trade() + l.routes()];
+        reported.fill(-0.0);
+        for (flows, mirror) in trade.chunks_exact(n * n).zip(self.init.mirror.chunks_exact(n * n)) {
+            for ((x, &f), &r) in reported.iter_mut().zip(flows).zip(mirror) {
+                *x += f * r;
             }
         }
     }
