@@ -12,7 +12,7 @@
 //! `firms::one_bin_without_costs_is_the_intensive_margin_model`).
 
 use super::math::{exp, ln, pow};
-use super::Model;
+use super::{row, Model};
 use crate::scenario::FirmParams;
 
 /// The bins of every producer (the same grid for all; sectors differ only in their flows).
@@ -88,7 +88,7 @@ impl Model<'_> {
             }
             // each route on its own, an exporter's routes (contiguous slices) inside
             for i in 0..n {
-                let at = (s * n + i) * n..(s * n + i + 1) * n;
+                let at = row(s, i, n);
                 let (flows, risk_now) = (&init.flows[at.clone()], &fr.risk[at.clone()]);
                 let (perceived, potential, active, extensive) = (&mut perceived[at.clone()], &potential[at.clone()], &mut active[at.clone()], &mut extensive[at]);
                 for j in 0..n {

@@ -6,13 +6,7 @@
 use super::domestic::{nests, LN_PRICE_CAP};
 use super::lanes::{exp_all, ln_all};
 use super::math::{exp, pow};
-use super::{Model, TradeCosts};
-
-/// The routes of exporter i in a sector block (contiguous, one per importer).
-#[inline(always)]
-fn at_row(block: usize, i: usize, n: usize) -> std::ops::Range<usize> {
-    block + i * n..block + i * n + n
-}
+use super::{row, Model, TradeCosts};
 
 impl Model<'_> {
     /// The powers and reciprocals of the frictions the CES shares use (they change only with
@@ -141,14 +135,13 @@ impl Model<'_> {
         // pass 1, per sector and importer: the import CES (targets before scaling), then the
         // sectors' price indexes (ln, without the world price)
         for s in 0..m {
-            let block = s * n * n;
             // each importer's denominator sums its origins i in order; the loop runs over an
             // exporter's routes (contiguous) inside, so it adds the same terms in the same order
             let denom = &mut import_denom[s * n..(s + 1) * n];
             denom.fill(0.0);
             for i in 0..n {
                 let pp = price_pow[i * m + s];
-                let at = at_row(block, i, n);
+                let at = row(s, i, n);
                 let (pi0, cover, leak, tau_pow, tau_kappa_pow) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &fr.leak[at.clone()], &tau_pow[at.clone()], &tau_kappa_pow[at.clone()]);
                 let (td, tv, full_weight, extensive) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()], &mut full_weight[at.clone()], &extensive[at]);
                 for j in 0..n {
@@ -246,12 +239,12 @@ impl Model<'_> {
             let (per_denom, trend_of) = (&per_denom[..n], &trend_of[..n]);
             for i in 0..n {
                 let x = i * m + s;
-                let at = block + i * n..block + i * n + n;
+                let at = row(s, i, n);
                 let (td, tv) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()]);
                 let (inv_tau, inv_kappa, pi0) = (&inv_tau[at.clone()], &inv_kappa[at.clone()], &pre.pi0[at]);
                 let (mut demand, mut trend_demand, mut value) = (0.0, 0.0, 0.0);
                 if with_firms {
-                    let (full, pot) = (&full_weight[at_row(block, i, n)], &mut potential[at_row(block, i, n)]);
+                    let (full, pot) = (&full_weight[row(s, i, n)], &mut potential[row(s, i, n)]);
                     for j in 0..n {
                         pot[j] = full[j] * if iceberg { per_denom[j] } else { per_denom[j] * inv_tau[j] };
                     }

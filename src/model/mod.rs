@@ -72,6 +72,13 @@ pub struct WorldSeries {
     pub annual: Vec<(i32, f64)>,
 }
 
+/// The routes of exporter i in sector s, one per importer: contiguous, of length n (the
+/// phases' inner loops run over these slices, without bounds checks).
+#[inline(always)]
+fn row(s: usize, i: usize, n: usize) -> std::ops::Range<usize> {
+    (s * n + i) * n..(s * n + i + 1) * n
+}
+
 /// One run of the model.
 pub struct Model<'a> {
     sc: &'a Scenario,

@@ -4,7 +4,7 @@
 //! income with the budget channel, the version-1 export-shortfall pass-through without.
 
 use super::lanes::exp_all;
-use super::Model;
+use super::{row, Model};
 use rand_distr::{Distribution, StandardNormal};
 
 impl Model<'_> {
@@ -35,7 +35,7 @@ impl Model<'_> {
             let growth = &growth[s * n..(s + 1) * n];
             for i in 0..n {
                 // one exporter's routes in this sector (slices of length n: no bounds checks)
-                let at = (s * n + i) * n..(s * n + i + 1) * n;
+                let at = row(s, i, n);
                 let (pi0, cover, target_d, target_v) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &target_direct[at.clone()], &target_rerouted[at.clone()]);
                 let (cover_prev, direct, rerouted) = (&mut cover_prev[at.clone()], &mut direct[at.clone()], &mut rerouted[at]);
                 for j in 0..n {
@@ -90,8 +90,6 @@ impl Model<'_> {
                     let _: f64 = StandardNormal.sample(rng);
                 }
             }
-        }
-        if nu > 0.0 {
             // the noise factors, four at a time (lanes.rs)
             exp_all(noise_direct);
             exp_all(noise_rerouted);
@@ -135,7 +133,7 @@ impl Model<'_> {
             let level = if self.sc.params.currency { self.currency[i] } else { 1.0 };
             let mut g = pre.rest0[i] * self.ytrend[i] * level + self.wedge[i] + self.markup[i];
             for s in 0..m {
-                let at = (s * n + i) * n..(s * n + i) * n + n;
+                let at = row(s, i, n);
                 let (d, v, ik) = (&self.direct[at.clone()], &self.rerouted[at.clone()], &self.inv_kappa[at]);
                 let mut sales = self.domestic[s * n + i];
                 for j in 0..n {
@@ -160,7 +158,7 @@ impl Model<'_> {
             let mut trend = 0.0;
             for (s, &w) in gdp_weight.iter().enumerate() {
                 let (mut rev_s, mut base) = (0.0, 0.0);
-                let at = (s * n + i) * n..(s * n + i) * n + n;
+                let at = row(s, i, n);
                 let (d, v, ik, flows) = (&direct[at.clone()], &rerouted[at.clone()], &inv_kappa[at.clone()], &self.init.flows[at]);
                 for (j, &y) in yhat[..n].iter().enumerate() {
                     rev_s += d[j] + v[j] * ik[j];
