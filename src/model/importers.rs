@@ -123,6 +123,7 @@ impl Model<'_> {
             potential,
             full_weight,
             world,
+            row_factor,
             ..
         } = self;
         let world = &*world;
@@ -135,31 +136,34 @@ impl Model<'_> {
         // pass 1, per sector and importer: the import CES (targets before scaling), then the
         // sectors' price indexes (ln, without the world price)
         for s in 0..m {
-            // each importer's denominator sums its origins i in order; the loop runs over an
-            // exporter's routes (contiguous) inside, so it adds the same terms in the same order
+            // the sector's routes as one block (exporter-major), so the loop over them has no
+            // inner bound of n and vectorises; the exporter's price power repeated along its row
+            let blk = s * n * n..(s + 1) * n * n;
+            let len = n * n;
+            let pp = &mut row_factor[..len];
+            for i in 0..n {
+                pp[i * n..(i + 1) * n].fill(price_pow[i * m + s]);
+            }
+            let (pp, pi0, cover, leak) = (&pp[..len], &pre.pi0[blk.clone()], &fr.cover[blk.clone()], &fr.leak[blk.clone()]);
+            let (tau_pow, tau_kappa_pow, extensive) = (&tau_pow[blk.clone()], &tau_kappa_pow[blk.clone()], &extensive[blk.clone()]);
+            let (td, tv, full_weight) = (&mut target_direct[blk.clone()], &mut target_rerouted[blk.clone()], &mut full_weight[blk]);
+            for r in 0..len {
+                // without branches: a route without base trade (π0 = 0) or without a leaking
+                // ban (c·leak = 0) gets exactly 0 (the powers are finite)
+                let (pi, c) = (pi0[r], cover[r]);
+                let full = pi * (1.0 - c) * (pp[r] * tau_pow[r]);
+                // with firms, the extensive margin: only the active bins' share of the route
+                td[r] = if with_firms { full * extensive[r] } else { full };
+                tv[r] = pi * c * leak[r] * (pp[r] * tau_kappa_pow[r]);
+                full_weight[r] = full;
+            }
+            // each importer's denominator sums its origins i in order
             let denom = &mut import_denom[s * n..(s + 1) * n];
             denom.fill(0.0);
             for i in 0..n {
-                let pp = price_pow[i * m + s];
-                let at = row(s, i, n);
-                let (pi0, cover, leak, tau_pow, tau_kappa_pow) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &fr.leak[at.clone()], &tau_pow[at.clone()], &tau_kappa_pow[at.clone()]);
-                let (td, tv, full_weight, extensive) = (&mut target_direct[at.clone()], &mut target_rerouted[at.clone()], &mut full_weight[at.clone()], &extensive[at]);
+                let (td, tv) = (&td[i * n..(i + 1) * n], &tv[i * n..(i + 1) * n]);
                 for j in 0..n {
-                    // without branches: a route without base trade (π0 = 0) or without a
-                    // leaking ban (c·leak = 0) gets exactly 0 (the powers are finite)
-                    let (pi, c) = (pi0[j], cover[j]);
-                    let direct = if with_firms {
-                        // the extensive margin: only the active bins' share of the route
-                        let full = pi * (1.0 - c) * (pp * tau_pow[j]);
-                        full_weight[j] = full;
-                        full * extensive[j]
-                    } else {
-                        pi * (1.0 - c) * (pp * tau_pow[j])
-                    };
-                    let via = pi * c * leak[j] * (pp * tau_kappa_pow[j]);
-                    td[j] = direct;
-                    tv[j] = via;
-                    denom[j] += direct + via;
+                    denom[j] += td[j] + tv[j];
                 }
             }
         }

@@ -217,6 +217,9 @@ pub struct Model<'a> {
     full_weight: Vec<f64>,
     /// Each importer's market size relative to base in one sector (scratch of `firms`).
     market_size: Vec<f64>,
+    /// One sector's routes (n·n): a value per exporter repeated along its row (scratch of
+    /// `allocate`).
+    row_factor: Vec<f64>,
 }
 
 impl<'a> Model<'a> {
@@ -314,6 +317,7 @@ impl<'a> Model<'a> {
             potential: vec![0.0; routes],
             full_weight: vec![0.0; routes],
             market_size: vec![0.0; n],
+            row_factor: vec![0.0; n * n],
         };
         model.fr.reroutable.clone_from(&init.reroutable);
         // The base-year equilibrium, grown to the start: no levers, base shares.
