@@ -110,8 +110,8 @@ impl Model<'_> {
                     // each bin stays if in and covering f, or enters if out and covering
                     // the entry cost (without branches: which bins flip is unpredictable)
                     let mut next = 0u64;
-                    for b in 0..bins.profit.len() {
-                        let net = g * bins.profit[b] * (1.0 - bins.aversion[b] * risk);
+                    for (b, (&profit, &aversion)) in bins.profit.iter().zip(&bins.aversion).enumerate() {
+                        let net = g * profit * (1.0 - aversion * risk);
                         let hurdle = if mask >> b & 1 != 0 { f } else { enter };
                         next |= ((net >= hurdle) as u64) << b;
                     }
