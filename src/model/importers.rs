@@ -13,25 +13,32 @@ impl Model<'_> {
     /// `fr`), each recomputed only where its friction changed (a lever moves few routes).
     pub(super) fn friction_powers(&mut self) {
         let (n, m) = (self.pre.n, self.pre.m);
+        let Model { fr, tau_pow, tau_pow_of, inv_tau, tau_kappa_pow, tau_kappa_pow_of, inv_kappa, kappa_of, sc, .. } = self;
         for s in 0..m {
-            let one_minus = 1.0 - self.sc.params.sigma[s];
-            for r in s * n * n..(s + 1) * n * n {
-                let (tau, kappa) = (self.fr.tau[r], self.fr.kappa[r]);
+            let one_minus = 1.0 - sc.params.sigma[s];
+            // the sector's routes as slices of one length (no bounds checks in the loop)
+            let blk = s * n * n..(s + 1) * n * n;
+            let (tau, kappa, cover, leak) = (&fr.tau[blk.clone()], &fr.kappa[blk.clone()], &fr.cover[blk.clone()], &fr.leak[blk.clone()]);
+            let (tau_pow, tau_pow_of, inv_tau) = (&mut tau_pow[blk.clone()], &mut tau_pow_of[blk.clone()], &mut inv_tau[blk.clone()]);
+            let (tau_kappa_pow, tau_kappa_pow_of) = (&mut tau_kappa_pow[blk.clone()], &mut tau_kappa_pow_of[blk.clone()]);
+            let (inv_kappa, kappa_of) = (&mut inv_kappa[blk.clone()], &mut kappa_of[blk]);
+            for r in 0..n * n {
+                let (tau, kappa) = (tau[r], kappa[r]);
                 // only where the argument changed (most routes keep theirs when one lever
                 // moves); the rerouted power is used only where a ban leaks
-                if tau != self.tau_pow_of[r] {
-                    self.tau_pow[r] = pow(tau, one_minus);
-                    self.tau_pow_of[r] = tau;
-                    self.inv_tau[r] = 1.0 / tau;
+                if tau != tau_pow_of[r] {
+                    tau_pow[r] = pow(tau, one_minus);
+                    tau_pow_of[r] = tau;
+                    inv_tau[r] = 1.0 / tau;
                 }
-                let rerouted = if self.fr.cover[r] > 0.0 && self.fr.leak[r] > 0.0 { tau * (1.0 + kappa) } else { f64::NAN };
-                if rerouted != self.tau_kappa_pow_of[r] && !rerouted.is_nan() {
-                    self.tau_kappa_pow[r] = pow(rerouted, one_minus);
-                    self.tau_kappa_pow_of[r] = rerouted;
+                let rerouted = if cover[r] > 0.0 && leak[r] > 0.0 { tau * (1.0 + kappa) } else { f64::NAN };
+                if rerouted != tau_kappa_pow_of[r] && !rerouted.is_nan() {
+                    tau_kappa_pow[r] = pow(rerouted, one_minus);
+                    tau_kappa_pow_of[r] = rerouted;
                 }
-                if kappa != self.kappa_of[r] {
-                    self.inv_kappa[r] = 1.0 / (1.0 + kappa);
-                    self.kappa_of[r] = kappa;
+                if kappa != kappa_of[r] {
+                    inv_kappa[r] = 1.0 / (1.0 + kappa);
+                    kappa_of[r] = kappa;
                 }
             }
         }
