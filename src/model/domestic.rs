@@ -38,7 +38,10 @@ pub(crate) fn nest(beta0: f64, ln_pd: f64, ln_pm: Option<f64>, esubd: f64) -> Op
 /// same length.
 #[inline(always)]
 pub(crate) fn nests(beta0: &[f64], ln_pd: &[f64], ln_pm: &[f64], one_minus: impl Fn(usize) -> f64, (a, b): (&mut [f64], &mut [f64]), ln_index: &mut [f64], share: &mut [f64]) {
-    for x in 0..a.len() {
+    // every slice at one length: no bounds checks in the loops
+    let k = a.len();
+    let (beta0, ln_pd, ln_pm, b, ln_index, share) = (&beta0[..k], &ln_pd[..k], &ln_pm[..k], &mut b[..k], &mut ln_index[..k], &mut share[..k]);
+    for x in 0..k {
         a[x] = one_minus(x) * ln_pd[x];
         b[x] = if ln_pm[x].is_nan() { 0.0 } else { one_minus(x) * ln_pm[x] };
     }
@@ -46,7 +49,7 @@ pub(crate) fn nests(beta0: &[f64], ln_pd: &[f64], ln_pm: &[f64], one_minus: impl
     exp_all(b);
     // b: u, or 0 where there is nothing to buy (`nest`'s None; u is above 1e-300 or NaN
     // otherwise); a: then ln u
-    for x in 0..a.len() {
+    for x in 0..k {
         let dom = beta0[x] * a[x];
         let imp = if ln_pm[x].is_nan() { 0.0 } else { (1.0 - beta0[x]) * b[x] };
         let u = dom + imp;
@@ -60,7 +63,7 @@ pub(crate) fn nests(beta0: &[f64], ln_pd: &[f64], ln_pm: &[f64], one_minus: impl
     }
     a.copy_from_slice(b);
     ln_all(a);
-    for x in 0..a.len() {
+    for x in 0..k {
         ln_index[x] = if b[x] == 0.0 { f64::NAN } else { (a[x] / one_minus(x)).min(LN_PRICE_CAP) };
     }
 }
