@@ -305,6 +305,10 @@ pub struct PairedSummary {
     pub series: Vec<Series>,
     /// The baseline's slots of each compared series.
     base_slots: Vec<Vec<usize>>,
+    /// Each compared series' index among the scenario's series (`series(sc, ..)`, the order
+    /// of a `Summary`), and how many those are.
+    of_scenario: Vec<usize>,
+    scenario_series: usize,
     /// Indices into `series` of the series kept per date.
     pub dated: Vec<usize>,
     pub dates: Vec<String>,
@@ -326,12 +330,13 @@ impl PairedSummary {
         let mine = series(sc, init, layout);
         let theirs = series(base, init, base_layout);
         let key = |s: &Series| (s.metric, s.exporter.clone(), s.importer.clone(), s.sector.clone());
-        let mut kept = Vec::new();
-        let mut base_slots = Vec::new();
-        for s in mine {
+        let scenario_series = mine.len();
+        let (mut kept, mut base_slots, mut of_scenario) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, s) in mine.into_iter().enumerate() {
             if let Some(b) = theirs.iter().find(|b| key(b) == key(&s)) {
                 base_slots.push(b.slots.clone());
                 kept.push(s);
+                of_scenario.push(k);
             }
         }
         let dated: Vec<usize> = kept
@@ -352,6 +357,8 @@ impl PairedSummary {
             dated,
             series: kept,
             base_slots,
+            of_scenario,
+            scenario_series,
             width: layout.len(),
             base_width: base_layout.len(),
             dt: sc.step.dt(),
@@ -409,8 +416,7 @@ pub struct BufferedPaired {
     sketches: usize,
     held: usize,
     depth: usize,
-    /// Scratch: one run's and its baseline's value of every series at every date [date][series].
-    x: Vec<f64>,
+    /// Scratch: the baseline run's value of every compared series at every date [date][series].
     y: Vec<f64>,
 }
 
@@ -420,39 +426,44 @@ impl BufferedPaired {
         let sketches = 2 * (dates * paired.dated.len() + years * paired.series.len());
         let depth = (BUFFER_BYTES / (sketches * 8).max(1)).clamp(1, BUFFER_RUNS);
         let values = dates * paired.series.len();
-        BufferedPaired { buf: Vec::new(), sketches, held: 0, depth, x: vec![0.0; values], y: vec![0.0; values], paired }
+        BufferedPaired { buf: Vec::new(), sketches, held: 0, depth, y: vec![0.0; values], paired }
     }
 
-    /// Add one run of the scenario and the same run of the baseline.
-    pub fn add_run(&mut self, obs: &[f64], base: &[f64]) {
-        let BufferedPaired { paired: p, buf, sketches, held, depth, x, y } = self;
+    /// Add one run of the scenario, given as its series' values (`BufferedSummary::values`
+    /// after adding the run: computed once for both summaries), and the same run of the
+    /// baseline (its observations).
+    pub fn add_run(&mut self, values: &[f64], base: &[f64]) {
+        let BufferedPaired { paired: p, buf, sketches, held, depth, y } = self;
         if buf.is_empty() {
             // allocated at the first run (a state that never gets one, such as the empty
             // start of a merge, costs nothing)
             *buf = vec![0.0; *sketches * *depth];
         }
-        let (w, bw, ns) = (p.width, p.base_width, p.series.len());
-        for k in 0..p.dates.len() {
-            let (o, b) = (&obs[k * w..(k + 1) * w], &base[k * bw..(k + 1) * bw]);
+        let (bw, ns, sn, dates) = (p.base_width, p.series.len(), p.scenario_series, p.dates.len());
+        for k in 0..dates {
+            let b = &base[k * bw..(k + 1) * bw];
             for s in 0..ns {
-                x[k * ns + s] = slot_sum(o, &p.series[s].slots);
                 y[k * ns + s] = slot_sum(b, &p.base_slots[s]);
             }
         }
+        // the scenario's value of compared series s at date k, and in year y
+        let x = |k: usize, s: usize| values[k * sn + p.of_scenario[s]];
+        let x_year = |yi: usize, s: usize| values[(dates + yi) * sn + p.of_scenario[s]];
         let pct = |a: f64, b: f64| if b != 0.0 { 100.0 * (a - b) / b } else { 0.0 };
         let row = &mut buf[*held * *sketches..(*held + 1) * *sketches];
         let (nd, mut g) = (p.dated.len(), 0);
         for k in 0..p.dates.len() {
             for (d, &s) in p.dated.iter().enumerate() {
-                let (a, b) = (x[k * ns + s], y[k * ns + s]);
+                let (a, b) = (x(k, s), y[k * ns + s]);
                 row[g + d] = a - b;
                 row[g + nd + d] = pct(a, b);
             }
             g += 2 * nd;
         }
-        for (_, steps) in &p.years {
+        for (yi, (_, steps)) in p.years.iter().enumerate() {
             for (s, series) in p.series.iter().enumerate() {
-                let a = annual_of(series.metric, steps.iter().map(|&k| x[k * ns + s]), p.dt);
+                // the year's value as `BufferedSummary` computed it from the same dates
+                let a = x_year(yi, s);
                 let b = annual_of(series.metric, steps.iter().map(|&k| y[k * ns + s]), p.dt);
                 row[g + s] = a - b;
                 row[g + ns + s] = pct(a, b);
@@ -654,6 +665,13 @@ impl BufferedSummary {
         self.flush_inner();
     }
 
+    /// The series' values of the run added last: [date][series], then [year][series], the
+    /// series in `Summary::series` order (what `BufferedPaired::add_run` takes).
+    pub fn values(&self) -> &[f64] {
+        let s = &self.summary;
+        &self.vals[..(s.dates.len() + s.years.len()) * s.series.len()]
+    }
+
     #[inline(always)]
     fn flush_inner(&mut self) {
         let held = self.held;
@@ -784,11 +802,14 @@ mod tests {
             if u < 0.1 { 0.0 } else { u * 1e10 }
         };
         let width = layout.len() * sc.steps();
+        // the scenario's values as `run` gives them: from its summary
+        let mut values = BufferedSummary::new(Summary::new(&sc, &init, &layout));
         for run in 0..150 {
             let obs: Vec<f64> = (0..width).map(|_| draw()).collect();
             let base: Vec<f64> = (0..width).map(|_| draw()).collect();
             plain.add_run(&obs, &base);
-            if run < 100 { one.add_run(&obs, &base) } else { two.add_run(&obs, &base) }
+            values.add_run(&obs);
+            if run < 100 { one.add_run(values.values(), &base) } else { two.add_run(values.values(), &base) }
         }
         assert!(plain.abs_by_year.iter().flatten().all(|s| s.count() == 150));
         assert!(plain.pct_by_date.iter().flatten().any(|s| s.quantile(0.05) < 0.0) && plain.pct_by_date.iter().flatten().any(|s| s.quantile(0.95) > 0.0));

@@ -121,7 +121,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf> {
             }
             if let Some((p, buf, runner)) = paired.as_mut() {
                 match runner.run(sc.seed, run, buf) {
-                    Ok(()) => p.add_run(obs, buf),
+                    Ok(()) => p.add_run(summary.values(), buf),
                     Err(anomaly) => crate::ensemble::RunFailure::keep_lowest(&base_failed, run, anomaly),
                 }
             }
