@@ -12,7 +12,7 @@
 //! `firms::one_bin_without_costs_is_the_intensive_margin_model`).
 
 use super::math::{exp, ln, pow};
-use super::{row, Model};
+use super::Model;
 use crate::scenario::FirmParams;
 
 /// The bins of every producer (the same grid for all; sectors differ only in their flows).
@@ -79,45 +79,53 @@ impl Model<'_> {
         let fade = exp(-p.firm.risk_memory * pre.dt);
         let bins = &pre.bins;
         let all = u64::MAX >> (64 - bins.profit.len());
-        let Model { expenditure, perceived, potential, active, extensive, market_size, fr, init, .. } = self;
+        let Model { expenditure, perceived, potential, active, extensive, market_size, fr, init, row_factor, .. } = self;
+        let len = n * n;
         for s in 0..m {
             // market size relative to base: fixed costs of serving it scale with it
             for (j, size) in market_size.iter_mut().enumerate() {
                 let sj = s * n + j;
                 *size = if pre.a0[sj] > 0.0 { expenditure[sj] / pre.a0[sj] } else { 0.0 };
             }
-            // each route on its own, an exporter's routes (contiguous slices) inside
+            // the sector's routes as one block (exporter-major); each route's importer's
+            // market size repeated per row, the potential sales per unit of it in its place
+            let blk = s * n * n..(s + 1) * n * n;
+            let g_route = &mut row_factor[..len];
             for i in 0..n {
-                let at = row(s, i, n);
-                let (flows, risk_now) = (&init.flows[at.clone()], &fr.risk[at.clone()]);
-                let (perceived, potential, active, extensive) = (&mut perceived[at.clone()], &potential[at.clone()], &mut active[at.clone()], &mut extensive[at]);
-                for j in 0..n {
-                    let base = flows[j];
-                    if base <= 0.0 {
-                        continue;
-                    }
-                    let size = market_size[j];
-                    perceived[j] = risk_now[j].max(perceived[j] * fade);
-                    let risk = perceived[j];
-                    // potential sales relative to base, per unit of market size
-                    let g = if size > 0.0 { potential[j] / (base * size) } else { 0.0 };
-                    let mask = active[j];
-                    // the common case: no risk, every bin in, and the least productive bin
-                    // (the first: profits rise with the bin) still covers its fixed cost
-                    if risk == 0.0 && mask == all && g * bins.profit[0] >= f {
-                        continue;
-                    }
-                    // each bin stays if in and covering f, or enters if out and covering
-                    // the entry cost (without branches: which bins flip is unpredictable)
-                    let mut next = 0u64;
-                    for (b, (&profit, &aversion)) in bins.profit.iter().zip(&bins.aversion).enumerate() {
-                        let net = g * profit * (1.0 - aversion * risk);
-                        let hurdle = if mask >> b & 1 != 0 { f } else { enter };
-                        next |= ((net >= hurdle) as u64) << b;
-                    }
-                    active[j] = next;
-                    extensive[j] = bins.carried[next.count_ones() as usize];
+                g_route[i * n..(i + 1) * n].copy_from_slice(market_size);
+            }
+            let (flows, risk_now, potential) = (&init.flows[blk.clone()], &fr.risk[blk.clone()], &potential[blk.clone()]);
+            let (perceived, active, extensive) = (&mut perceived[blk.clone()], &mut active[blk.clone()], &mut extensive[blk]);
+            // first, without branches (so that it vectorises): perceived risk and potential
+            // sales relative to base per unit of market size of every route with base trade
+            for r in 0..len {
+                let (base, size) = (flows[r], g_route[r]);
+                let route = base > 0.0;
+                let now = risk_now[r].max(perceived[r] * fade);
+                perceived[r] = if route { now } else { perceived[r] };
+                g_route[r] = if size > 0.0 { potential[r] / (base * size) } else { 0.0 };
+            }
+            // then each route's bins
+            for r in 0..len {
+                if flows[r] <= 0.0 {
+                    continue;
                 }
+                let (risk, g, mask) = (perceived[r], g_route[r], active[r]);
+                // the common case: no risk, every bin in, and the least productive bin
+                // (the first: profits rise with the bin) still covers its fixed cost
+                if risk == 0.0 && mask == all && g * bins.profit[0] >= f {
+                    continue;
+                }
+                // each bin stays if in and covering f, or enters if out and covering
+                // the entry cost (without branches: which bins flip is unpredictable)
+                let mut next = 0u64;
+                for (b, (&profit, &aversion)) in bins.profit.iter().zip(&bins.aversion).enumerate() {
+                    let net = g * profit * (1.0 - aversion * risk);
+                    let hurdle = if mask >> b & 1 != 0 { f } else { enter };
+                    next |= ((net >= hurdle) as u64) << b;
+                }
+                active[r] = next;
+                extensive[r] = bins.carried[next.count_ones() as usize];
             }
         }
     }
