@@ -155,8 +155,10 @@ impl Frictions {
     }
 
     /// Recompute from the levers in force; `intensity[l]` is lever l's share in force. With
-    /// `firms`, entity listings act through compliance risk instead of a friction.
+    /// `firms`, entity listings act through compliance risk instead of a friction. Inlined
+    /// into the step, so that it takes the step's processor features (AVX2: wider fills).
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     pub fn compute(&mut self, levers: &[ActiveLever], intensity: &[f64], m: usize, base_kappa: f64, default_hub: usize, firms: bool, pair: impl Fn(usize, usize) -> usize) {
         let n = self.n;
         self.tau.fill(1.0);
