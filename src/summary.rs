@@ -294,6 +294,31 @@ fn annual_of(metric: Metric, values: impl Iterator<Item = f64>, dt: f64) -> f64 
     }
 }
 
+/// Every series' value for a year (`out`), from its steps' values (`rows`, [date][series],
+/// `ns` series of kinds `kinds`): `annual_of` of each series, the same operations in the same
+/// order (sums from -0.0 as `Iterator::sum`, means from 0.0), a step's row at a time (loops
+/// over the series, which vectorise).
+fn annual_row(kinds: &[Annual], steps: &[usize], rows: &[f64], ns: usize, dt: f64, out: &mut [f64]) {
+    let (kinds, out) = (&kinds[..ns], &mut out[..ns]);
+    for (o, &kind) in out.iter_mut().zip(kinds) {
+        *o = if kind == Annual::Sum { -0.0 } else { 0.0 };
+    }
+    for &k in steps {
+        for (o, &v) in out.iter_mut().zip(&rows[k * ns..(k + 1) * ns]) {
+            *o += v;
+        }
+    }
+    let count = steps.len().max(1) as f64;
+    let last = steps.last().map(|&k| &rows[k * ns..(k + 1) * ns]);
+    for (si, (o, &kind)) in out.iter_mut().zip(kinds).enumerate() {
+        *o = match kind {
+            Annual::Sum => *o * dt,
+            Annual::Mean => *o / count,
+            Annual::Last => last.map_or(0.0, |row| row[si]),
+        };
+    }
+}
+
 /// Paired differences between a scenario's runs and its baseline's runs with the same seeds
 /// (common random numbers: the same shocks and parameter draws), per run: scenario −
 /// baseline, and 100 × (scenario − baseline) / baseline where the baseline is not zero. Per
@@ -424,8 +449,12 @@ pub struct BufferedPaired {
     sketches: usize,
     held: usize,
     depth: usize,
-    /// Scratch: the baseline run's value of every compared series at every date [date][series].
+    /// Scratch: the baseline run's value of every compared series at every date [date][series],
+    /// and in one year.
     y: Vec<f64>,
+    y_year: Vec<f64>,
+    /// How each compared series makes its annual value.
+    kinds: Vec<Annual>,
 }
 
 impl BufferedPaired {
@@ -434,14 +463,15 @@ impl BufferedPaired {
         let sketches = 2 * (dates * paired.dated.len() + years * paired.series.len());
         let depth = (BUFFER_BYTES / (sketches * 8).max(1)).clamp(1, BUFFER_RUNS);
         let values = dates * paired.series.len();
-        BufferedPaired { buf: Vec::new(), sketches, held: 0, depth, y: vec![0.0; values], paired }
+        let kinds = paired.series.iter().map(|s| s.metric.annual()).collect();
+        BufferedPaired { buf: Vec::new(), sketches, held: 0, depth, y: vec![0.0; values], y_year: vec![0.0; paired.series.len()], kinds, paired }
     }
 
     /// Add one run of the scenario, given as its series' values (`BufferedSummary::values`
     /// after adding the run: computed once for both summaries), and the same run of the
     /// baseline (its observations).
     pub fn add_run(&mut self, values: &[f64], base: &[f64]) {
-        let BufferedPaired { paired: p, buf, sketches, held, depth, y } = self;
+        let BufferedPaired { paired: p, buf, sketches, held, depth, y, y_year, kinds } = self;
         if buf.is_empty() {
             // allocated at the first run (a state that never gets one, such as the empty
             // start of a merge, costs nothing)
@@ -469,10 +499,10 @@ impl BufferedPaired {
             g += 2 * nd;
         }
         for (yi, (_, steps)) in p.years.iter().enumerate() {
-            for (s, series) in p.series.iter().enumerate() {
+            annual_row(kinds, steps, y, ns, p.dt, y_year);
+            for (s, &b) in y_year.iter().enumerate() {
                 // the year's value as `BufferedSummary` computed it from the same dates
                 let a = x_year(yi, s);
-                let b = annual_of(series.metric, steps.iter().map(|&k| y[k * ns + s]), p.dt);
                 row[g + s] = a - b;
                 row[g + ns + s] = pct(a, b);
             }
@@ -550,6 +580,8 @@ pub struct BufferedSummary {
     buf: Vec<Line>,
     /// Every series' observation slots, flattened: series k sums `slots[ends[k-1]..ends[k]]`.
     slots: Vec<usize>,
+    /// How each series makes its annual value.
+    kinds: Vec<Annual>,
     ends: Vec<usize>,
     /// Scratch: one run's values, sketch by sketch (padded to whole tiles).
     vals: Vec<f64>,
@@ -603,7 +635,8 @@ impl BufferedSummary {
         });
         let ends = ends.collect();
         let depth = (BUFFER_BYTES / (padded * 8).max(1)).clamp(1, depth.max(1));
-        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * depth], slots, ends, vals: vec![0.0; padded], held: 0, depth }
+        let kinds = summary.series.iter().map(|s| s.metric.annual()).collect();
+        BufferedSummary { summary, buf: vec![Line([0.0; TILE]); padded / TILE * depth], slots, kinds, ends, vals: vec![0.0; padded], held: 0, depth }
     }
 
     /// Add one run's observations (steps × `Layout::len`).
@@ -635,7 +668,7 @@ impl BufferedSummary {
 
     #[inline(always)]
     fn add_run_inner(&mut self, obs: &[f64]) {
-        let BufferedSummary { summary: s, buf, slots, ends, vals, held, depth } = self;
+        let BufferedSummary { summary: s, buf, slots, kinds, ends, vals, held, depth } = self;
         let depth = *depth;
         let (width, ns, dates) = (s.width, s.series.len(), s.dates.len());
         // this run's value of every sketch, by date then by year; a year's value comes from
@@ -649,9 +682,8 @@ impl BufferedSummary {
             }
         }
         for (yi, (_, steps)) in s.years.iter().enumerate() {
-            for (si, series) in s.series.iter().enumerate() {
-                vals[(dates + yi) * ns + si] = annual_of(series.metric, steps.iter().map(|&k| vals[k * ns + si]), s.dt);
-            }
+            let (rows, year) = vals.split_at_mut((dates + yi) * ns);
+            annual_row(kinds, steps, rows, ns, s.dt, year);
         }
         for (t, tile) in vals.chunks_exact(TILE).enumerate() {
             buf[t * depth + *held].store(tile);
@@ -794,6 +826,34 @@ mod tests {
         }
         assert_eq!(shallow.finish(), plain);
         assert_eq!(buffered.finish(), plain);
+    }
+
+    #[test]
+    fn annual_row_gives_the_bits_of_annual_of() {
+        // every kind of annual value (sums, means, the last value), years of 4, 1 and no
+        // steps, values of both signs and zeros of both signs
+        let metrics = [Metric::Trade, Metric::Gdp, Metric::RuleFired, Metric::Transit, Metric::Tension];
+        let kinds: Vec<Annual> = metrics.iter().map(|m| m.annual()).collect();
+        let ns = metrics.len();
+        let mut state = 3u64;
+        let mut rows: Vec<f64> = (0..6 * ns)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.3) * 1e9
+            })
+            .collect();
+        rows[ns] = -0.0;
+        (rows[2 * ns], rows[3 * ns], rows[4 * ns], rows[5 * ns]) = (-0.0, -0.0, -0.0, -0.0);
+        rows[1] = 0.0;
+        let dt = 0.25;
+        for steps in [vec![1, 2, 3, 4], vec![5], vec![], vec![0, 2]] {
+            let mut out = vec![f64::NAN; ns];
+            annual_row(&kinds, &steps, &rows, ns, dt, &mut out);
+            for (si, &metric) in metrics.iter().enumerate() {
+                let want = annual_of(metric, steps.iter().map(|&k| rows[k * ns + si]), dt);
+                assert_eq!(out[si].to_bits(), want.to_bits(), "{metric:?} over steps {steps:?}: {} against {want}", out[si]);
+            }
+        }
     }
 
     /// Buffered paired differences equal run-by-run ones, across a flush, what two threads
