@@ -218,8 +218,8 @@ pub struct Model<'a> {
     /// Each importer's market size relative to base in one sector (scratch of `firms`).
     market_size: Vec<f64>,
     /// One sector's routes (n·n): a value per exporter repeated along its row (`allocate`)
-    /// or each importer's value repeated in every row (`adjust`, `firms`), so that a phase's
-    /// loop runs over the whole block (scratch).
+    /// or each importer's value repeated in every row (`firms`), so that a phase's loop runs
+    /// over the whole block (scratch).
     row_factor: Vec<f64>,
 }
 

@@ -22,7 +22,7 @@ impl Model<'_> {
                 *w = self.world.power(s, 1.0 - self.sc.params.eta[s]);
             }
         }
-        let Model { rng, rng_trade, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, noise_direct, noise_rerouted, shocked, row_factor, .. } = self;
+        let Model { rng, rng_trade, fr, cover_prev, growth, direct, rerouted, target_direct, target_rerouted, noise_direct, noise_rerouted, shocked, .. } = self;
         // the rerouted flows that carry noise this step (few: most routes reroute nothing),
         // each with its log noise
         shocked.clear();
@@ -32,34 +32,37 @@ impl Model<'_> {
         // runs without waiting on the generator, and the `exp`s on lanes.
         for s in 0..m {
             let lam = pre.adjust[s];
-            // the sector's routes as one block (exporter-major), without branches (selects),
-            // so that the loop vectorises; each route's importer's growth repeated per row
-            let len = n * n;
-            let blk = s * n * n..(s + 1) * n * n;
-            let g_route = &mut row_factor[..len];
+            let growth = &growth[s * n..(s + 1) * n];
             for i in 0..n {
-                g_route[i * n..(i + 1) * n].copy_from_slice(&growth[s * n..(s + 1) * n]);
-            }
-            let (g_route, pi0, cover, target_d, target_v) = (&g_route[..len], &pre.pi0[blk.clone()], &fr.cover[blk.clone()], &target_direct[blk.clone()], &target_rerouted[blk.clone()]);
-            let (cover_prev, direct, rerouted) = (&mut cover_prev[blk.clone()], &mut direct[blk.clone()], &mut rerouted[blk]);
-            for r in 0..len {
-                // a route without base trade keeps its values
-                let route = pi0[r] > 0.0;
-                let (c_now, c_prev) = (cover[r], cover_prev[r]);
-                // Flows follow their importer's spending at once; only shares adjust.
-                let g = g_route[r];
-                let mut x = direct[r] * g;
-                // a newly covered share stops at once
-                let stop = x * ((1.0 - c_now) / (1.0 - c_prev));
-                x = if c_now > c_prev && c_prev < 1.0 { stop } else { x };
-                x += lam * (target_d[r] - x);
-                let mut v = rerouted[r] * g;
-                v += lam * (target_v[r] - v);
-                // with noise, it comes below (a rerouted flow of 0 or less carries none: 0)
-                let (x, v) = if nu > 0.0 { (x, if v > 0.0 { v } else { 0.0 }) } else { (x.max(0.0), if v > 1e-9 { v } else { 0.0 }) };
-                direct[r] = if route { x } else { direct[r] };
-                rerouted[r] = if route { v } else { rerouted[r] };
-                cover_prev[r] = if route { c_now } else { c_prev };
+                // one exporter's routes in this sector (slices of length n: no bounds checks)
+                let at = row(s, i, n);
+                let (pi0, cover, target_d, target_v) = (&pre.pi0[at.clone()], &fr.cover[at.clone()], &target_direct[at.clone()], &target_rerouted[at.clone()]);
+                let (cover_prev, direct, rerouted) = (&mut cover_prev[at.clone()], &mut direct[at.clone()], &mut rerouted[at]);
+                for j in 0..n {
+                    if pi0[j] <= 0.0 {
+                        // no route
+                        continue;
+                    }
+                    let (c_now, c_prev) = (cover[j], cover_prev[j]);
+                    // Flows follow their importer's spending at once; only shares adjust.
+                    let g = growth[j];
+                    let mut x = direct[j] * g;
+                    if c_now > c_prev && c_prev < 1.0 {
+                        x *= (1.0 - c_now) / (1.0 - c_prev);
+                    }
+                    x += lam * (target_d[j] - x);
+                    cover_prev[j] = c_now;
+                    let mut v = rerouted[j] * g;
+                    v += lam * (target_v[j] - v);
+                    if nu > 0.0 {
+                        // the noise comes below (a rerouted flow of 0 or less carries none: 0)
+                        direct[j] = x;
+                        rerouted[j] = if v > 0.0 { v } else { 0.0 };
+                    } else {
+                        direct[j] = x.max(0.0);
+                        rerouted[j] = if v > 1e-9 { v } else { 0.0 };
+                    }
+                }
             }
         }
         if nu > 0.0 {
