@@ -480,8 +480,9 @@ impl BufferedPaired {
         let (bw, ns, sn, dates) = (p.base_width, p.series.len(), p.scenario_series, p.dates.len());
         for k in 0..dates {
             let b = &base[k * bw..(k + 1) * bw];
-            for s in 0..ns {
-                y[k * ns + s] = slot_sum(b, &p.base_slots[s]);
+            for (v, slots) in y[k * ns..(k + 1) * ns].iter_mut().zip(&p.base_slots) {
+                // most series have one slot: its value added to -0.0, as the sum starts
+                *v = if slots.len() == 1 { -0.0 + b[slots[0]] } else { slot_sum(b, slots) };
             }
         }
         // the scenario's value of compared series s at date k, and in year y
@@ -677,7 +678,8 @@ impl BufferedSummary {
             let o = &obs[k * width..(k + 1) * width];
             let mut start = 0;
             for (v, &end) in vals[k * ns..(k + 1) * ns].iter_mut().zip(ends.iter()) {
-                *v = slot_sum(o, &slots[start..end]);
+                // most series have one slot: its value added to -0.0, as the sum starts
+                *v = if end - start == 1 { -0.0 + o[slots[start]] } else { slot_sum(o, &slots[start..end]) };
                 start = end;
             }
         }
