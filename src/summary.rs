@@ -270,10 +270,16 @@ impl RowMerge<'_> {
     }
 }
 
-/// The value of a series in one step's observation row: the sum of its slots (in slot order).
+/// The value of a series in one step's observation row: the sum of its slots (in slot order,
+/// from -0.0 as `Iterator::sum` starts). Most series have one slot: its value is read directly
+/// (added to -0.0, the same bits) instead of going through the sum.
 #[inline(always)]
 fn slot_sum(row: &[f64], slots: &[usize]) -> f64 {
-    slots.iter().map(|&i| row[i]).sum()
+    if let [i] = slots {
+        -0.0 + row[*i]
+    } else {
+        slots.iter().map(|&i| row[i]).sum()
+    }
 }
 
 /// A year's value of a series from its steps' values (annual rates): flows add up over the
@@ -481,8 +487,7 @@ impl BufferedPaired {
         for k in 0..dates {
             let b = &base[k * bw..(k + 1) * bw];
             for (v, slots) in y[k * ns..(k + 1) * ns].iter_mut().zip(&p.base_slots) {
-                // most series have one slot: its value added to -0.0, as the sum starts
-                *v = if slots.len() == 1 { -0.0 + b[slots[0]] } else { slot_sum(b, slots) };
+                *v = slot_sum(b, slots);
             }
         }
         // the scenario's value of compared series s at date k, and in year y
@@ -678,8 +683,7 @@ impl BufferedSummary {
             let o = &obs[k * width..(k + 1) * width];
             let mut start = 0;
             for (v, &end) in vals[k * ns..(k + 1) * ns].iter_mut().zip(ends.iter()) {
-                // most series have one slot: its value added to -0.0, as the sum starts
-                *v = if end - start == 1 { -0.0 + o[slots[start]] } else { slot_sum(o, &slots[start..end]) };
+                *v = slot_sum(o, &slots[start..end]);
                 start = end;
             }
         }
