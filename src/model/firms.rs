@@ -79,20 +79,21 @@ impl Model<'_> {
         let fade = exp(-p.firm.risk_memory * pre.dt);
         let bins = &pre.bins;
         let all = u64::MAX >> (64 - bins.profit.len());
-        let Model { expenditure, perceived, potential, active, extensive, market_size, fr, init, row_factor, .. } = self;
+        let Model { expenditure, perceived, potential, active, extensive, fr, init, row_factor, .. } = self;
         let len = n * n;
         for s in 0..m {
-            // market size relative to base: fixed costs of serving it scale with it
-            for (j, size) in market_size.iter_mut().enumerate() {
+            // the sector's routes as one block (exporter-major): each route's importer's
+            // market size relative to base (fixed costs of serving it scale with it), the
+            // first row computed and the others copied from it; below, the potential sales
+            // per unit of it in its place
+            let blk = s * n * n..(s + 1) * n * n;
+            let g_route = &mut row_factor[..len];
+            for (j, size) in g_route[..n].iter_mut().enumerate() {
                 let sj = s * n + j;
                 *size = if pre.a0[sj] > 0.0 { expenditure[sj] / pre.a0[sj] } else { 0.0 };
             }
-            // the sector's routes as one block (exporter-major); each route's importer's
-            // market size repeated per row, the potential sales per unit of it in its place
-            let blk = s * n * n..(s + 1) * n * n;
-            let g_route = &mut row_factor[..len];
-            for i in 0..n {
-                g_route[i * n..(i + 1) * n].copy_from_slice(market_size);
+            for i in 1..n {
+                g_route.copy_within(0..n, i * n);
             }
             let (flows, risk_now, potential) = (&init.flows[blk.clone()], &fr.risk[blk.clone()], &potential[blk.clone()]);
             let (perceived, active, extensive) = (&mut perceived[blk.clone()], &mut active[blk.clone()], &mut extensive[blk]);

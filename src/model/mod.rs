@@ -215,8 +215,6 @@ pub struct Model<'a> {
     potential: Vec<f64>,
     /// CES weight of each route's direct trade before the extensive margin (scratch).
     full_weight: Vec<f64>,
-    /// Each importer's market size relative to base in one sector (scratch of `firms`).
-    market_size: Vec<f64>,
     /// One sector's routes (n·n): a value per exporter repeated along its row (`allocate`)
     /// or each importer's value repeated in every row (`firms`), so that a phase's loop runs
     /// over the whole block (scratch).
@@ -317,7 +315,6 @@ impl<'a> Model<'a> {
             perceived: vec![0.0; routes],
             potential: vec![0.0; routes],
             full_weight: vec![0.0; routes],
-            market_size: vec![0.0; n],
             row_factor: vec![0.0; n * n],
         };
         model.fr.reroutable.clone_from(&init.reroutable);
